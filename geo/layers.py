@@ -1,0 +1,253 @@
+"""The project's vector layers: where they live, what they are, loading them checked.
+
+Layers are GeoJSON files (RFC 7946: WGS84 lon/lat, at most 6 decimals) in the
+``layers/`` folder of a checkout, shipped inside the wheel as ``geo/_layers``.
+``layers/manifest.json`` says for each one where it came from, how it was
+made, how far off it may be, and the sha256 of the file; :func:`load` refuses a
+file that no longer matches its entry.
+
+Examples
+--------
+>>> from geo import layers
+>>> "golan_line_a" in layers.names()
+True
+>>> gdf = layers.load("golan_line_a")
+>>> gdf.crs.to_epsg(), gdf.geom_type.iloc[0]
+(4326, 'LineString')
+>>> layers.info("blue_line")["method"].split(":")[0]
+'extracted'
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import shapely
+
+from geo.errors import LayerIntegrityError, UnknownLayerError
+
+__all__ = [
+    "MANIFEST_NAME",
+    "file_sha256",
+    "info",
+    "layers_dir",
+    "load",
+    "names",
+    "path",
+    "write_geojson",
+]
+
+#: File name of the manifest beside the layers.
+MANIFEST_NAME = "manifest.json"
+
+#: Decimal places kept in layer coordinates (~0.1 m).
+PRECISION = 6
+
+
+def layers_dir() -> Path:
+    """Folder holding the layers: inside the installed package, else the checkout's.
+
+    Returns
+    -------
+    pathlib.Path
+        ``geo/_layers`` in an installed wheel; ``layers/`` beside ``geo/`` in a
+        checkout or an editable install.
+    """
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_layers", here.parent / "layers"):
+        if (candidate / MANIFEST_NAME).is_file():
+            return candidate
+    raise LayerIntegrityError(
+        f"no {MANIFEST_NAME} found in {here / '_layers'} or {here.parent / 'layers'}: "
+        "the package is installed without its layers"
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _manifest(folder: Path) -> dict[str, Any]:
+    file = folder / MANIFEST_NAME
+    try:
+        return dict(json.loads(file.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise LayerIntegrityError(f"{file}: cannot read the layer manifest ({exc})") from exc
+
+
+def names() -> list[str]:
+    """Names of the available layers, sorted.
+
+    Returns
+    -------
+    list of str
+    """
+    return sorted(_manifest(layers_dir()))
+
+
+def info(name: str) -> dict[str, Any]:
+    """Provenance of a layer: its manifest entry.
+
+    Parameters
+    ----------
+    name : str
+        A layer name from :func:`names`.
+
+    Returns
+    -------
+    dict
+        Title, description, upstream packages and their sha256, licence,
+        attribution, method, stated accuracy (``accuracy_m``, ``accuracy_note``),
+        geometry type, feature count, fields and the file's sha256.
+
+    Raises
+    ------
+    UnknownLayerError
+        If ``name`` is not a layer; the message lists the available ones.
+    """
+    manifest = _manifest(layers_dir())
+    if name not in manifest:
+        raise UnknownLayerError(name, sorted(manifest))
+    return json.loads(json.dumps(manifest[name]))  # a deep copy callers may change
+
+
+def path(name: str) -> Path:
+    """Path of a layer's GeoJSON file.
+
+    Parameters
+    ----------
+    name : str
+        A layer name from :func:`names`.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    return layers_dir() / info(name)["file"]
+
+
+def file_sha256(file: str | os.PathLike[str]) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(file, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=32)
+def _load(folder: Path, name: str, sha256: str) -> gpd.GeoDataFrame:
+    entry = _manifest(folder)[name]
+    file = folder / entry["file"]
+    if not file.is_file():
+        raise LayerIntegrityError(f"{file}: layer file listed in the manifest is missing")
+    actual = file_sha256(file)
+    if actual != sha256:
+        raise LayerIntegrityError(
+            f"{file}: sha256 {actual} does not match the manifest ({sha256}); "
+            "rebuild with `python recipes/build_layers.py` or restore the file"
+        )
+    doc = json.loads(file.read_text(encoding="utf-8"))
+    feats = doc.get("features", [])
+    props = [f.get("properties") or {} for f in feats]
+    geoms = shapely.from_geojson([json.dumps(f["geometry"]) for f in feats]) if feats else []
+    gdf = gpd.GeoDataFrame(props, geometry=list(geoms), crs="EPSG:4326")
+    fields = entry.get("fields", [])
+    gdf = gdf.reindex(columns=[*fields, "geometry"])
+    if len(gdf) != entry.get("feature_count", len(gdf)):
+        raise LayerIntegrityError(
+            f"{file}: {len(gdf)} features, the manifest says {entry['feature_count']}"
+        )
+    invalid = ~gdf.geometry.is_valid
+    if invalid.any():
+        raise LayerIntegrityError(
+            f"{file}: {int(invalid.sum())} invalid geometries (first at feature "
+            f"{int(invalid.to_numpy().argmax())}): {shapely.is_valid_reason(gdf.geometry[invalid].iloc[0])}"
+        )
+    return gdf
+
+
+def load(name: str) -> gpd.GeoDataFrame:
+    """Load a layer as a GeoDataFrame in EPSG:4326, checked against the manifest.
+
+    Parameters
+    ----------
+    name : str
+        A layer name from :func:`names`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A fresh copy: changing it does not change later loads.
+
+    Raises
+    ------
+    UnknownLayerError
+        If ``name`` is not a layer.
+    LayerIntegrityError
+        If the file is missing, does not match its sha256 or feature count, or
+        holds an invalid geometry; the message names the file.
+    """
+    entry = info(name)
+    return _load(layers_dir(), name, entry["sha256"]).copy()
+
+
+# --------------------------------------------------------------------------
+# writing (used by the recipes)
+# --------------------------------------------------------------------------
+def _rounded(obj: Any) -> Any:
+    if isinstance(obj, float):
+        value = round(obj, PRECISION)
+        return 0.0 if value == 0 else value
+    if isinstance(obj, list | tuple):
+        return [_rounded(v) for v in obj]
+    return obj
+
+
+def _geometry_json(geom: shapely.Geometry) -> dict[str, Any]:
+    geom = shapely.set_precision(geom, 10.0**-PRECISION)
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        geom = shapely.orient_polygons(geom)  # RFC 7946: exteriors counter-clockwise
+    doc = json.loads(shapely.to_geojson(geom))
+    doc["coordinates"] = _rounded(doc["coordinates"])
+    return {"type": doc["type"], "coordinates": doc["coordinates"]}
+
+
+def write_geojson(
+    file: str | os.PathLike[str],
+    features: Iterable[tuple[dict[str, Any], shapely.Geometry]],
+) -> None:
+    """Write ``(properties, geometry)`` pairs as deterministic RFC 7946 GeoJSON.
+
+    Coordinates are snapped to a 1e-6° grid (validity kept by
+    :func:`shapely.set_precision`), polygons oriented counter-clockwise,
+    properties kept in the order given, one feature per line. The file is
+    written to a temporary name and renamed, so it is never half-written.
+
+    Parameters
+    ----------
+    file : path
+        Where to write.
+    features : iterable of (dict, shapely.Geometry)
+        Properties and lon/lat geometry of each feature.
+    """
+    lines = []
+    for props, geom in features:
+        feat = {"type": "Feature", "properties": props, "geometry": _geometry_json(geom)}
+        lines.append(json.dumps(feat, ensure_ascii=False, separators=(",", ":")))
+    text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+    target = Path(file)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
