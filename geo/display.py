@@ -1,0 +1,561 @@
+"""Display-ready data for the map: simplified, rounded, with figures and provenance.
+
+This is the products stage between the layers (and the geodesic engine) and
+the HTML: it decides what each map layer holds, simplifies geometry for display
+in a metric CRS, rounds coordinates to 6 decimals (~0.1 m), and formats the
+figures popups show (line length, zone area and population, a place's distance
+to Line A and its zone). :mod:`geo.webmap` renders what :func:`prepare` returns
+and computes no geometry itself.
+
+Text is handed over as plain text (never HTML); the page inserts it as text.
+
+Examples
+--------
+>>> from geo import display
+>>> data = display.prepare()
+>>> [layer.key for layer in data.layers if layer.group == "Lines"]
+['golan_line_a', 'golan_line_b', 'blue_line']
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import layers as _layers
+
+__all__ = [
+    "COORD_DECIMALS",
+    "DISPLAY_CRS",
+    "GROUPS",
+    "DisplayLayer",
+    "MapData",
+    "Role",
+    "prepare",
+    "round_geometry",
+    "simplify_for_display",
+]
+
+#: Decimal places of displayed coordinates (1e-6 degree is ~0.11 m).
+COORD_DECIMALS = 6
+
+#: Metric CRS used to simplify for display: azimuthal equidistant centred on the Golan.
+DISPLAY_CRS = "+proj=aeqd +lat_0=33.2 +lon_0=35.8 +datum=WGS84 +units=m +no_defs"
+
+#: Layer-control groups, in order.
+GROUPS: tuple[str, ...] = ("Lines", "Zones", "Border barrier", "Context", "Your points")
+
+Group = Literal["Lines", "Zones", "Border barrier", "Context", "Your points"]
+GeometryKind = Literal["line", "polygon", "point"]
+#: What the distance probe uses a feature for.
+Role = Literal["line_a", "line_b", "blue_line", "zone", ""]
+
+#: Display simplification tolerance per layer, metres (absent: not simplified).
+#: The reference lines are never simplified: the probe measures to them.
+SIMPLIFY_M: dict[str, float] = {
+    "countries": 120.0,
+    "syria_governorates": 300.0,
+    "lebanon_border_barrier": 5.0,
+}
+
+#: Places shown: populated places of at least this population, and every landmark.
+MIN_PLACE_POPULATION = 1000
+
+_LINES = ("golan_line_a", "golan_line_b", "blue_line")
+_ROLES: dict[str, Role] = {
+    "golan_line_a": "line_a",
+    "golan_line_b": "line_b",
+    "blue_line": "blue_line",
+}
+
+
+@dataclass(frozen=True)
+class DisplayLayer:
+    """One toggleable layer of the map, ready to render."""
+
+    #: Stable key (layer name, or ``zone:<id>``), used for styling.
+    key: str
+    #: Name shown in the layer control and legend (plain text).
+    title: str
+    #: Layer-control group, one of :data:`GROUPS`.
+    group: Group
+    #: Geometry kind of the features.
+    geometry: GeometryKind
+    #: GeoJSON FeatureCollection, coordinates rounded to :data:`COORD_DECIMALS`.
+    #: Each feature has an ``id`` and properties ``_tooltip`` (str), ``_popup``
+    #: (list of ``[label, value]`` strings), ``_role`` and the fields styling needs.
+    geojson: dict[str, Any]
+    #: Provenance rows shared by every feature (``[label, value]`` strings).
+    provenance: tuple[tuple[str, str], ...] = ()
+    #: Shown when the page opens.
+    show: bool = True
+    #: Attribution text for the map's attribution control (plain text).
+    attribution: str = ""
+
+    def __post_init__(self) -> None:
+        if self.group not in GROUPS:
+            raise ValueError(f"group {self.group!r} is not one of {GROUPS}")
+        if self.geojson.get("type") != "FeatureCollection":
+            raise ValueError(f"layer {self.key!r}: geojson must be a FeatureCollection")
+
+
+@dataclass(frozen=True)
+class MapData:
+    """Everything the map shows, as :func:`prepare` hands it to :mod:`geo.webmap`."""
+
+    #: Layers in drawing order (first drawn first).
+    layers: tuple[DisplayLayer, ...]
+    #: ``[[south, west], [north, east]]`` the map opens on.
+    bounds: tuple[tuple[float, float], tuple[float, float]]
+    #: Attributions of all layers (plain text, de-duplicated).
+    attributions: tuple[str, ...] = field(default=())
+
+
+def round_geometry(geom: shapely.Geometry, decimals: int = COORD_DECIMALS) -> shapely.Geometry:
+    """Round every coordinate of ``geom`` to ``decimals`` places.
+
+    Examples
+    --------
+    >>> round_geometry(shapely.Point(35.12345678, 33.0000004)).wkt
+    'POINT (35.123457 33)'
+    """
+    return shapely.transform(geom, lambda xy: np.round(xy, decimals))
+
+
+def simplify_for_display(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoSeries:
+    """Simplify geometries by ``tolerance_m`` metres in :data:`DISPLAY_CRS`.
+
+    Polygons that tile the plane (countries, governorates) are simplified as a
+    coverage, so shared borders stay shared; other geometries with
+    topology-preserving Douglas–Peucker.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Lon/lat features.
+    tolerance_m : float
+        Tolerance in metres.
+
+    Returns
+    -------
+    geopandas.GeoSeries
+        Simplified geometries in the CRS of ``gdf``.
+    """
+    metric = gdf.geometry.to_crs(DISPLAY_CRS)
+    geoms = metric.to_numpy()
+    polygonal = bool(np.all(np.isin(shapely.get_type_id(geoms), (3, 6))))
+    simplified = None
+    if polygonal and shapely.coverage_is_valid(geoms):
+        simplified = shapely.coverage_simplify(geoms, tolerance_m)
+        if not np.all(shapely.is_valid(simplified)):
+            simplified = None
+    if simplified is None:
+        simplified = shapely.simplify(geoms, tolerance_m, preserve_topology=True)
+    return gpd.GeoSeries(simplified, index=gdf.index, crs=DISPLAY_CRS).to_crs(gdf.crs)
+
+
+def _fmt_km(metres: float) -> str:
+    return f"{metres / 1000:,.1f} km" if metres >= 10_000 else f"{metres / 1000:,.2f} km"
+
+
+def _fmt(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (float, np.floating)):
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
+    if isinstance(value, (int, np.integer)):
+        return f"{value:,d}"
+    return str(value)
+
+
+def _provenance(info: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    rows: list[tuple[str, str]] = [("Layer", str(info.get("title", "")))]
+    for label, key in (("Source", "attribution"), ("Licence", "licence"), ("Method", "method")):
+        if info.get(key):
+            rows.append((label, str(info[key])))
+    acc = info.get("accuracy_m")
+    if acc is not None:
+        note = info.get("accuracy_note")
+        rows.append(("Stated accuracy", f"± {acc:,.0f} m" + (f" ({note})" if note else "")))
+    return tuple(rows)
+
+
+def _geodesy() -> tuple[Callable[[Any], float], Callable[[Any], float]]:
+    """Return (geodesic_length, geodesic_area) in metres / square metres."""
+    try:
+        from geo.geodesy import geodesic_area, geodesic_length  # type: ignore[attr-defined]
+    except ImportError:  # geodesy not available yet: GeographicLib through pyproj
+        from pyproj import Geod
+
+        geod = Geod(ellps="WGS84")
+
+        def geodesic_length(geom: Any) -> float:
+            return float(geod.geometry_length(geom))
+
+        def geodesic_area(geom: Any) -> float:
+            return abs(float(geod.geometry_area_perimeter(geom)[0]))
+
+    return geodesic_length, geodesic_area
+
+
+def _features(
+    gdf: gpd.GeoDataFrame,
+    geoms: Sequence[shapely.Geometry],
+    tooltip: Callable[[pd.Series], str],
+    popup: Callable[[pd.Series], list[tuple[str, str]]],
+    extra: Callable[[pd.Series], dict[str, Any]] | None = None,
+    role: Role = "",
+) -> dict[str, Any]:
+    features = []
+    for i, ((_, row), geom) in enumerate(zip(gdf.iterrows(), geoms, strict=True)):
+        if geom is None or shapely.is_empty(geom):
+            continue
+        props: dict[str, Any] = {
+            "_tooltip": tooltip(row),
+            "_popup": [[k, v] for k, v in popup(row)],
+            "_role": role,
+        }
+        if extra is not None:
+            props.update(extra(row))
+        features.append(
+            {
+                "type": "Feature",
+                "id": str(i),
+                "properties": props,
+                "geometry": shapely.geometry.mapping(round_geometry(geom)),
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _load(name: str) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
+    gdf = _layers.load(name)
+    if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
+        gdf = gdf.to_crs(4326)
+    return gdf, dict(_layers.info(name))
+
+
+def _display_geoms(name: str, gdf: gpd.GeoDataFrame) -> list[shapely.Geometry]:
+    tol = SIMPLIFY_M.get(name)
+    if tol is None:
+        return list(gdf.geometry)
+    return list(simplify_for_display(gdf, tol))
+
+
+def _line_layer(name: str, group: Group) -> DisplayLayer:
+    gdf, info = _load(name)
+    length, _ = _geodesy()
+    title = str(info.get("title", name))
+
+    def popup(row: pd.Series) -> list[tuple[str, str]]:
+        rows = [("Length (geodesic)", _fmt_km(length(row.geometry)))]
+        for col in gdf.columns:
+            if col not in ("geometry", "name") and not pd.isna(row[col]):
+                rows.append((col.replace("_", " ").capitalize(), _fmt(row[col])))
+        return rows
+
+    def extra(row: pd.Series) -> dict[str, Any]:
+        return {"kind": str(row.get("kind", "") or "")}
+
+    return DisplayLayer(
+        key=name,
+        title=title,
+        group=group,
+        geometry="line",
+        geojson=_features(
+            gdf,
+            _display_geoms(name, gdf),
+            lambda row: str(row.get("name") or title),
+            popup,
+            extra,
+            _ROLES.get(name, ""),
+        ),
+        provenance=_provenance(info),
+        attribution=str(info.get("attribution", "")),
+    )
+
+
+def _area_layer(name: str, group: Group, *, role: Role = "", show: bool = True) -> DisplayLayer:
+    gdf, info = _load(name)
+    _, area = _geodesy()
+    title = str(info.get("title", name))
+    figures = name not in ("countries", "syria_governorates")
+
+    def popup(row: pd.Series) -> list[tuple[str, str]]:
+        rows = []
+        if figures:
+            rows.append(("Area (geodesic)", f"{area(row.geometry) / 1e6:,.1f} km²"))
+        for col in gdf.columns:
+            if col not in ("geometry", "name") and not pd.isna(row[col]):
+                rows.append((col.replace("_", " ").capitalize(), _fmt(row[col])))
+        return rows
+
+    return DisplayLayer(
+        key=name,
+        title=title,
+        group=group,
+        geometry="polygon",
+        geojson=_features(
+            gdf,
+            _display_geoms(name, gdf),
+            lambda row: str(row.get("name") or title),
+            popup,
+            None,
+            role,
+        ),
+        provenance=_provenance(info),
+        show=show,
+        attribution=str(info.get("attribution", "")),
+    )
+
+
+def _classified_places(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    try:
+        from geo.classify import classify  # type: ignore[attr-defined]
+    except ImportError:
+        return gdf
+    return classify(gdf)
+
+
+def _place_popup(row: pd.Series) -> list[tuple[str, str]]:
+    rows = [("Kind", _fmt(row.get("kind"))), ("Population", _fmt(row.get("population")))]
+    if "distance_line_a_m" in row.index and not pd.isna(row["distance_line_a_m"]):
+        rows.append(("Distance to Line A", _fmt_km(float(row["distance_line_a_m"]))))
+    if "distance_blue_line_m" in row.index and not pd.isna(row["distance_blue_line_m"]):
+        rows.append(("Distance to Blue Line", _fmt_km(float(row["distance_blue_line_m"]))))
+    if "country" in row.index:
+        rows.append(("Side (de facto)", _fmt(row["country"])))
+    if "zone" in row.index:
+        zone = row["zone"]
+        rows.append(("Zone", _fmt(zone) if zone is not None and not pd.isna(zone) else "none"))
+    if "geonameid" in row.index and not pd.isna(row["geonameid"]):
+        rows.append(("GeoNames id", str(int(row["geonameid"]))))
+    return rows
+
+
+def _places_layer(min_population: int) -> DisplayLayer:
+    gdf, info = _load("places")
+    pop = pd.to_numeric(gdf.get("population"), errors="coerce").fillna(0)
+    keep = (pop >= min_population) | (gdf.get("kind") == "landmark")
+    gdf = gdf[keep.to_numpy()].copy()
+    gdf["population"] = pop[keep.to_numpy()]
+    gdf = gdf.sort_values(["population", "name"], ascending=[False, True], kind="stable")
+    gdf = _classified_places(gdf)
+    title = str(info.get("title", "Places"))
+    return DisplayLayer(
+        key="places",
+        title=f"{title} (population ≥ {min_population:,} and landmarks)",
+        group="Context",
+        geometry="point",
+        geojson=_features(
+            gdf,
+            list(gdf.geometry),
+            lambda row: str(row.get("name") or "place"),
+            _place_popup,
+            lambda row: {
+                "population": int(row["population"]),
+                "kind": str(row.get("kind", "") or ""),
+            },
+        ),
+        provenance=_provenance(info),
+        attribution=str(info.get("attribution", "")),
+    )
+
+
+def _zone_popup(row: pd.Series) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    if "area_km2" in row.index and not pd.isna(row["area_km2"]):
+        rows.append(("Area (geodesic)", f"{float(row['area_km2']):,.1f} km²"))
+    else:
+        _, area = _geodesy()
+        rows.append(("Area (geodesic)", f"{area(row.geometry) / 1e6:,.1f} km²"))
+    if "population" in row.index and not pd.isna(row["population"]):
+        rows.append(("Population inside (GeoNames places)", _fmt(row["population"])))
+    labels = {
+        "reference": "Measured from",
+        "inner_km": "From (km)",
+        "distance_km": "To (km)",
+        "part": "Side",
+        "family": "Family",
+        "source": "Source",
+        "id": "Zone id",
+    }
+    for col, label in labels.items():
+        if col in row.index and row[col] is not None and not pd.isna(row[col]):
+            value = row[col]
+            if col == "part":
+                value = {"inside": "within the territory", "outside": "beyond it"}.get(
+                    str(value), value
+                )
+            rows.append((label, _fmt(value)))
+    return rows
+
+
+def _zone_layers(gdf: gpd.GeoDataFrame, info: dict[str, Any]) -> list[DisplayLayer]:
+    """One layer per zone, except the 1974 limitation bands (one layer)."""
+    out: list[DisplayLayer] = []
+    prov = _provenance(info)
+    gdf = gdf.reset_index(drop=True)
+    fam = gdf["family"].astype(str) if "family" in gdf.columns else pd.Series([""] * len(gdf))
+    ids = gdf["id"].astype(str) if "id" in gdf.columns else pd.Series(map(str, gdf.index))
+
+    def extra(row: pd.Series) -> dict[str, Any]:
+        return {
+            "zone_id": str(row.get("id", "")),
+            "family": str(row.get("family", "")),
+            "inner_km": _num(row.get("inner_km")),
+            "distance_km": _num(row.get("distance_km")),
+        }
+
+    def tooltip(row: pd.Series) -> str:
+        return str(row.get("title") or row.get("id") or "zone")
+
+    bands = (fam == "1974").to_numpy()
+    groups: list[tuple[str, str, np.ndarray]] = []
+    seen_bands = False
+    for i in range(len(gdf)):
+        if bands[i]:
+            if not seen_bands:
+                groups.append(("zone:1974", "1974 Areas of Limitation (bands)", bands))
+                seen_bands = True
+            continue
+        mask = np.zeros(len(gdf), dtype=bool)
+        mask[i] = True
+        title = str(gdf.loc[i, "title"]) if "title" in gdf.columns else ids[i]
+        groups.append((f"zone:{ids[i]}", title, mask))
+    for key, title, mask in groups:
+        sub = gdf[mask]
+        out.append(
+            DisplayLayer(
+                key=key,
+                title=title,
+                group="Zones",
+                geometry="polygon",
+                geojson=_features(sub, list(sub.geometry), tooltip, _zone_popup, extra, "zone"),
+                provenance=prov,
+                attribution=str(info.get("attribution", "")),
+            )
+        )
+    return out
+
+
+def _num(value: Any) -> float | None:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(out) else out
+
+
+def _points_layer(points: gpd.GeoDataFrame) -> DisplayLayer:
+    if points.crs is not None and points.crs.to_epsg() != 4326:
+        points = points.to_crs(4326)
+    points = points.reset_index(drop=True)
+    cols = [c for c in points.columns if c != points.geometry.name]
+    name_col = next((c for c in ("name", "Name", "NAME", "label", "title") if c in cols), None)
+
+    def tooltip(row: pd.Series) -> str:
+        if name_col is not None and not pd.isna(row[name_col]):
+            return str(row[name_col])
+        return f"Point {row.name + 1}"
+
+    def popup(row: pd.Series) -> list[tuple[str, str]]:
+        rows = []
+        for col in cols:
+            value = row[col]
+            if col.endswith("_m") and _num(value) is not None:
+                rows.append((col, f"{float(value):,.1f} m"))
+            else:
+                rows.append((col, _fmt(value)))
+        return rows
+
+    return DisplayLayer(
+        key="points",
+        title="Your points",
+        group="Your points",
+        geometry="point",
+        geojson=_features(points, list(points.geometry), tooltip, popup),
+        provenance=(("Layer", "Your points (classified by border-zones)"),),
+    )
+
+
+def _bounds(layers: Sequence[DisplayLayer]) -> tuple[tuple[float, float], tuple[float, float]]:
+    keys = {"golan_line_a", "golan_line_b", "blue_line", "undof_area_of_separation"}
+    geoms = [
+        shapely.geometry.shape(f["geometry"])
+        for layer in layers
+        if layer.key in keys
+        for f in layer.geojson["features"]
+    ]
+    if not geoms:
+        return ((32.6, 35.0), (33.7, 36.4))
+    west, south, east, north = shapely.GeometryCollection(geoms).bounds
+    pad = 0.15
+    return (
+        (round(south - pad, 4), round(west - pad, 4)),
+        (round(north + pad, 4), round(east + pad, 4)),
+    )
+
+
+def prepare(
+    points: gpd.GeoDataFrame | None = None,
+    *,
+    min_place_population: int = MIN_PLACE_POPULATION,
+) -> MapData:
+    """Prepare every layer of the map for display.
+
+    Parameters
+    ----------
+    points : geopandas.GeoDataFrame, optional
+        Already classified points (``geo.classify.classify``) to overlay; all
+        their fields go into their popups.
+    min_place_population : int, default :data:`MIN_PLACE_POPULATION`
+        Smallest populated place shown (landmarks are always shown).
+
+    Returns
+    -------
+    MapData
+        Layers in drawing order: context, zones, barrier, lines, points.
+    """
+    available = list(_layers.names())
+    out: list[DisplayLayer] = []
+    if "countries" in available:
+        out.append(_area_layer("countries", "Context"))
+    if "syria_governorates" in available:
+        out.append(_area_layer("syria_governorates", "Context", show=False))
+    if "zones" in available:
+        gdf, info = _load("zones")
+        out.extend(_zone_layers(gdf, info))
+    if "undof_area_of_separation" in available:
+        out.append(_area_layer("undof_area_of_separation", "Zones", role="zone"))
+    if "lebanon_border_barrier" in available:
+        out.append(_line_layer("lebanon_border_barrier", "Border barrier"))
+    for name in _LINES:
+        if name in available:
+            out.append(_line_layer(name, "Lines"))
+    known = {"countries", "syria_governorates", "zones", "undof_area_of_separation"}
+    known |= {"lebanon_border_barrier", "places", *_LINES}
+    for name in available:
+        if name in known:
+            continue
+        gdf, _ = _load(name)
+        kinds = set(gdf.geom_type)
+        if kinds <= {"LineString", "MultiLineString"}:
+            out.append(_line_layer(name, "Context"))
+        elif kinds <= {"Polygon", "MultiPolygon"}:
+            out.append(_area_layer(name, "Context", show=False))
+    if "places" in available:
+        out.append(_places_layer(min_place_population))
+    if points is not None:
+        out.append(_points_layer(points))
+    attributions = tuple(dict.fromkeys(layer.attribution for layer in out if layer.attribution))
+    return MapData(layers=tuple(out), bounds=_bounds(out), attributions=attributions)
