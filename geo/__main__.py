@@ -1,0 +1,5 @@
+"""``python -m geo``: the same command line as ``border-zones``."""
+
+from geo.cli import main
+
+raise SystemExit(main())
