@@ -251,7 +251,7 @@ def _display_geoms(name: str, gdf: gpd.GeoDataFrame) -> list[shapely.Geometry]:
     return list(simplify_for_display(gdf, tol))
 
 
-def _line_layer(name: str, group: Group) -> DisplayLayer:
+def _line_layer(name: str, group: Group, *, show: bool = True) -> DisplayLayer:
     gdf, info = _load(name)
     length, _ = _geodesy()
     title = str(info.get("title", name))
@@ -280,6 +280,7 @@ def _line_layer(name: str, group: Group) -> DisplayLayer:
             _ROLES.get(name, ""),
         ),
         provenance=_provenance(info),
+        show=show,
         attribution=str(info.get("attribution", "")),
     )
 
@@ -550,12 +551,13 @@ def prepare(
         gdf, _ = _load(name)
         kinds = set(gdf.geom_type)
         if kinds <= {"LineString", "MultiLineString"}:
-            out.append(_line_layer(name, "Context"))
+            out.append(_line_layer(name, "Context", show=False))
         elif kinds <= {"Polygon", "MultiPolygon"}:
             out.append(_area_layer(name, "Context", show=False))
     if "places" in available:
         out.append(_places_layer(min_place_population))
     if points is not None:
         out.append(_points_layer(points))
-    attributions = tuple(dict.fromkeys(layer.attribution for layer in out if layer.attribution))
+    parts = (part.strip() for layer in out for part in layer.attribution.split(";"))
+    attributions = tuple(dict.fromkeys(part for part in parts if part))
     return MapData(layers=tuple(out), bounds=_bounds(out), attributions=attributions)
