@@ -63,6 +63,7 @@ SIMPLIFY_M: dict[str, float] = {
     "countries": 120.0,
     "syria_governorates": 300.0,
     "lebanon_border_barrier": 5.0,
+    "zones": 10.0,
 }
 
 #: Places shown: populated places of at least this population, and every landmark.
@@ -415,33 +416,39 @@ def _zone_layers(gdf: gpd.GeoDataFrame, info: dict[str, Any]) -> list[DisplayLay
             "family": str(row.get("family", "")),
             "inner_km": _num(row.get("inner_km")),
             "distance_km": _num(row.get("distance_km")),
+            "part": str(row.get("part", "") or ""),
         }
 
     def tooltip(row: pd.Series) -> str:
-        return str(row.get("title") or row.get("id") or "zone")
+        title = str(row.get("title") or row.get("id") or "zone")
+        if str(row.get("part", "")) == "outside":
+            title += f" (beyond the territory: {row.get('countries') or 'other countries'})"
+        return title
 
     bands = (fam == "1974").to_numpy()
     groups: list[tuple[str, str, np.ndarray]] = []
-    seen_bands = False
-    for i in range(len(gdf)):
-        if bands[i]:
-            if not seen_bands:
-                groups.append(("zone:1974", "1974 Areas of Limitation (bands)", bands))
-                seen_bands = True
-            continue
-        mask = np.zeros(len(gdf), dtype=bool)
-        mask[i] = True
-        title = str(gdf.loc[i, "title"]) if "title" in gdf.columns else ids[i]
-        groups.append((f"zone:{ids[i]}", title, mask))
+    if bands.any():
+        groups.append(("zone:1974", "1974 Areas of Limitation (bands)", bands))
+    reach = pd.to_numeric(gdf.get("distance_km"), errors="coerce").fillna(0.0)
+    order = sorted(
+        dict.fromkeys(ids[~bands]),  # bigger zones first, so smaller ones draw on top
+        key=lambda zid: -float(reach[(ids == zid).to_numpy()].max()),
+    )
+    for zid in order:
+        mask = (ids == zid).to_numpy() & ~bands
+        first = int(np.flatnonzero(mask)[0])
+        title = str(gdf.loc[first, "title"]) if "title" in gdf.columns else zid
+        groups.append((f"zone:{zid}", title, mask))
     for key, title, mask in groups:
         sub = gdf[mask]
+        geoms = _display_geoms("zones", sub)
         out.append(
             DisplayLayer(
                 key=key,
                 title=title,
                 group="Zones",
                 geometry="polygon",
-                geojson=_features(sub, list(sub.geometry), tooltip, _zone_popup, extra, "zone"),
+                geojson=_features(sub, geoms, tooltip, _zone_popup, extra, "zone"),
                 provenance=prov,
                 attribution=str(info.get("attribution", "")),
             )

@@ -144,7 +144,8 @@ def layer_style(layer: DisplayLayer, properties: dict[str, Any]) -> dict[str, An
     """Return the Leaflet path style of one feature of ``layer``.
 
     Styled by layer key and, for zones, by id and family, with a fallback
-    colour for zones users add.
+    colour for zones users add. Parts of a zone beyond its territory
+    (``part == "outside"``) are paler.
 
     Examples
     --------
@@ -153,6 +154,14 @@ def layer_style(layer: DisplayLayer, properties: dict[str, Any]) -> dict[str, An
     >>> layer_style(DisplayLayer("golan_line_a", "Line A", "Lines", "line", fc), {})
     {'color': '#1f4fd6', 'weight': 3.5}
     """
+    style = _base_style(layer, properties)
+    if properties.get("part") == "outside" and "fillOpacity" in style:
+        style["fillOpacity"] = round(style["fillOpacity"] * 0.45, 3)
+        style["opacity"] = 0.6
+    return style
+
+
+def _base_style(layer: DisplayLayer, properties: dict[str, Any]) -> dict[str, Any]:
     key = layer.key
     if key in _STYLES:
         return dict(_STYLES[key])
@@ -224,7 +233,7 @@ def _stable_ids(seed: str) -> Iterator[None]:
     original = Element.__dict__["_generate_id"]
 
     def generate(cls: type) -> str:
-        return f"{seed}{next(counter):024x}"
+        return f"{seed}{next(counter):06d}"
 
     Element._generate_id = classmethod(generate)  # type: ignore[method-assign,assignment]
     try:

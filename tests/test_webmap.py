@@ -1,0 +1,257 @@
+"""The map page checked as HTML: layers, escaping, determinism, size, precision."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from geo import assets, display, layers, webmap
+
+PAYLOADS = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>")
+
+
+@pytest.fixture(scope="module")
+def npm_assets() -> Path:
+    """The asset cache, filled from the npm registry (what offline pages inline)."""
+    from browser_support import asset_cache, have_browser
+
+    if not have_browser():
+        pytest.skip("needs npm to fill the asset cache")
+    return asset_cache()
+
+
+@pytest.fixture(scope="module")
+def data() -> display.MapData:
+    return display.prepare()
+
+
+@pytest.fixture(scope="module")
+def page(data: display.MapData) -> str:
+    return webmap.render_html(webmap.build_map(data=data))
+
+
+def payload_points() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "name": [*PAYLOADS, "Quneitra & <b>co</b>"],
+            "note": ['"quoted" </script><script>alert(2)</script>', "it's", "ok"],
+            "distance_line_a_m": [653.5, 1200.0, 10.0],
+        },
+        geometry=[
+            shapely.Point(35.70, 33.05),
+            shapely.Point(35.60, 33.20),
+            shapely.Point(35.825, 33.126),
+        ],
+        crs=4326,
+    )
+
+
+@pytest.fixture
+def with_zones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Add synthetic zones (one a user's, with a hostile title) to the zones layer."""
+    ring = [(35.5, 32.8), (36.0, 32.8), (36.0, 33.4), (35.5, 33.4)]
+    zones = gpd.GeoDataFrame(
+        {
+            "id": ["requested_60km", "granted_5km", "limitation_syria_0_10", "my_zone"],
+            "title": ["Requested 60 km", "Granted 5 km", "Syria 0–10 km", PAYLOADS[0]],
+            "family": ["2017", "2017", "1974", "user"],
+            "inner_km": [0.0, 0.0, 0.0, 0.0],
+            "distance_km": [60.0, 5.0, 10.0, 3.0],
+            "part": ["outside", "outside", "inside", "inside"],
+            "area_km2": [1000.0, 100.0, 500.0, 10.0],
+            "population": [5000, 10, 300, 0],
+            "reference": ["golan_line_a"] * 4,
+            "source": ["test"] * 4,
+        },
+        geometry=[shapely.Polygon(ring)] * 4,
+        crs=4326,
+    )
+    names, load, info = layers.names, layers.load, layers.info
+    if "zones" in names():
+        zones = gpd.GeoDataFrame(
+            pd.concat([load("zones"), zones.iloc[[3]]], ignore_index=True), crs=4326
+        )
+    monkeypatch.setattr(layers, "names", lambda: sorted({*names(), "zones"}))
+    monkeypatch.setattr(layers, "load", lambda n: zones.copy() if n == "zones" else load(n))
+    monkeypatch.setattr(
+        layers,
+        "info",
+        lambda n: (
+            {"title": "Zones", "licence": "MIT", "accuracy_m": 1.0} if n == "zones" else info(n)
+        ),
+    )
+
+
+def test_every_layer_is_in_the_page_grouped(data: display.MapData, page: str) -> None:
+    keys = {layer.key for layer in data.layers}
+    assert {"golan_line_a", "golan_line_b", "blue_line", "undof_area_of_separation"} <= keys
+    assert {"lebanon_border_barrier", "countries", "places"} <= keys
+    for layer in data.layers:
+        assert json.dumps(layer.title.replace("&", "&amp;"), ensure_ascii=False)[1:-1] in page
+    for group in ("Lines", "Zones", "Border barrier", "Context"):
+        assert f'"{group}": {{' in page
+    assert "L.control.groupedLayers" in page
+    assert "BorderZones.init" in page
+
+
+def test_lines_are_not_simplified(data: display.MapData) -> None:
+    for layer in data.layers:
+        if layer.key in ("golan_line_a", "golan_line_b", "blue_line"):
+            shown = shapely.geometry.shape(layer.geojson["features"][0]["geometry"])
+            full = layers.load(layer.key).geometry.iloc[0]
+            assert shapely.get_num_coordinates(shown) == shapely.get_num_coordinates(full)
+            assert shapely.hausdorff_distance(shown, full) < 1e-6
+
+
+def test_countries_are_simplified_for_display(data: display.MapData) -> None:
+    shown = next(layer for layer in data.layers if layer.key == "countries")
+    n_shown = sum(
+        shapely.get_num_coordinates(shapely.geometry.shape(f["geometry"]))
+        for f in shown.geojson["features"]
+    )
+    n_full = int(shapely.get_num_coordinates(layers.load("countries").geometry).sum())
+    assert n_shown < n_full / 3
+
+
+def test_coordinates_have_at_most_six_decimals(data: display.MapData, page: str) -> None:
+    for layer in data.layers:
+        text = json.dumps(layer.geojson["features"][0]["geometry"]["coordinates"])
+        assert not re.search(r"\d\.\d{7,}", text), layer.key
+    # nothing in the page (data, options) carries more than six decimals
+    assert not re.findall(r"\d\.\d{7,}", page)
+
+
+def test_size_within_budget(page: str, tmp_path: Path, npm_assets: Path) -> None:
+    assert len(page.encode()) <= 1_500_000
+    offline = webmap.save_map(tmp_path / "offline.html", offline=True)
+    assert offline.stat().st_size <= 1_500_000
+
+
+def test_rebuild_gives_identical_bytes(tmp_path: Path) -> None:
+    a = webmap.save_map(tmp_path / "a.html")
+    b = webmap.save_map(tmp_path / "b.html")
+    assert a.read_bytes() == b.read_bytes()
+    pts = payload_points()
+    c = webmap.save_map(tmp_path / "c.html", points=pts)
+    d = webmap.save_map(tmp_path / "d.html", points=pts)
+    assert c.read_bytes() == d.read_bytes()
+    assert not re.search(r"[0-9a-f]{32}", a.read_text())  # no random uuid4-style ids
+
+
+def test_save_is_atomic_and_returns_path(tmp_path: Path) -> None:
+    out = webmap.save_map(tmp_path / "map.html")
+    assert out == tmp_path / "map.html"
+    assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
+    assert out.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_data_text_is_escaped() -> None:
+    page = webmap.render_html(webmap.build_map(points=payload_points()))
+    for payload in (*PAYLOADS, "<b>co</b>", "</script><script>alert(2)"):
+        assert payload not in page
+    assert "onerror=alert(1)" in page  # still there, as inert escaped text
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page
+
+
+def test_zone_titles_escaped_and_styled(with_zones: None) -> None:
+    data = display.prepare()
+    keys = [layer.key for layer in data.layers]
+    assert "zone:requested_60km" in keys and "zone:granted_5km" in keys
+    assert "zone:1974" in keys and "zone:my_zone" in keys
+    page = webmap.render_html(webmap.build_map(data=data))
+    assert PAYLOADS[0] not in page
+    # layer-control name: HTML-escaped, then JSON-escaped for the script
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in page
+    styles = {
+        layer.key: webmap.layer_style(layer, layer.geojson["features"][0]["properties"])
+        for layer in data.layers
+    }
+    # requested, granted and not-granted read apart; bands unlike the Area of Separation
+    assert styles["zone:requested_60km"]["fillOpacity"] == 0
+    assert (
+        styles["zone:granted_5km"]["fillColor"] != styles["undof_area_of_separation"]["fillColor"]
+    )
+    assert styles["zone:1974"]["fillColor"] != styles["undof_area_of_separation"]["fillColor"]
+    assert "color" in styles["zone:my_zone"]  # fallback style for a user's zone
+
+
+def test_legend_has_an_entry_per_layer(data: display.MapData) -> None:
+    for layer in data.layers:
+        entries = webmap.legend_entries(layer)
+        assert entries and all(
+            e["label"] and e["shape"] in ("line", "area", "point") for e in entries
+        )
+
+
+def test_popup_figures_and_provenance(data: display.MapData) -> None:
+    by_key = {layer.key: layer for layer in data.layers}
+    line_a = by_key["golan_line_a"]
+    rows = dict(line_a.geojson["features"][0]["properties"]["_popup"])
+    assert rows["Length (geodesic)"].endswith(" km")
+    prov = dict(line_a.provenance)
+    assert {"Source", "Licence", "Stated accuracy"} <= set(prov)
+    aos = dict(by_key["undof_area_of_separation"].geojson["features"][0]["properties"]["_popup"])
+    assert aos["Area (geodesic)"].endswith("km²")
+    places = by_key["places"].geojson["features"]
+    assert all(
+        f["properties"]["population"] >= 1000 or f["properties"]["kind"] == "landmark"
+        for f in places
+    )
+
+
+def test_basemap_choice_and_errors() -> None:
+    page = webmap.render_html(webmap.build_map(basemap="satellite"))
+    assert "World_Imagery" in page
+    offline = webmap.render_html(webmap.build_map(offline=True))
+    assert "none.addTo(map)" in offline
+    with pytest.raises(KeyError, match="available: streets"):
+        webmap.build_map(basemap="topo")  # type: ignore[arg-type]
+
+
+def test_default_assets_all_come_from_npm(page: str) -> None:
+    urls = re.findall(r'<script src="([^"]+)"', page) + re.findall(
+        r'<link rel="stylesheet" href="([^"]+)"', page
+    )
+    assert sorted(urls) == sorted(assets.required_urls())
+    for url in urls:
+        assets.npm_source(url)  # raises for anything not on npm
+
+
+def test_offline_page_is_self_contained(tmp_path: Path, npm_assets: Path) -> None:
+    text = webmap.save_map(tmp_path / "o.html", offline=True).read_text()
+    assert "<script src=" not in text and 'rel="stylesheet"' not in text
+    assert "cdn.jsdelivr.net" not in text
+    assert "data:image/png;base64," in text  # leaflet.css images inlined
+
+
+def test_inline_html_unit(tmp_path: Path) -> None:
+    base = "https://cdn.jsdelivr.net/npm/x@1.0.0/"
+    for rel, body in (
+        ("a.js", b"var s='</script>';"),
+        ("a.css", b".k{background:url(img/p.png)}"),
+        ("img/p.png", b"\x89PNG"),
+    ):
+        target = assets.cached_path(base + rel, tmp_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+    page = f'<script src="{base}a.js"></script><link rel="stylesheet" href="{base}a.css"/>'
+    out = assets.inline_html(page, cache=tmp_path, download=False)
+    assert out.startswith("<script>var s='<\\/script>';</script><style>")
+    assert 'url("data:image/png;base64,iVBORw==")' in out
+    with pytest.raises(assets.AssetError, match="not in the asset cache"):
+        assets.fetch(base + "missing.js", cache=tmp_path, download=False)
+    with pytest.raises(assets.AssetError, match="not a jsDelivr npm URL"):
+        assets.npm_source("https://code.jquery.com/jquery-3.7.1.min.js")
+
+
+def test_cache_dir_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("BORDER_ZONES_CACHE", str(tmp_path))
+    assert assets.cache_dir() == tmp_path
+    monkeypatch.delenv("BORDER_ZONES_CACHE")
+    assert assets.cache_dir() == Path.home() / ".cache" / "border-zones" / "assets"
