@@ -58,9 +58,19 @@ def layers_dir() -> Path:
     Returns
     -------
     pathlib.Path
-        ``geo/_layers`` in an installed wheel; ``layers/`` beside ``geo/`` in a
-        checkout or an editable install.
+        The folder named by the environment variable ``BORDER_ZONES_LAYERS`` if
+        set (a copy of the layers to work on); else ``geo/_layers`` in an
+        installed wheel; else ``layers/`` beside ``geo/`` in a checkout or an
+        editable install.
     """
+    override = os.environ.get("BORDER_ZONES_LAYERS")
+    if override:
+        folder = Path(override).resolve()
+        if not (folder / MANIFEST_NAME).is_file():
+            raise LayerIntegrityError(
+                f"BORDER_ZONES_LAYERS={override}: no {MANIFEST_NAME} in that folder"
+            )
+        return folder
     here = Path(__file__).resolve().parent
     for candidate in (here / "_layers", here.parent / "layers"):
         if (candidate / MANIFEST_NAME).is_file():
@@ -71,9 +81,16 @@ def layers_dir() -> Path:
     )
 
 
-@functools.lru_cache(maxsize=1)
 def _manifest(folder: Path) -> dict[str, Any]:
     file = folder / MANIFEST_NAME
+    try:
+        return _manifest_cached(file, file.stat().st_mtime_ns)
+    except OSError as exc:
+        raise LayerIntegrityError(f"{file}: cannot read the layer manifest ({exc})") from exc
+
+
+@functools.lru_cache(maxsize=4)
+def _manifest_cached(file: Path, mtime_ns: int) -> dict[str, Any]:
     try:
         return dict(json.loads(file.read_text(encoding="utf-8")))
     except (OSError, ValueError) as exc:

@@ -19,7 +19,6 @@ not typed in.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import io
 import json
 import os
@@ -505,6 +504,31 @@ def build(out: Path) -> None:
         disagreement=dict(alternative="Natural Earth 'Ceasefire Lines 1974'", **dis_a),
         schematic=False,
     )
+    if ne_a.coords[0][1] < ne_a.coords[-1][1]:
+        ne_a = ne_a.reverse()
+    dis_a_rev = line_disagreement(ne_a, line_a)
+    layers["golan_line_a_natural_earth"] = dict(
+        title="Line A, Natural Earth version (for sensitivity checks)",
+        description=(
+            "The alternative source of Line A: Natural Earth 1:10m 'Ceasefire Lines "
+            "1974'. Not the layer to measure from (golan_line_a is better); kept so "
+            "that figures can be recomputed from it to show how much they depend on "
+            "the line."
+        ),
+        features=[({"name": "Line A (Natural Earth)", "source": "Natural Earth 1:10m"}, ne_a)],
+        upstream=ne_src,
+        method="extracted: Natural Earth boundary line 'Ceasefire Lines 1974'",
+        accuracy_m=dis_a_rev["max_m"],
+        accuracy_note=(
+            "disagreement with the OpenStreetMap-derived golan_line_a, sampled every "
+            f"50 m along this line: median {dis_a_rev['median_m']} m, p95 "
+            f"{dis_a_rev['p95_m']} m, max {dis_a_rev['max_m']} m (north of the "
+            "Lebanon tripoint this line runs on towards Hermon, where golan_line_a has "
+            "no counterpart)"
+        ),
+        disagreement=dict(alternative="golan_line_a (OpenStreetMap-derived)", **dis_a_rev),
+        schematic=False,
+    )
     layers["golan_line_b"] = dict(
         title="Line B (Bravo), 1974",
         description=(
@@ -669,7 +693,7 @@ def build(out: Path) -> None:
         del gtypes
         manifest[name]["licence"] = "; ".join(u["licence"] for u in spec["upstream"])
         manifest[name]["attribution"] = "; ".join(u["attribution"] for u in spec["upstream"])
-        if name in ("golan_line_a", "golan_line_b", "blue_line"):
+        if name in ("golan_line_a", "golan_line_a_natural_earth", "golan_line_b", "blue_line"):
             manifest[name]["length_km"] = geodesic_length_km(feats[0][1])
     write_manifest(out / MANIFEST_NAME, manifest)
 
@@ -804,11 +828,23 @@ def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
+def build_zones(out: Path) -> None:
+    """Compute the zones listed in ``zones.csv`` from the layers just written."""
+    specs = out / "zones.csv"
+    if not specs.exists():  # building into another folder: take the committed list
+        specs.write_bytes((ROOT / "layers" / "zones.csv").read_bytes())
+    os.environ["BORDER_ZONES_LAYERS"] = str(out)
+    from geo import zones
+
+    zones.write_zone_layer()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "layers", help="output folder")
     args = parser.parse_args(argv)
     build(args.out)
+    build_zones(args.out)
     print(f"layers written to {args.out}")
     return 0
 

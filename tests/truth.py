@@ -35,3 +35,55 @@ def min_distance(lon: float, lat: float, dense: np.ndarray) -> float:
 def line_length_m(coords) -> float:
     coords = np.asarray(coords, dtype=float)
     return float(GEOD.line_length(coords[:, 0], coords[:, 1]))
+
+
+def _golden(f, a: float, b: float, iters: int = 60) -> tuple[float, float]:
+    """Minimise a unimodal f on [a, b] by golden-section search: (argmin, min)."""
+    g = (np.sqrt(5) - 1) / 2
+    c, d = b - g * (b - a), a + g * (b - a)
+    fc, fd = f(c), f(d)
+    for _ in range(iters):
+        if fc < fd:
+            b, d, fd = d, c, fc
+            c = b - g * (b - a)
+            fc = f(c)
+        else:
+            a, c, fc = c, d, fd
+            d = a + g * (b - a)
+            fd = f(d)
+    x = (a + b) / 2
+    return x, f(x)
+
+
+class ExactLine:
+    """Distance from points to a line of geodesic segments, to well under 1 mm.
+
+    The line is densified every ``step_m`` along its geodesics; the nearest
+    dense points are found by brute force, then the minimum is refined by
+    golden-section search along the geodesic pieces next to each of them.
+    Only GeographicLib (``pyproj.Geod``) is used.
+    """
+
+    def __init__(self, coords, step_m: float = 50.0):
+        self.dense = densify(coords, step_m)
+
+    def distance(self, lon: float, lat: float, candidates: int = 3) -> float:
+        dense = self.dense
+        n = len(dense)
+        _, _, d = GEOD.inv(np.full(n, lon), np.full(n, lat), dense[:, 0], dense[:, 1])
+        best = float(d.min())
+        # refine around the few nearest dense points (covers near-ties)
+        for i in np.argsort(d)[:candidates]:
+            for j in (i - 1, i):
+                if 0 <= j < n - 1:
+                    (x0, y0), (x1, y1) = dense[j], dense[j + 1]
+                    az, _, length = GEOD.inv(x0, y0, x1, y1)
+                    if length == 0:
+                        continue
+
+                    def f(s, x0=x0, y0=y0, az=az):
+                        x, y, _ = GEOD.fwd(x0, y0, az, s)
+                        return GEOD.inv(lon, lat, x, y)[2]
+
+                    best = min(best, _golden(f, 0.0, length)[1])
+        return best

@@ -1,0 +1,194 @@
+"""Classify points against the lines, the countries and the zones.
+
+For each point: geodesic distance to Line A and to the Blue Line, the de facto
+country whose polygon holds it, whether it lies in the UNDOF Area of
+Separation, and the zones that hold it. Zone membership follows the zone's
+definition directly (territory, and distance to the reference line within
+the band), so it agrees with the zone geometry to the geometry's 1 m.
+
+Examples
+--------
+>>> from geo.classify import classify
+>>> t = classify(([35.825, 35.579], [33.126, 33.279]))  # Quneitra, Metula
+>>> t[["country", "in_area_of_separation", "zone"]].to_dict("list")
+{'country': ['Syria', 'Israel'], 'in_area_of_separation': [True, False], 'zone': ['granted_5km', 'limitation_israel_10_20']}
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import geodesy, layers, zones
+from geo.points import as_lonlat
+
+__all__ = ["COLUMNS", "classify", "classify_lonlat"]
+
+#: Columns :func:`classify` adds, in order.
+COLUMNS = [
+    "distance_line_a_m",
+    "distance_blue_line_m",
+    "country",
+    "in_area_of_separation",
+    "zone",
+    "zones",
+]
+
+#: Points processed at a time; bounds memory for large inputs.
+CHUNK = 250_000
+
+_PRIMARY = {"golan_line_a": "distance_line_a_m", "blue_line": "distance_blue_line_m"}
+
+
+@functools.lru_cache(maxsize=1)
+def _context(specs_digest: str) -> dict[str, Any]:
+    """Prepared geometries and zone specs, built once per zone list."""
+    countries = layers.load("countries")
+    polys = []
+    for name, geom in zip(countries["name"], countries.geometry, strict=True):
+        shapely.prepare(geom)
+        polys.append((name, geom))
+    aos = layers.load("undof_area_of_separation").geometry.union_all()
+    shapely.prepare(aos)
+    # innermost first: the nearest outer edge, then the narrowest band
+    specs = sorted(zones.read_specs(), key=lambda s: (s.distance_km, -s.inner_km))
+    refs = {s.reference for s in specs} | set(_PRIMARY)
+    targets = {r: geodesy.prepare(layers.load(r).geometry.union_all()) for r in sorted(refs)}
+    # how far any point of another reference line is from Line A: with it, a
+    # point's distance to Line A bounds its distance to that line from below
+    reach = {}
+    for r in refs - {"golan_line_a"}:
+        line = layers.load(r).geometry.union_all()
+        xy = np.asarray(_densified(line))
+        reach[r] = float(np.max(targets["golan_line_a"].distance(xy[:, 0], xy[:, 1]))) + 100.0
+    return {"countries": polys, "aos": aos, "specs": specs, "targets": targets, "reach": reach}
+
+
+def _densified(line: Any, step_m: float = 500.0) -> np.ndarray:
+    """Vertices of ``line`` with geodesic points added every ``step_m``."""
+    out = []
+    for part in shapely.get_parts(shapely.line_merge(line)):
+        xy = np.asarray(part.coords)
+        for (x0, y0), (x1, y1) in zip(xy[:-1], xy[1:], strict=True):
+            out.append((x0, y0))
+            n = int(geodesy.WGS84.inv(x0, y0, x1, y1)[2] // step_m)
+            if n > 0:
+                out.extend(geodesy.WGS84.npts(x0, y0, x1, y1, n))
+        out.append(tuple(xy[-1]))
+    return np.asarray(out)
+
+
+def _chunk(lon: np.ndarray, lat: np.ndarray, ctx: dict[str, Any]) -> dict[str, np.ndarray]:
+    n = len(lon)
+    targets = ctx["targets"]
+    dist = {r: targets[r].distance(lon, lat) for r in _PRIMARY}
+    country = np.full(n, "", dtype=object)
+    for name, geom in ctx["countries"]:
+        country[shapely.contains_xy(geom, lon, lat) & (country == "")] = name
+    in_aos = shapely.contains_xy(ctx["aos"], lon, lat)
+
+    zone = np.full(n, "", dtype=object)
+    all_zones = np.full(n, "", dtype=object)
+    for item in ctx["specs"]:
+        mask = zones.in_territory(item.territory, country, in_aos)
+        inner, outer = item.inner_km * 1000.0, item.distance_km * 1000.0
+        if item.reference in dist:
+            d = dist[item.reference]
+        else:
+            # only points that may be near enough need the exact distance
+            d = np.full(n, np.inf)
+            near = mask & (dist["golan_line_a"] - ctx["reach"][item.reference] <= outer)
+            if near.any():
+                d[near] = targets[item.reference].distance(lon[near], lat[near])
+        member = mask & (d > inner) & (d <= outer) if inner > 0 else mask & (d <= outer)
+        zone[member & (zone == "")] = item.id
+        all_zones[member] += ";" + item.id
+    all_zones = np.array([z[1:] for z in all_zones], dtype=object) if n else all_zones
+    return {
+        "distance_line_a_m": dist["golan_line_a"],
+        "distance_blue_line_m": dist["blue_line"],
+        "country": country,
+        "in_area_of_separation": in_aos,
+        "zone": zone,
+        "zones": all_zones,
+    }
+
+
+def classify_lonlat(
+    lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarray
+) -> pd.DataFrame:
+    """Classify validated lon/lat arrays; the core of :func:`classify`.
+
+    Parameters
+    ----------
+    lon, lat : array-like of float
+        WGS84 degrees, already validated (see :func:`geo.points.as_lonlat`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`, one row per point, in order.
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    ctx = _context(zones.specs_sha256())
+    parts = []
+    for start in range(0, len(lon), CHUNK):
+        sl = slice(start, start + CHUNK)
+        parts.append(pd.DataFrame(_chunk(lon[sl], lat[sl], ctx), columns=COLUMNS))
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in COLUMNS})
+    out = pd.concat(parts, ignore_index=True)
+    return out.astype({c: _dtype(c) for c in COLUMNS})
+
+
+def _dtype(column: str) -> str:
+    if column.startswith("distance"):
+        return "float64"
+    return "bool" if column == "in_area_of_separation" else "object"
+
+
+def classify(points: Any, *, assume_lonlat: bool = False) -> gpd.GeoDataFrame | pd.DataFrame:
+    """Classify points against Line A, the Blue Line, countries and zones.
+
+    Parameters
+    ----------
+    points : GeoDataFrame, GeoSeries, shapely Points, (lon, lat) arrays or (N, 2) array
+        Any CRS for geopandas input (a frame without a CRS needs
+        ``assume_lonlat=True``); plain arrays are lon/lat degrees.
+    assume_lonlat : bool, default False
+        Treat geometries without a CRS as WGS84 lon/lat.
+
+    Returns
+    -------
+    GeoDataFrame or DataFrame
+        A GeoDataFrame input comes back as a copy with the columns
+        :data:`COLUMNS` added (any existing columns of those names are
+        replaced); anything else gives a DataFrame with ``lon``, ``lat`` and
+        those columns. ``distance_*_m`` are geodesic metres on WGS84;
+        ``country`` is the de facto polygon holding the point ("" if none);
+        ``zone`` the innermost zone (smallest distance) holding it ("" if none);
+        ``zones`` every zone holding it, joined by ";".
+
+    Raises
+    ------
+    geo.errors.InputError
+        For NaN, infinite or out-of-range coordinates, empty or non-point
+        geometries, or a frame without a CRS.
+    """
+    lon, lat = as_lonlat(points, assume_lonlat=assume_lonlat)
+    table = classify_lonlat(lon, lat)
+    if isinstance(points, gpd.GeoDataFrame):
+        out = points.copy()
+        for col in COLUMNS:
+            out[col] = table[col].to_numpy()
+        return out
+    table.insert(0, "lat", lat)
+    table.insert(0, "lon", lon)
+    return table

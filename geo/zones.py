@@ -1,0 +1,603 @@
+"""Zones: the part of a territory within a geodesic distance band of a reference line.
+
+Zones are data. ``layers/zones.csv`` lists them, one line each (id, title,
+family, reference line, inner and outer distance in km, territory, side,
+source); add a line there to add a zone. :func:`compute_zones` builds their
+geometry on the WGS84 ellipsoid, and ``layers/zones.geojson`` holds the
+result, rebuilt by ``python recipes/build_layers.py`` (or ``border-zones
+zones --write``).
+
+A zone of distance D (and inner distance d, default 0) from a reference line
+is the set of points of its territory whose geodesic distance to the line lies
+in (d, D]. Its outer edge is a geodesic buffer edge (see
+:func:`geo.geodesy.geodesic_buffer`); the ``side`` keeps the buffer's half on
+one side of the line, which matters for the part of a zone *outside* its
+territory (where a 60 km band east of Line A reaches Lebanon or Jordan).
+
+Examples
+--------
+>>> from geo import zones
+>>> [s.id for s in zones.read_specs()][:3]
+['granted_5km', 'requested_60km', 'requested_not_granted']
+>>> spec = zones.spec("granted_5km")
+>>> spec.reference, spec.distance_km, spec.territory
+('golan_line_a', 5.0, 'syria')
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import math
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo import geodesy, layers
+from geo.errors import InputError, UnknownNameError
+
+__all__ = [
+    "FIELDS",
+    "SPECS_FILE",
+    "TERRITORIES",
+    "Side",
+    "ZoneSpec",
+    "compute_zones",
+    "in_territory",
+    "read_specs",
+    "sensitivity",
+    "spec",
+    "specs_sha256",
+    "territory_geometry",
+    "write_zone_layer",
+    "zones",
+]
+
+#: File, in the layers folder, that lists the zones.
+SPECS_FILE = "zones.csv"
+
+#: Name of the computed zones layer.
+ZONES_LAYER = "zones"
+
+Side = Literal["east", "west", "north", "south", "both"]
+
+#: Azimuth (degrees) pointing to each side.
+_SIDE_AZIMUTH = {"east": 90.0, "west": 270.0, "north": 0.0, "south": 180.0}
+
+#: Territories a zone can be clipped to, with what they mean.
+TERRITORIES: dict[str, str] = {
+    "syria": "Syria, de facto (the UNDOF Area of Separation included)",
+    "syria_beyond_line_b": "Syria, de facto, east of Line B (the Area of Separation excluded)",
+    "area_of_separation": "the UNDOF Area of Separation",
+    "israel": "Israel, de facto (the Israeli-held Golan included)",
+    "lebanon": "Lebanon",
+    "jordan": "Jordan",
+    "palestine": "Palestine",
+}
+
+#: The properties of every feature of the zones layer, in order.
+FIELDS = [
+    "id",
+    "title",
+    "family",
+    "reference",
+    "inner_km",
+    "distance_km",
+    "territory",
+    "side",
+    "part",
+    "countries",
+    "area_km2",
+    "population",
+    "places",
+    "source",
+]
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_COLUMNS = ["id", "title", "family", "reference", "inner_km", "distance_km", "territory", "side"]
+
+
+@dataclass(frozen=True)
+class ZoneSpec:
+    """A zone: a distance band from a reference line, clipped to a territory.
+
+    Examples
+    --------
+    >>> ZoneSpec("z85", "85 km", "user", "golan_line_a", 85.0).distance_km
+    85.0
+    >>> ZoneSpec("bad id", "x", "user", "golan_line_a", 5.0)
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: zone id 'bad id': use lower-case letters, digits and _ (e.g. 'buffer_85km')
+    """
+
+    #: Identifier, lower-case letters, digits and underscores.
+    id: str
+    #: Human title, shown in legends and tables.
+    title: str
+    #: Group the zone belongs to (e.g. "2017", "1974"); free text.
+    family: str
+    #: Layer name of the reference line (e.g. "golan_line_a").
+    reference: str
+    #: Outer distance from the reference line, km (0 < distance_km ≤ 1000).
+    distance_km: float
+    #: Inner distance, km (0 ≤ inner_km < distance_km); 0 for a full buffer.
+    inner_km: float = 0.0
+    #: Territory the zone is clipped to, a key of :data:`TERRITORIES`.
+    territory: str = "syria"
+    #: Which side of the reference line the zone lies on.
+    side: Side = "east"
+    #: Where the zone comes from, with a date.
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        where = f"zone id {self.id!r}"
+        if not isinstance(self.id, str) or not _ID.match(self.id):
+            raise InputError(f"{where}: use lower-case letters, digits and _ (e.g. 'buffer_85km')")
+        for name in ("distance_km", "inner_km"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise InputError(f"{where}: {name} must be a number, got {value!r}")
+            if not math.isfinite(value):
+                raise InputError(f"{where}: {name} must be finite, got {value!r}")
+            object.__setattr__(self, name, float(value))
+        if not 0 < self.distance_km <= 1000:
+            raise InputError(f"{where}: distance_km must be in (0, 1000], got {self.distance_km}")
+        if not 0 <= self.inner_km < self.distance_km:
+            raise InputError(
+                f"{where}: inner_km must be in [0, distance_km), got {self.inner_km}"
+            )
+        if self.territory not in TERRITORIES:
+            raise UnknownNameError("territory", self.territory, sorted(TERRITORIES))
+        if self.side not in get_args(Side):
+            raise UnknownNameError("side", self.side, list(get_args(Side)))
+        if self.reference not in _line_layers():
+            raise UnknownNameError("reference line", self.reference, _line_layers())
+
+
+def _line_layers() -> list[str]:
+    return [n for n in layers.names() if "LineString" in layers.info(n)["geometry_type"]]
+
+
+def _specs_path() -> Path:
+    return layers.layers_dir() / SPECS_FILE
+
+
+def specs_sha256() -> str:
+    """sha256 of the zone list file, recorded with the computed zones."""
+    return hashlib.sha256(_specs_path().read_bytes()).hexdigest()
+
+
+def read_specs(file: str | Path | None = None) -> list[ZoneSpec]:
+    """Read the zone list (``layers/zones.csv`` by default).
+
+    Parameters
+    ----------
+    file : path, optional
+        A CSV with columns id, title, family, reference, inner_km,
+        distance_km, territory, side and source.
+
+    Returns
+    -------
+    list of ZoneSpec
+
+    Raises
+    ------
+    InputError
+        Naming the file, line and field at fault.
+    """
+    path = Path(file) if file is not None else _specs_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the zone list ({exc.strerror})") from exc
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in [*_COLUMNS, "source"] if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+    specs: list[ZoneSpec] = []
+    seen: set[str] = set()
+    for lineno, row in enumerate(reader, start=2):
+        if not any((v or "").strip() for v in row.values()):
+            continue
+        where = f"{path}, line {lineno}"
+        values: dict[str, Any] = {k: (row.get(k) or "").strip() for k in [*_COLUMNS, "source"]}
+        for key in ("inner_km", "distance_km"):
+            raw = values[key] or ("0" if key == "inner_km" else "")
+            try:
+                values[key] = float(raw)
+            except ValueError:
+                raise InputError(f"{where}: {key} {raw!r} is not a number") from None
+        try:
+            item = ZoneSpec(**values)
+        except InputError as exc:
+            raise InputError(f"{where}: {exc}") from None
+        except UnknownNameError as exc:
+            raise InputError(f"{where}: {exc}") from None
+        if item.id in seen:
+            raise InputError(f"{where}: zone id {item.id!r} is listed twice")
+        seen.add(item.id)
+        specs.append(item)
+    if not specs:
+        raise InputError(f"{path}: no zones listed")
+    return specs
+
+
+def spec(zone_id: str) -> ZoneSpec:
+    """The spec of one zone by id; an unknown id lists the known ones."""
+    specs = {s.id: s for s in read_specs()}
+    if zone_id not in specs:
+        raise UnknownNameError("zone", zone_id, list(specs))
+    return specs[zone_id]
+
+
+# --------------------------------------------------------------------------
+# geometry
+# --------------------------------------------------------------------------
+def _country(name: str) -> BaseGeometry:
+    c = layers.load("countries")
+    return c.loc[c["name"] == name, "geometry"].iloc[0]
+
+
+@functools.lru_cache(maxsize=16)
+def territory_geometry(name: str) -> BaseGeometry:
+    """The polygon of a territory from :data:`TERRITORIES`."""
+    if name not in TERRITORIES:
+        raise UnknownNameError("territory", name, sorted(TERRITORIES))
+    aos = layers.load("undof_area_of_separation").geometry.union_all()
+    if name == "area_of_separation":
+        return aos
+    if name == "syria_beyond_line_b":
+        return shapely.make_valid(_country("Syria").difference(aos))
+    return _country(name.capitalize())
+
+
+def in_territory(
+    name: str, country: np.ndarray | pd.Series, in_aos: np.ndarray | pd.Series
+) -> np.ndarray:
+    """Which classified points lie in a territory, from their de facto country.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`TERRITORIES`.
+    country : array of str
+        De facto country of each point ("" where none).
+    in_aos : array of bool
+        Whether each point lies in the UNDOF Area of Separation.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    country = np.asarray(country, dtype=object)
+    in_aos = np.asarray(in_aos, dtype=bool)
+    if name == "area_of_separation":
+        return in_aos
+    if name == "syria_beyond_line_b":
+        return (country == "Syria") & ~in_aos
+    if name not in TERRITORIES:
+        raise UnknownNameError("territory", name, sorted(TERRITORIES))
+    return np.asarray(country == name.capitalize())
+
+
+def _reference_geometry(name: str) -> BaseGeometry:
+    return shapely.line_merge(layers.load(name).geometry.union_all())
+
+
+def _side_polygon(line: BaseGeometry, side: Side, reach_m: float) -> BaseGeometry | None:
+    """A polygon covering everything within ``reach_m`` of ``line`` on one side.
+
+    The line's two ends are carried on geodesically by ``reach_m`` at right
+    angles to ``side`` (for "east", the northern end due north and the
+    southern end due south); the polygon closes ``2 * reach_m`` away towards
+    ``side``.
+    """
+    if side == "both":
+        return None
+    g = geodesy.WGS84
+    parts = shapely.get_parts(shapely.line_merge(line))
+    main = max(parts, key=lambda p: p.length)
+    xy = np.asarray(main.coords)
+    az = _SIDE_AZIMUTH[side]
+    # carry each end on at right angles to the side, away from the other end
+    # (for side "east": the northern end due north, the southern end due south)
+    along = (az + 90.0) % 360.0
+    ext = []
+    for end, other in ((xy[0], xy[-1]), (xy[-1], xy[0])):
+        to_other, _, _ = g.inv(end[0], end[1], other[0], other[1])
+        away = along if math.cos(math.radians(to_other - along)) < 0 else (along + 180.0) % 360
+        ex, ey, _ = g.fwd(end[0], end[1], away, reach_m)
+        ext.append((ex, ey))
+    far = [g.fwd(x, y, az, 2 * reach_m)[:2] for x, y in (ext[1], ext[0])]
+    ring = [ext[0], *map(tuple, xy), ext[1], *far]
+    # the ring can wind either way; densify so its far edges are not shortcuts
+    poly = shapely.make_valid(shapely.Polygon(ring))
+    polys = [p for p in shapely.get_parts(poly) if p.geom_type == "Polygon"]
+    return max(polys, key=lambda p: p.area)
+
+
+def _band(line: BaseGeometry, inner_m: float, outer_m: float) -> BaseGeometry:
+    outer = geodesy.geodesic_buffer(line, outer_m)
+    if inner_m > 0:
+        outer = outer.difference(geodesy.geodesic_buffer(line, inner_m))
+    return shapely.make_valid(outer)
+
+
+def _polygonal(geom: BaseGeometry) -> BaseGeometry:
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon" and not p.is_empty]
+    if not parts:
+        return shapely.MultiPolygon()
+    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+
+
+def zone_parts(
+    item: ZoneSpec, *, reference: BaseGeometry | None = None
+) -> tuple[BaseGeometry, BaseGeometry]:
+    """Geometry of a zone: the part inside its territory and the part outside.
+
+    Parameters
+    ----------
+    item : ZoneSpec
+    reference : shapely geometry, optional
+        Use this line instead of the spec's reference layer (sensitivity checks).
+
+    Returns
+    -------
+    (inside, outside) : shapely geometries in lon/lat
+        ``outside`` is the band on the zone's side of the line that falls on
+        land of the other countries in the ``countries`` layer.
+    """
+    line = reference if reference is not None else _reference_geometry(item.reference)
+    band = _band(line, item.inner_km * 1000.0, item.distance_km * 1000.0)
+    side = _side_polygon(line, item.side, item.distance_km * 1000.0 + 20_000.0)
+    if side is not None:
+        band = band.intersection(side)
+    territory = territory_geometry(item.territory)
+    inside = _polygonal(shapely.make_valid(band.intersection(territory)))
+    land = layers.load("countries").geometry.union_all()
+    outside = _polygonal(shapely.make_valid(band.intersection(land).difference(territory)))
+    return inside, outside
+
+
+def _countries_of(geom: BaseGeometry) -> str:
+    if geom.is_empty:
+        return ""
+    c = layers.load("countries")
+    hit = []
+    for name, g in zip(c["name"], c.geometry, strict=True):
+        if abs(geodesy.geodesic_area(geom.intersection(g))) > 1e4:  # ≥ 0.01 km²
+            hit.append(name)
+    return "; ".join(sorted(hit))
+
+
+def _places_inside(geom: BaseGeometry) -> tuple[int, int]:
+    if geom.is_empty:
+        return 0, 0
+    p = layers.load("places")
+    p = p[p["kind"] == "populated place"]
+    mask = shapely.contains_xy(geom, p.geometry.x.to_numpy(), p.geometry.y.to_numpy())
+    return int(p.loc[mask, "population"].sum()), int(mask.sum())
+
+
+def compute_zones(
+    specs: Sequence[ZoneSpec] | None = None,
+    *,
+    include_outside: bool = True,
+    references: Mapping[str, BaseGeometry] | None = None,
+) -> gpd.GeoDataFrame:
+    """Compute zone geometries and figures on the WGS84 ellipsoid.
+
+    Parameters
+    ----------
+    specs : sequence of ZoneSpec, optional
+        The zones; all of ``layers/zones.csv`` by default.
+    include_outside : bool, default True
+        Also return, as features with ``part == "outside"``, the band beyond
+        the territory (on other countries' land).
+    references : mapping, optional
+        Reference layer name → replacement line, to recompute zones from
+        another source of a line.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per zone part, columns :data:`FIELDS` and geometry (EPSG:4326).
+    """
+    specs = list(specs) if specs is not None else read_specs()
+    references = dict(references or {})
+    rows = []
+    geoms = []
+    for item in specs:
+        inside, outside = zone_parts(item, reference=references.get(item.reference))
+        parts = [("inside", inside)]
+        if include_outside and not outside.is_empty:
+            parts.append(("outside", outside))
+        for part, geom in parts:
+            population, n_places = _places_inside(geom)
+            row = {k: v for k, v in asdict(item).items() if k in FIELDS}
+            row.update(
+                part=part,
+                countries=_countries_of(geom),
+                area_km2=round(geodesy.geodesic_area(geom) / 1e6, 3),
+                population=population,
+                places=n_places,
+            )
+            rows.append({k: row[k] for k in FIELDS})
+            geoms.append(geom)
+    return gpd.GeoDataFrame(rows, columns=FIELDS, geometry=geoms, crs="EPSG:4326")
+
+
+def zones() -> gpd.GeoDataFrame:
+    """The zones: the committed layer, or computed afresh if ``zones.csv`` changed.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns :data:`FIELDS` and geometry, one row per zone part.
+
+    Warns
+    -----
+    UserWarning
+        When ``zones.csv`` no longer matches the layer file (a zone was added
+        or changed): the zones are computed now, and the layer should be
+        rebuilt with ``border-zones zones --write``.
+    """
+    digest = specs_sha256()
+    if ZONES_LAYER in layers.names() and layers.info(ZONES_LAYER).get("specs_sha256") == digest:
+        return layers.load(ZONES_LAYER)
+    warnings.warn(
+        f"{_specs_path()} changed since the zones layer was built; computing the zones "
+        "now (rebuild the layer with `border-zones zones --write`)",
+        UserWarning,
+        stacklevel=2,
+    )
+    return _computed(digest).copy()
+
+
+@functools.lru_cache(maxsize=2)
+def _computed(digest: str) -> gpd.GeoDataFrame:
+    return compute_zones()
+
+
+def write_zone_layer() -> Path:
+    """Compute the zones and write ``zones.geojson`` and its manifest entry.
+
+    Returns
+    -------
+    pathlib.Path
+        The layer file written.
+    """
+    import json
+    import os
+
+    folder = layers.layers_dir()
+    gdf = compute_zones()
+    target = folder / f"{ZONES_LAYER}.geojson"
+    feats = [
+        ({k: _plain(row[k]) for k in FIELDS}, geom)
+        for row, geom in zip(gdf.to_dict("records"), gdf.geometry, strict=True)
+    ]
+    layers.write_geojson(target, feats)
+    manifest_file = folder / layers.MANIFEST_NAME
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    refs = sorted({f[0]["reference"] for f in feats})
+    territories = {"countries", "undof_area_of_separation"}
+    upstream: list[dict[str, Any]] = []
+    for name in [*refs, *sorted(territories), "places"]:
+        for u in manifest[name]["upstream"]:
+            if u not in upstream:
+                upstream.append(u)
+    manifest[ZONES_LAYER] = {
+        "title": "Zones (computed)",
+        "description": (
+            "Geodesic distance bands from a reference line, clipped to a territory, "
+            f"as listed in {SPECS_FILE}: the 2017 requested (60 km) and granted (5 km) "
+            "zones and the 1974 Areas of Limitation. part='outside' features hold the "
+            "band beyond the territory."
+        ),
+        "file": target.name,
+        "sha256": layers.file_sha256(target),
+        "crs": "EPSG:4326",
+        "geometry_type": sorted({g.geom_type for _, g in feats}),
+        "feature_count": len(feats),
+        "fields": FIELDS,
+        "retrieved": manifest[refs[0]]["retrieved"],
+        "recipe": "recipes/build_layers.py (geo.zones.write_zone_layer)",
+        "upstream": upstream,
+        "method": (
+            "derived: geodesic buffer of the reference line on WGS84 (every outer-edge "
+            "vertex at D ± 0.1 m, edges within 1 m), kept on the zone's side of the "
+            "line, intersected with the territory"
+        ),
+        "accuracy_m": max(manifest[r]["accuracy_m"] for r in refs),
+        "accuracy_note": (
+            "the geometry is exact to 1 m for the lines as drawn; the lines "
+            "themselves are stand-ins, as far off as their layers state"
+        ),
+        "schematic": False,
+        "specs_file": SPECS_FILE,
+        "specs_sha256": specs_sha256(),
+        "licence": "; ".join(dict.fromkeys(u["licence"] for u in upstream)),
+        "attribution": "; ".join(dict.fromkeys(u["attribution"] for u in upstream)),
+    }
+    text = json.dumps(dict(sorted(manifest.items())), indent=2, ensure_ascii=False) + "\n"
+    tmp = manifest_file.with_name(f".{manifest_file.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, manifest_file)
+    return target
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+# --------------------------------------------------------------------------
+# sensitivity to the line
+# --------------------------------------------------------------------------
+def sensitivity(
+    zone_id: str, alternative: str = "golan_line_a_natural_earth"
+) -> dict[str, float | str]:
+    """How a zone moves when built from another source of its reference line.
+
+    Parameters
+    ----------
+    zone_id : str
+        A zone id from ``zones.csv``.
+    alternative : str, default "golan_line_a_natural_earth"
+        Layer name of the alternative line.
+
+    Returns
+    -------
+    dict
+        ``area_km2`` (from the reference layer), ``alternative_area_km2``,
+        ``area_difference_km2`` (alternative minus reference),
+        ``area_difference_pct`` and ``max_edge_displacement_m``: the largest
+        geodesic distance from a vertex of one zone's outer edge to the other
+        zone's outer edge, either way.
+    """
+    item = spec(zone_id)
+    alt_line = _reference_geometry(alternative)
+    main, _ = zone_parts(item)
+    alt, _ = zone_parts(item, reference=alt_line)
+    a0, a1 = geodesy.geodesic_area(main) / 1e6, geodesy.geodesic_area(alt) / 1e6
+    pts_main = _outer_edge_points(main, _reference_geometry(item.reference), item.distance_km)
+    pts_alt = _outer_edge_points(alt, alt_line, item.distance_km)
+    disp = 0.0
+    for xy, other in ((pts_main, alt.boundary), (pts_alt, main.boundary)):
+        if len(xy) and not other.is_empty:
+            d = geodesy.distance((xy[:, 0], xy[:, 1]), other, assume_lonlat=True)
+            disp = max(disp, float(np.max(d)))
+    return {
+        "zone": zone_id,
+        "reference": item.reference,
+        "alternative": alternative,
+        "area_km2": round(a0, 3),
+        "alternative_area_km2": round(a1, 3),
+        "area_difference_km2": round(a1 - a0, 3),
+        "area_difference_pct": round(100.0 * (a1 - a0) / a0, 3) if a0 else float("nan"),
+        "max_edge_displacement_m": round(disp, 1),
+    }
+
+
+def _outer_edge_points(zone: BaseGeometry, line: BaseGeometry, distance_km: float) -> np.ndarray:
+    """Boundary vertices of a zone that lie on its outer distance (within 50 m)."""
+    xy = shapely.get_coordinates(zone.boundary)
+    if not len(xy):
+        return xy
+    d = geodesy.distance((xy[:, 0], xy[:, 1]), line, assume_lonlat=True)
+    return xy[np.abs(d - distance_km * 1000.0) <= 50.0]
