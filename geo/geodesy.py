@@ -1,0 +1,810 @@
+"""Geodesic distances, nearest points, lengths, areas and buffers on WGS84.
+
+Everything here is measured on the WGS84 ellipsoid; edges between the
+vertices of a target are geodesics. Lengths and areas are GeographicLib's
+(through :data:`WGS84`). Distances to a line come from a prepared
+:class:`GeodesicTarget`, built once and queried many times:
+
+1. The target is densified along its geodesics (vertices at most
+   ``max_segment_m``, 1 km by default, apart) and put in Earth-centred (ECEF) coordinates, where
+   a short geodesic is a straight chord to within nanometres once projected
+   back to the surface along the normal.
+2. For each query point a k-d tree gives the nearest vertices; the closest
+   point on each adjacent chord is found by 3-D projection. Chord length
+   ranks candidates the way geodesic distance does, except between branches
+   whose distances differ by less than a bound that grows as distance cubed
+   (about 0.6 m at 300 km): those are all evaluated exactly.
+3. The foot point is projected to the ellipsoid and its distance to the query
+   point computed with Vincenty's inverse formula in vectorised numpy
+   (iterated to 1e-12 rad; non-converged cases fall back to GeographicLib).
+
+The foot point found on the chord is where the *normal section* from the
+query point meets the line at right angles, which differs from the geodesic
+foot by about ``1e-6 rad × distance``; the distance error that causes is
+second order (below a micrometre at 300 km).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+from scipy.spatial import cKDTree
+from shapely.geometry.base import BaseGeometry
+
+from geo.errors import InputError, MissingCRSError
+from geo.points import as_lonlat
+
+__all__ = [
+    "WGS84",
+    "GeodesicTarget",
+    "distance",
+    "geodesic_area",
+    "geodesic_buffer",
+    "geodesic_length",
+    "nearest_points",
+    "prepare",
+]
+
+#: The WGS84 ellipsoid, through GeographicLib (pyproj's ``Geod``).
+WGS84: pyproj.Geod = pyproj.Geod(ellps="WGS84")
+
+_A: float = float(WGS84.a)
+_F: float = float(WGS84.f)
+_B: float = _A * (1.0 - _F)
+_E2: float = _F * (2.0 - _F)
+_EP2: float = _E2 / (1.0 - _E2)
+#: Largest radius of curvature of the ellipsoid (at the poles), metres.
+_RHO_MAX: float = _A * _A / _B
+#: Smallest radius of curvature (meridian, at the equator), metres.
+_RHO_MIN: float = _B * _B / _A
+#: Chord length c vs geodesic length s: s = c + c**3 / (24 rho**2) + ...;
+#: rho varies with place and direction, so chords rank geodesics only to
+#: within c**3 * _TIE_COEF (plus a millimetre).
+_TIE_COEF: float = 1.5 * (1.0 / _RHO_MIN**2 - 1.0 / _RHO_MAX**2) / 24.0
+_CHUNK: int = 1 << 15
+_WORKERS: int = max(1, min(4, os.cpu_count() or 1))
+_VINCENTY_TOL: float = 1e-12
+
+
+# ---------------------------------------------------------------------------
+# Ellipsoid helpers (radians in, vectorised)
+# ---------------------------------------------------------------------------
+
+
+def _ecef(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Earth-centred coordinates (n, 3) in metres of surface points (radians)."""
+    slat = np.sin(lat)
+    clat = np.cos(lat)
+    n = _A / np.sqrt(1.0 - _E2 * slat * slat)
+    out = np.empty((lon.size, 3))
+    out[:, 0] = n * clat * np.cos(lon)
+    out[:, 1] = n * clat * np.sin(lon)
+    out[:, 2] = n * (1.0 - _E2) * slat
+    return out
+
+
+def _geodetic(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude, latitude (radians) of ECEF points near the surface (Bowring)."""
+    p = np.hypot(x, y)
+    theta = np.arctan2(z * _A, p * _B)
+    st = np.sin(theta)
+    ct = np.cos(theta)
+    lat = np.arctan2(z + _EP2 * _B * st * st * st, p - _E2 * _A * ct * ct * ct)
+    return np.arctan2(y, x), lat
+
+
+def _inverse(
+    lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
+) -> np.ndarray:
+    """Geodesic distance (m) between points in radians: Vincenty, vectorised.
+
+    Iterates to ``_VINCENTY_TOL``; pairs that do not converge (nearly
+    antipodal) are handed to GeographicLib.
+    """
+    tu1 = (1.0 - _F) * np.tan(lat1)
+    cu1 = 1.0 / np.sqrt(1.0 + tu1 * tu1)
+    su1 = tu1 * cu1
+    tu2 = (1.0 - _F) * np.tan(lat2)
+    cu2 = 1.0 / np.sqrt(1.0 + tu2 * tu2)
+    su2 = tu2 * cu2
+    big_l = np.remainder(lon2 - lon1 + np.pi, 2.0 * np.pi) - np.pi
+    lam = big_l
+    cc = cu1 * cu2
+    ss = su1 * su2
+    cs = cu1 * su2
+    sc = su1 * cu2
+    for _ in range(8):
+        sl = np.sin(lam)
+        cl = np.cos(lam)
+        x = cu2 * sl
+        y = cs - sc * cl
+        ssig = np.sqrt(x * x + y * y)
+        csig = ss + cc * cl
+        sig = np.arctan2(ssig, csig)
+        sa = cc * sl / np.maximum(ssig, 1e-300)
+        c2a = 1.0 - sa * sa
+        c2sm = csig - 2.0 * ss / np.where(c2a == 0.0, 1.0, c2a)
+        c = _F / 16.0 * c2a * (4.0 + _F * (4.0 - 3.0 * c2a))
+        new = big_l + (1.0 - c) * _F * sa * (sig + c * ssig * (c2sm + c * csig * (2 * c2sm**2 - 1)))
+        change = np.abs(new - lam)
+        lam = new
+        if change.max(initial=0.0) < _VINCENTY_TOL:
+            break
+    # One more evaluation at the converged lambda.
+    sl = np.sin(lam)
+    cl = np.cos(lam)
+    x = cu2 * sl
+    y = cs - sc * cl
+    ssig = np.sqrt(x * x + y * y)
+    csig = ss + cc * cl
+    sig = np.arctan2(ssig, csig)
+    sa = cc * sl / np.maximum(ssig, 1e-300)
+    c2a = 1.0 - sa * sa
+    c2sm = csig - 2.0 * ss / np.where(c2a == 0.0, 1.0, c2a)
+    u2 = c2a * _EP2
+    k1 = np.sqrt(1.0 + u2)
+    k1 = (k1 - 1.0) / (k1 + 1.0)
+    big_a = (1.0 + 0.25 * k1 * k1) / (1.0 - k1)
+    big_b = k1 * (1.0 - 0.375 * k1 * k1)
+    dsig = (
+        big_b
+        * ssig
+        * (
+            c2sm
+            + big_b
+            / 4.0
+            * (
+                csig * (2.0 * c2sm**2 - 1.0)
+                - big_b / 6.0 * c2sm * (4.0 * ssig**2 - 3.0) * (4.0 * c2sm**2 - 3.0)
+            )
+        )
+    )
+    s = _B * big_a * (sig - dsig)
+    bad = change >= _VINCENTY_TOL
+    if bad.any():
+        _, _, exact = WGS84.inv(
+            np.degrees(lon1[bad]),
+            np.degrees(lat1[bad]),
+            np.degrees(lon2[bad]),
+            np.degrees(lat2[bad]),
+        )
+        s[bad] = exact
+    return s
+
+
+# ---------------------------------------------------------------------------
+# Targets
+# ---------------------------------------------------------------------------
+
+
+def _parts(geom: BaseGeometry) -> Iterator[tuple[np.ndarray, bool]]:
+    """Yield (coords (n, 2), is_ring) for every linear part of a geometry."""
+    if geom is None or geom.is_empty:
+        return
+    kind = geom.geom_type
+    if kind in ("LineString", "LinearRing"):
+        yield np.asarray(geom.coords, dtype=np.float64)[:, :2], kind == "LinearRing"
+    elif kind == "Point":
+        yield np.asarray(geom.coords, dtype=np.float64)[:, :2], False
+    elif kind == "Polygon":
+        yield np.asarray(geom.exterior.coords, dtype=np.float64)[:, :2], True
+        for ring in geom.interiors:
+            yield np.asarray(ring.coords, dtype=np.float64)[:, :2], True
+    elif hasattr(geom, "geoms"):
+        for sub in geom.geoms:
+            yield from _parts(sub)
+    else:  # pragma: no cover - shapely has no other kinds
+        raise InputError(f"unsupported geometry type {kind}")
+
+
+def _densify_lonlat(coords: np.ndarray, max_segment_m: float) -> np.ndarray:
+    """Insert vertices along the geodesic edges so none is longer than the limit."""
+    if len(coords) < 2:
+        return coords
+    lon0, lat0 = coords[:-1, 0], coords[:-1, 1]
+    lon1, lat1 = coords[1:, 0], coords[1:, 1]
+    az, _, dist = WGS84.inv(lon0, lat0, lon1, lat1)
+    az = np.asarray(az)
+    dist = np.asarray(dist)
+    pieces = np.maximum(1, np.ceil(dist / max_segment_m)).astype(np.int64)
+    # For edge i, points k = 0 .. pieces[i]-1 at k * dist / pieces from its start.
+    edge = np.repeat(np.arange(len(pieces)), pieces)
+    k = np.arange(edge.size) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+    step = dist[edge] * k / pieces[edge]
+    inner = k > 0
+    lon = lon0[edge].copy()
+    lat = lat0[edge].copy()
+    if inner.any():
+        flon, flat, _ = WGS84.fwd(lon[inner], lat[inner], az[edge][inner], step[inner])
+        lon[inner] = flon
+        lat[inner] = flat
+    out = np.empty((edge.size + 1, 2))
+    out[:-1, 0] = lon
+    out[:-1, 1] = lat
+    out[-1] = coords[-1]
+    return out
+
+
+class GeodesicTarget:
+    """A line or polygon target prepared for fast geodesic distance queries.
+
+    Build it with :func:`prepare` (which caches) and query it many times.
+
+    Parameters
+    ----------
+    geom : shapely geometry
+        (Multi)LineString, (Multi)Polygon, LinearRing, Point or a
+        GeometryCollection of them, in lon/lat degrees. Edges are geodesics.
+    max_segment_m : float, default 1000.0
+        Densify edges so no chord is longer than this.
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> t = GeodesicTarget(LineString([(35.0, 33.0), (35.0, 34.0)]))
+    >>> t.distance([35.1], [33.5]).round(3)
+    array([9324.652])
+    """
+
+    def __init__(self, geom: BaseGeometry, *, max_segment_m: float = 1000.0) -> None:
+        if not isinstance(geom, BaseGeometry):
+            raise InputError(f"target must be a shapely geometry, got {type(geom).__name__}")
+        if geom.is_empty:
+            raise InputError("target geometry is empty; nothing to measure distance to")
+        #: The target geometry, lon/lat.
+        self.geometry: BaseGeometry = geom
+        parts = [p for p, _ in _parts(geom) if len(p) > 0]
+        bad = [p for p in parts if not np.isfinite(p).all() or (np.abs(p[:, 1]) > 90).any()]
+        if bad:
+            raise InputError("target has NaN, infinite or out-of-range coordinates")
+        dense = [_densify_lonlat(p, max_segment_m) for p in parts]
+        lon = np.concatenate([d[:, 0] for d in dense])
+        lat = np.concatenate([d[:, 1] for d in dense])
+        sizes = np.array([len(d) for d in dense])
+        part_end = np.cumsum(sizes) - 1
+        xyz = _ecef(np.radians(lon), np.radians(lat))
+        nv = xyz.shape[0]
+        # Segment v runs from vertex v to v + 1; a part's last vertex gets a
+        # zero-length segment (its own point) so every vertex has one.
+        has_next = np.ones(nv, dtype=bool)
+        has_next[part_end] = False
+        nxt = np.where(has_next, np.arange(nv) + 1, np.arange(nv))
+        vec = xyz[nxt] - xyz
+        seg_len = np.sqrt((vec * vec).sum(axis=1))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            unit = np.where(seg_len[:, None] > 0, vec / seg_len[:, None], 0.0)
+        prev = np.arange(nv) - 1
+        part_start = np.concatenate([[0], part_end[:-1] + 1])
+        prev[part_start] = part_start
+        # Per vertex v, two one-sided chords start at S_v: forward (to v + 1)
+        # and backward (to v - 1), as direction d, length L and c = -S_v . d,
+        # so that the foot parameter is w = P . d + c (zero-length at ends).
+        back_unit = -unit[prev]
+        back_len = seg_len[prev].copy()
+        back_unit[part_start] = 0.0
+        back_len[part_start] = 0.0
+        self._xyz = xyz
+        self._dirs = np.stack([unit, back_unit])  # (2, nv, 3)
+        self._lens = np.stack([seg_len, back_len])  # (2, nv)
+        self._offs = -np.einsum("snj,nj->sn", self._dirs, xyz)  # (2, nv)
+        self._part = np.repeat(np.arange(len(sizes)), sizes)
+        self._cum = np.concatenate([[0.0], np.cumsum(seg_len)[:-1]])
+        self._half_max = float(seg_len.max(initial=0.0)) / 2.0
+        # A chord runs below its geodesic by up to its sagitta, so chord
+        # distances rank geodesic ones only to within twice that as well.
+        self._sag = 2.0 * (2.0 * self._half_max) ** 2 / (8.0 * _RHO_MIN) + 1e-3
+        self._tree = cKDTree(xyz)
+        self._nv = nv
+        polys = [g for g in _polygons(geom)]
+        self._area: BaseGeometry | None = None
+        if polys:
+            dense_polys = [
+                shapely.Polygon(
+                    _densify_lonlat(np.asarray(p.exterior.coords)[:, :2], max_segment_m),
+                    [
+                        _densify_lonlat(np.asarray(r.coords)[:, :2], max_segment_m)
+                        for r in p.interiors
+                    ],
+                )
+                for p in polys
+            ]
+            area = shapely.union_all(dense_polys)
+            shapely.prepare(area)
+            self._area = area
+
+    def __repr__(self) -> str:
+        return f"<GeodesicTarget {self.geometry.geom_type}, {self._nv} vertices after densifying>"
+
+    # -- queries -----------------------------------------------------------
+
+    def distance(self, lon: Any, lat: Any) -> np.ndarray:
+        """Geodesic distance in metres from each point to the target.
+
+        Parameters
+        ----------
+        lon, lat : array_like
+            Degrees, same shape. Not validated: use :func:`distance` for
+            user input.
+
+        Returns
+        -------
+        numpy.ndarray
+            Metres, 0 for points inside a polygonal target.
+        """
+        return self._run(lon, lat, with_points=False)[0]
+
+    def nearest(self, lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Distance (m) to, and lon, lat (degrees) of, the nearest point on the target.
+
+        For a point inside a polygonal target the distance is 0 and the
+        nearest point is the point itself.
+
+        Parameters
+        ----------
+        lon, lat : array_like
+            Degrees, same shape.
+
+        Returns
+        -------
+        distance_m, lon_on_target, lat_on_target : numpy.ndarray
+
+        Examples
+        --------
+        >>> from shapely import LineString
+        >>> t = GeodesicTarget(LineString([(35.0, 33.0), (35.0, 34.0)]))
+        >>> d, x, y = t.nearest([35.1], [33.5])
+        >>> float(x[0]), round(float(y[0]), 4)
+        (35.0, 33.5003)
+        """
+        d, x, y = self._run(lon, lat, with_points=True)
+        assert x is not None and y is not None
+        return d, x, y
+
+    def _run(
+        self, lon: Any, lat: Any, *, with_points: bool
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        lon = np.ascontiguousarray(lon, dtype=np.float64).ravel()
+        lat = np.ascontiguousarray(lat, dtype=np.float64).ravel()
+        if lon.shape != lat.shape:
+            raise InputError(f"lon and lat differ in length: {lon.size} vs {lat.size}")
+        n = lon.size
+        dist = np.empty(n)
+        flon = np.empty(n) if with_points else None
+        flat = np.empty(n) if with_points else None
+
+        def work(start: int) -> None:
+            sl = slice(start, min(n, start + _CHUNK))
+            d, x, y = self._chunk(lon[sl], lat[sl])
+            dist[sl] = d
+            if flon is not None and flat is not None:
+                flon[sl] = x
+                flat[sl] = y
+
+        starts = range(0, n, _CHUNK)
+        if n > _CHUNK and _WORKERS > 1:
+            with ThreadPoolExecutor(_WORKERS) as pool:
+                list(pool.map(work, starts))
+        else:
+            for s in starts:
+                work(s)
+        return dist, flon, flat
+
+    def _candidates(
+        self, p: np.ndarray, k: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Chord distance² and foot parameters on the chords at the k nearest vertices.
+
+        Returns (dd (n, 2k), code (n, 2k), t (n, 2k), r_k (n,)): candidate c
+        is the chord from vertex ``code // 2`` forward (``code % 2 == 0``) or
+        backward; r_k is the distance to the k-th nearest vertex (inf when k
+        covers them all).
+        """
+        r, idx = self._tree.query(p, k=k)
+        if k == 1:
+            r = r[:, None]
+            idx = idx[:, None]
+        r2 = r * r
+        px = p[:, 0:1]
+        py = p[:, 1:2]
+        pz = p[:, 2:3]
+        dd = np.empty((len(p), 2 * k))
+        tt = np.empty((len(p), 2 * k))
+        for side in (0, 1):
+            d = self._dirs[side]
+            w = px * d[idx, 0] + py * d[idx, 1] + pz * d[idx, 2] + self._offs[side][idx]
+            t = np.minimum(np.maximum(w, 0.0), self._lens[side][idx])
+            dd[:, side::2] = r2 - t * (2.0 * w - t)
+            tt[:, side::2] = t
+        code = np.empty((len(p), 2 * k), dtype=np.int64)
+        code[:, 0::2] = 2 * idx
+        code[:, 1::2] = 2 * idx + 1
+        r_k = r[:, -1] if k < self._nv else np.full(len(p), np.inf)
+        return dd, code, tt, r_k
+
+    def _foot(self, code: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Lon, lat (radians) of the surface point at distance t along a chord."""
+        v = code // 2
+        q = self._xyz[v] + self._dirs[code % 2, v] * t[:, None]
+        return _geodetic(q[:, 0], q[:, 1], q[:, 2])
+
+    def _along(self, code: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """Position along the (densified) line, metres, of a chord foot."""
+        return self._cum[code // 2] + np.where(code % 2 == 0, t, -t)
+
+    def _search(self, p: np.ndarray, k: int) -> tuple[np.ndarray, ...]:
+        """Best chord foot and, where a near-tie is possible, the runner-up.
+
+        Returns (done, code1, t1, code2, t2); code2 is -1 without a near-tie;
+        ``done`` is False where more than k vertices must be examined.
+        """
+        dd, code, t, r_k = self._candidates(p, k)
+        rows = np.arange(len(p))
+        i1 = np.argmin(dd, axis=1)
+        d1 = np.sqrt(np.maximum(dd[rows, i1], 0.0))
+        c1 = code[rows, i1]
+        t1 = t[rows, i1]
+        slack = _TIE_COEF * d1**3 + self._sag
+        # Any chord closer than d1 + slack has an end vertex within this radius
+        # (3-D geometry): if the k-th vertex is farther, the search is complete.
+        radius = np.sqrt((d1 + slack) ** 2 + self._half_max**2)
+        done = r_k > radius
+        # Chords ranking within the slack of the best but outside the stretch
+        # of line where a single smooth minimum could put them belong to
+        # another branch: a possible tie, to be settled exactly.
+        along = self._along(code, t)
+        along1 = self._along(c1, t1)
+        basin = 1.5 * np.sqrt(2.0 * (d1 + slack) * slack) + 1e-3
+        other = (self._part[code // 2] != self._part[c1 // 2][:, None]) | (
+            np.abs(along - along1[:, None]) > basin[:, None]
+        )
+        ddo = np.where(other, dd, np.inf)
+        i2 = np.argmin(ddo, axis=1)
+        d2 = np.sqrt(np.maximum(ddo[rows, i2], 0.0))
+        tie = d2 <= d1 + slack
+        c2 = np.where(tie, code[rows, i2], -1)
+        t2 = np.where(tie, t[rows, i2], 0.0)
+        return done, c1, t1, c2, t2
+
+    def _chunk(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, ...]:
+        n = lon.size
+        plon = np.radians(lon)
+        plat = np.radians(lat)
+        p = _ecef(plon, plat)
+        best_seg = np.empty(n, dtype=np.int64)
+        best_t = np.empty(n)
+        alt_seg = np.full(n, -1, dtype=np.int64)
+        alt_t = np.zeros(n)
+        todo = np.arange(n)
+        k = min(2, self._nv)
+        while todo.size:
+            # Bound memory: at most ~4M candidate chords per pass.
+            piece = max(1, 2_000_000 // k)
+            left = []
+            for start in range(0, todo.size, piece):
+                sub = todo[start : start + piece]
+                done, s1, t1, s2, t2 = self._search(p[sub], k)
+                fin = sub[done]
+                best_seg[fin] = s1[done]
+                best_t[fin] = t1[done]
+                alt_seg[fin] = s2[done]
+                alt_t[fin] = t2[done]
+                left.append(sub[~done])
+            todo = np.concatenate(left)
+            k = min(self._nv, k * 4 if k < 64 else self._nv)
+        flon, flat = self._foot(best_seg, best_t)
+        dist = _inverse(flon, flat, plon, plat)
+        has_alt = np.flatnonzero(alt_seg >= 0)
+        if has_alt.size:
+            alon, alat = self._foot(alt_seg[has_alt], alt_t[has_alt])
+            adist = _inverse(alon, alat, plon[has_alt], plat[has_alt])
+            better = adist < dist[has_alt]
+            w = has_alt[better]
+            dist[w] = adist[better]
+            flon[w] = alon[better]
+            flat[w] = alat[better]
+        out_lon = np.degrees(flon)
+        out_lat = np.degrees(flat)
+        if self._area is not None:
+            inside = shapely.contains_xy(self._area, lon, lat)
+            if inside.any():
+                dist[inside] = 0.0
+                out_lon[inside] = lon[inside]
+                out_lat[inside] = lat[inside]
+        return dist, out_lon, out_lat
+
+
+def _polygons(geom: BaseGeometry) -> Iterator[shapely.Polygon]:
+    if geom.geom_type == "Polygon" and not geom.is_empty:
+        yield geom  # type: ignore[misc]
+    elif hasattr(geom, "geoms") and geom.geom_type in ("MultiPolygon", "GeometryCollection"):
+        for sub in geom.geoms:
+            yield from _polygons(sub)
+
+
+def _to_lonlat_geometry(target: Any) -> BaseGeometry:
+    """A single lon/lat shapely geometry from a geometry, GeoSeries/Frame or layer name."""
+    if isinstance(target, str):
+        from geo import layers  # lazy: layers depend on files, geodesy must not
+
+        frame = layers.load(target)
+        return shapely.union_all(np.asarray(frame.geometry.to_crs("EPSG:4326").array))
+    if isinstance(target, BaseGeometry):
+        return target
+    try:
+        import geopandas
+    except ImportError:  # pragma: no cover
+        geopandas = None
+    if geopandas is not None and isinstance(target, geopandas.GeoSeries | geopandas.GeoDataFrame):
+        series = target.geometry
+        if series.crs is None:
+            raise MissingCRSError(
+                "target has no CRS; set one (e.g. .set_crs('EPSG:4326')) so it can be "
+                "read as lon/lat"
+            )
+        return shapely.union_all(np.asarray(series.to_crs("EPSG:4326").array))
+    raise InputError(
+        f"cannot use {type(target).__name__} as a target; pass a shapely geometry in "
+        "lon/lat, a GeoSeries/GeoDataFrame with a CRS, or a layer name"
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _prepare_wkb(wkb: bytes) -> GeodesicTarget:
+    return GeodesicTarget(shapely.from_wkb(wkb))
+
+
+def prepare(target: Any) -> GeodesicTarget:
+    """Prepare a target for repeated distance queries (cached by geometry).
+
+    Parameters
+    ----------
+    target : shapely geometry, GeoSeries, GeoDataFrame, str or GeodesicTarget
+        Lines and/or polygons in lon/lat; a GeoSeries/GeoDataFrame in any CRS
+        (its geometries are transformed to EPSG:4326 and unioned); or the
+        name of a layer in :mod:`geo.layers`.
+
+    Returns
+    -------
+    GeodesicTarget
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> line = LineString([(35.0, 33.0), (35.0, 34.0)])
+    >>> prepare(line) is prepare(LineString([(35.0, 33.0), (35.0, 34.0)]))
+    True
+    """
+    if isinstance(target, GeodesicTarget):
+        return target
+    geom = _to_lonlat_geometry(target)
+    if geom is None or geom.is_empty:
+        raise InputError("target geometry is empty; nothing to measure distance to")
+    return _prepare_wkb(shapely.to_wkb(geom))
+
+
+# ---------------------------------------------------------------------------
+# Public functions
+# ---------------------------------------------------------------------------
+
+
+def distance(points: Any, to: Any, *, assume_lonlat: bool = False) -> np.ndarray:
+    """Geodesic distance in metres from each point to a line or polygon.
+
+    Parameters
+    ----------
+    points : points
+        Anything :func:`geo.points.as_lonlat` accepts.
+    to : target
+        Anything :func:`prepare` accepts.
+    assume_lonlat : bool, default False
+        Read CRS-less GeoSeries points as lon/lat.
+
+    Returns
+    -------
+    numpy.ndarray
+        Metres on WGS84 (0 inside polygons), accurate to well under 1 cm.
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> line = LineString([(35.0, 33.0), (35.0, 34.0)])
+    >>> distance([(35.0, 32.9), (35.1, 33.5)], line).round(3)
+    array([11090.952,  9324.652])
+    """
+    lon, lat = as_lonlat(points, assume_lonlat=assume_lonlat)
+    return prepare(to).distance(lon, lat)
+
+
+def nearest_points(points: Any, to: Any, *, assume_lonlat: bool = False) -> pd.DataFrame:
+    """Distance to, and location of, the nearest point of a target for each point.
+
+    Parameters
+    ----------
+    points : points
+        Anything :func:`geo.points.as_lonlat` accepts.
+    to : target
+        Anything :func:`prepare` accepts.
+    assume_lonlat : bool, default False
+        Read CRS-less GeoSeries points as lon/lat.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``distance_m``, ``nearest_lon``, ``nearest_lat``, one row per
+        point (the index of a GeoSeries/GeoDataFrame input is kept).
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> line = LineString([(35.0, 33.0), (35.0, 34.0)])
+    >>> nearest_points([(35.0, 32.9)], line).round(4)
+       distance_m  nearest_lon  nearest_lat
+    0  11090.9523         35.0         33.0
+    """
+    lon, lat = as_lonlat(points, assume_lonlat=assume_lonlat)
+    d, x, y = prepare(to).nearest(lon, lat)
+    index = getattr(points, "index", None)
+    if index is None or len(index) != len(d):
+        index = pd.RangeIndex(len(d))
+    return pd.DataFrame({"distance_m": d, "nearest_lon": x, "nearest_lat": y}, index=index)
+
+
+def geodesic_length(geom: BaseGeometry) -> float:
+    """Geodesic length in metres of a line, or perimeter of a polygon, on WGS84.
+
+    Parameters
+    ----------
+    geom : shapely geometry
+        In lon/lat degrees; multipart geometries sum their parts.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> round(geodesic_length(LineString([(35.0, 33.0), (35.0, 34.0)])), 3)
+    110914.677
+    """
+    _check_geom(geom)
+    return float(WGS84.geometry_length(geom))
+
+
+def geodesic_area(geom: BaseGeometry) -> float:
+    """Geodesic area in m² of a (multi)polygon on WGS84, holes subtracted.
+
+    Parameters
+    ----------
+    geom : shapely geometry
+        In lon/lat degrees. Lines and points have area 0.
+
+    Returns
+    -------
+    float
+        Absolute area, whatever the ring orientation.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> round(geodesic_area(box(35.0, 33.0, 36.0, 34.0)) / 1e6, 1)
+    10318.2
+    """
+    _check_geom(geom)
+    return float(sum(abs(WGS84.geometry_area_perimeter(p)[0]) for p in _polygons(geom)))
+
+
+def _check_geom(geom: Any) -> None:
+    if not isinstance(geom, BaseGeometry):
+        raise InputError(f"expected a shapely geometry, got {type(geom).__name__}")
+
+
+# ---------------------------------------------------------------------------
+# Buffers
+# ---------------------------------------------------------------------------
+
+
+def _snap_to_distance(
+    target: GeodesicTarget, lon: np.ndarray, lat: np.ndarray, dist_m: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Move points along the geodesic from their nearest target point to ``dist_m``."""
+    for _ in range(6):
+        d, flon, flat = target.nearest(lon, lat)
+        off = np.abs(d - dist_m)
+        if off.max(initial=0.0) < 1e-4:
+            break
+        az, _, _ = WGS84.inv(flon, flat, lon, lat)
+        nlon, nlat, _ = WGS84.fwd(flon, flat, az, np.full(lon.size, dist_m))
+        lon = np.asarray(nlon)
+        lat = np.asarray(nlat)
+    return lon, lat
+
+
+def _exact_ring(
+    target: GeodesicTarget, ring: np.ndarray, dist_m: float, tol_m: float
+) -> np.ndarray:
+    """Snap a closed ring's vertices to ``dist_m`` and densify until midpoints fit."""
+    lon, lat = _snap_to_distance(target, ring[:-1, 0], ring[:-1, 1], dist_m)
+    pts = np.column_stack([lon, lat])
+    for _ in range(12):
+        nxt = np.roll(pts, -1, axis=0)
+        mid = 0.5 * (pts + nxt)
+        dmid = target.distance(mid[:, 0], mid[:, 1])
+        bad = np.flatnonzero(np.abs(dmid - dist_m) > tol_m)
+        if bad.size == 0:
+            break
+        mlon, mlat = _snap_to_distance(target, mid[bad, 0], mid[bad, 1], dist_m)
+        insert = np.column_stack([mlon, mlat])
+        pts = np.insert(pts, bad + 1, insert, axis=0)
+    return np.vstack([pts, pts[:1]])
+
+
+def geodesic_buffer(geom: BaseGeometry, distance_m: float) -> BaseGeometry:
+    """Everything within ``distance_m`` metres (geodesic, WGS84) of a line or polygon.
+
+    The buffer is first drawn in an azimuthal equidistant projection centred
+    on the geometry, then every boundary vertex is moved along the geodesic
+    from its nearest point on the geometry to exactly ``distance_m`` (to
+    0.1 mm), and edges are split until their midpoints, read as straight
+    lines in lon/lat as GeoJSON and shapely read them, lie within 0.5 m of
+    ``distance_m``. Holes (ground enclosed by a curving line) are kept and
+    treated the same way.
+
+    Parameters
+    ----------
+    geom : shapely geometry
+        Line(s) and/or polygon(s) in lon/lat degrees.
+    distance_m : float
+        Buffer distance in metres, positive.
+
+    Returns
+    -------
+    shapely.Polygon or shapely.MultiPolygon
+        Valid, in lon/lat degrees.
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> line = LineString([(35.0, 33.0), (35.0, 33.5)])
+    >>> zone = geodesic_buffer(line, 10_000)
+    >>> zone.is_valid, round(geodesic_area(zone) / 1e6)
+    (True, 1423)
+    """
+    _check_geom(geom)
+    if not np.isfinite(distance_m) or distance_m <= 0:
+        raise InputError(f"buffer distance must be a positive number of metres, got {distance_m}")
+    if geom.is_empty:
+        raise InputError("cannot buffer an empty geometry")
+    target = prepare(geom)
+    centre = geom.centroid
+    aeqd = pyproj.CRS.from_proj4(
+        f"+proj=aeqd +lat_0={centre.y} +lon_0={centre.x} +ellps=WGS84 +units=m +no_defs"
+    )
+    fwd = pyproj.Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
+    back = pyproj.Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True)
+    projected = shapely.transform(geom, lambda xy: np.column_stack(fwd.transform(*xy.T)))
+    rough = shapely.buffer(projected, distance_m, quad_segs=32)
+    rough = shapely.transform(rough, lambda xy: np.column_stack(back.transform(*xy.T)))
+    tol = 0.5
+    polys = []
+    for poly in _polygons(rough):
+        shell = _exact_ring(target, np.asarray(poly.exterior.coords), distance_m, tol)
+        holes = [_exact_ring(target, np.asarray(r.coords), distance_m, tol) for r in poly.interiors]
+        polys.append(shapely.Polygon(shell, holes))
+    out = shapely.union_all([shapely.make_valid(p) for p in polys])
+    polygonal = [p for p in _polygons(out)]
+    result = shapely.union_all(polygonal) if polygonal else out
+    area = [p for p in _polygons(geom)]
+    if area:
+        result = shapely.union_all([result, *area])
+    if result.geom_type not in ("Polygon", "MultiPolygon"):
+        result = shapely.MultiPolygon([p for p in _polygons(result)])
+    return result

@@ -1,0 +1,212 @@
+"""Coerce in-memory point inputs to validated longitude/latitude arrays.
+
+Every geodesic function takes points through :func:`as_lonlat`, so a point
+set is checked once, in one place, with messages that say what was wrong,
+how many values were bad and where the first one is.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.errors import InputError, LikelySwappedWarning, MissingCRSError
+
+__all__ = ["REGION_BBOX", "as_lonlat"]
+
+#: ``(min_lon, min_lat, max_lon, max_lat)`` of the region of interest (the
+#: Levant). Used only to warn about coordinates that look swapped.
+REGION_BBOX: tuple[float, float, float, float] = (33.0, 29.0, 40.0, 37.5)
+
+
+def _is_geo_frame(obj: Any) -> bool:
+    # geopandas is imported lazily: plain-array callers never pay for it.
+    try:
+        import geopandas
+    except ImportError:  # pragma: no cover - geopandas is a dependency
+        return False
+    return isinstance(obj, geopandas.GeoSeries | geopandas.GeoDataFrame)
+
+
+def _points_to_xy(geoms: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Check an object array of geometries are non-empty Points, return x, y."""
+    is_none = np.array([g is None for g in geoms], dtype=bool)
+    if is_none.any():
+        raise InputError(
+            f"{name}: {int(is_none.sum())} value(s) are None (first at index "
+            f"{int(np.flatnonzero(is_none)[0])}); every value must be a Point"
+        )
+    is_geom = np.array([isinstance(g, BaseGeometry) for g in geoms], dtype=bool)
+    if not is_geom.all():
+        bad = np.flatnonzero(~is_geom)
+        raise InputError(
+            f"{name}: {bad.size} value(s) are not shapely geometries (first at index "
+            f"{int(bad[0])}: {type(geoms[bad[0]]).__name__})"
+        )
+    types = shapely.get_type_id(geoms)
+    not_point = types != shapely.GeometryType.POINT
+    if not_point.any():
+        bad = np.flatnonzero(not_point)
+        raise InputError(
+            f"{name}: {bad.size} geometr(y/ies) are not Points (first at index "
+            f"{int(bad[0])}: {geoms[bad[0]].geom_type}); pass points, not lines or polygons"
+        )
+    empty = shapely.is_empty(geoms)
+    if empty.any():
+        bad = np.flatnonzero(empty)
+        raise InputError(
+            f"{name}: {bad.size} empty Point(s) (first at index {int(bad[0])}); "
+            "drop them or give them coordinates"
+        )
+    return shapely.get_x(geoms), shapely.get_y(geoms)
+
+
+def _from_frame(points: Any, assume_lonlat: bool, name: str) -> tuple[np.ndarray, np.ndarray]:
+    geoseries = points.geometry
+    if geoseries.crs is None:
+        if not assume_lonlat:
+            raise MissingCRSError(
+                f"{name} has no CRS, so its coordinates cannot be known to be lon/lat; "
+                "set one (e.g. gdf.set_crs('EPSG:4326')) or pass assume_lonlat=True"
+            )
+        geoms = np.asarray(geoseries.array, dtype=object)
+        return _points_to_xy(geoms, name)
+    # Validate before transforming so the messages name the caller's rows.
+    _points_to_xy(np.asarray(geoseries.array, dtype=object), name)
+    if not geoseries.crs.equals("EPSG:4326"):
+        geoseries = geoseries.to_crs("EPSG:4326")
+    geoms = np.asarray(geoseries.array, dtype=object)
+    return shapely.get_x(geoms), shapely.get_y(geoms)
+
+
+def _from_plain(points: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
+    if points is None:
+        raise InputError(f"{name} is None; pass points as (lon, lat), an (N, 2) array or Points")
+    if isinstance(points, BaseGeometry):
+        return _points_to_xy(np.array([points], dtype=object), name)
+    if isinstance(points, np.ndarray) and points.dtype == object:
+        return _points_to_xy(points.ravel(), name)
+    if isinstance(points, Sequence) and not isinstance(points, str | bytes):
+        if len(points) > 0 and all(g is None or isinstance(g, BaseGeometry) for g in points):
+            if any(isinstance(g, BaseGeometry) for g in points):
+                return _points_to_xy(np.array(list(points), dtype=object), name)
+        if isinstance(points, tuple) and len(points) == 2:
+            try:
+                lon = np.asarray(points[0], dtype=np.float64)
+                lat = np.asarray(points[1], dtype=np.float64)
+            except (TypeError, ValueError) as exc:
+                raise InputError(f"{name}: (lon, lat) must be numbers: {exc}") from None
+            if lon.ndim > 1 or lat.ndim > 1 or lon.shape != lat.shape:
+                raise InputError(
+                    f"{name}: (lon, lat) must be two scalars or two 1-D arrays of equal "
+                    f"length, got shapes {lon.shape} and {lat.shape}"
+                )
+            return np.atleast_1d(lon), np.atleast_1d(lat)
+    try:
+        arr = np.asarray(points, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            f"{name}: cannot read points from {type(points).__name__} ({exc}); pass "
+            "(lon, lat), an (N, 2) array of lon, lat, Points or a GeoSeries"
+        ) from None
+    if arr.shape == (2,):
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        raise InputError(f"{name}: an array of points must have shape (N, 2), got {arr.shape}")
+    return arr[:, 0].copy(), arr[:, 1].copy()
+
+
+def _first_bad(mask: np.ndarray) -> str:
+    bad = np.flatnonzero(mask)
+    return f"{bad.size} value(s), first at index {int(bad[0])}"
+
+
+def as_lonlat(
+    points: Any, *, assume_lonlat: bool = False, name: str = "points"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return validated ``(lon, lat)`` float64 arrays in degrees (EPSG:4326).
+
+    Parameters
+    ----------
+    points : GeoSeries, GeoDataFrame, Point, sequence of Points, tuple or array
+        A GeoSeries/GeoDataFrame of Points in any CRS (transformed to
+        EPSG:4326); a shapely Point or a sequence/array of Points (taken as
+        lon/lat); a tuple ``(lon, lat)`` of two scalars or two equal-length
+        1-D arrays; or an array-like of shape ``(N, 2)`` (or ``(2,)``) whose
+        columns are lon, lat.
+    assume_lonlat : bool, default False
+        Treat a GeoSeries/GeoDataFrame without a CRS as lon/lat instead of
+        raising :class:`~geo.errors.MissingCRSError`.
+    name : str, default "points"
+        What to call the input in error messages.
+
+    Returns
+    -------
+    lon, lat : numpy.ndarray
+        One-dimensional float64 arrays of equal length.
+
+    Raises
+    ------
+    MissingCRSError
+        For a GeoSeries/GeoDataFrame without a CRS, unless ``assume_lonlat``.
+    InputError
+        For None, empty or non-Point geometries, NaN or infinite coordinates,
+        latitudes outside [-90, 90] or longitudes outside [-180, 180].
+
+    Warns
+    -----
+    LikelySwappedWarning
+        When points outside :data:`REGION_BBOX` would fall inside it with
+        longitude and latitude exchanged. The points are not swapped.
+
+    Examples
+    --------
+    >>> lon, lat = as_lonlat((35.5, 33.0))
+    >>> lon, lat
+    (array([35.5]), array([33.]))
+    >>> as_lonlat([[35.5, 33.0], [35.6, 33.1]])[1]
+    array([33. , 33.1])
+    >>> as_lonlat((35.5, 95.0))
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputError: points: latitude outside [-90, 90] in 1 value(s), first at index 0
+    """
+    if _is_geo_frame(points):
+        lon, lat = _from_frame(points, assume_lonlat, name)
+    else:
+        lon, lat = _from_plain(points, name)
+    lon = np.ascontiguousarray(lon, dtype=np.float64)
+    lat = np.ascontiguousarray(lat, dtype=np.float64)
+    finite = np.isfinite(lon) & np.isfinite(lat)
+    if not finite.all():
+        raise InputError(f"{name}: NaN or infinite coordinates in {_first_bad(~finite)}")
+    bad_lat = np.abs(lat) > 90.0
+    if bad_lat.any():
+        raise InputError(f"{name}: latitude outside [-90, 90] in {_first_bad(bad_lat)}")
+    bad_lon = np.abs(lon) > 180.0
+    if bad_lon.any():
+        raise InputError(f"{name}: longitude outside [-180, 180] in {_first_bad(bad_lon)}")
+    _warn_if_swapped(lon, lat, name)
+    return lon, lat
+
+
+def _inside(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    x0, y0, x1, y1 = REGION_BBOX
+    return (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+
+
+def _warn_if_swapped(lon: np.ndarray, lat: np.ndarray, name: str) -> None:
+    swapped = ~_inside(lon, lat) & _inside(lat, lon)
+    if swapped.any():
+        warnings.warn(
+            f"{name}: {_first_bad(swapped)} lie outside the region {REGION_BBOX} but inside "
+            "it with longitude and latitude exchanged; did you pass (lat, lon)? "
+            "Coordinates are taken as (lon, lat) and were not changed.",
+            LikelySwappedWarning,
+            stacklevel=3,
+        )
