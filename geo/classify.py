@@ -10,13 +10,16 @@ Examples
 --------
 >>> from geo.classify import classify
 >>> t = classify(([35.825, 35.579], [33.126, 33.279]))  # Quneitra, Metula
->>> t[["country", "in_area_of_separation", "zone"]].to_dict("list")
-{'country': ['Syria', 'Israel'], 'in_area_of_separation': [True, False], 'zone': ['granted_5km', 'limitation_israel_10_20']}
+>>> t["country"].tolist(), t["in_area_of_separation"].tolist()
+(['Syria', 'Israel'], [True, False])
+>>> t["zone"].tolist()
+['granted_5km', 'limitation_israel_10_20']
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -75,7 +78,7 @@ def _densified(line: Any, step_m: float = 500.0) -> np.ndarray:
     out = []
     for part in shapely.get_parts(shapely.line_merge(line)):
         xy = np.asarray(part.coords)
-        for (x0, y0), (x1, y1) in zip(xy[:-1], xy[1:], strict=True):
+        for (x0, y0), (x1, y1) in itertools.pairwise(xy):
             out.append((x0, y0))
             n = int(geodesy.WGS84.inv(x0, y0, x1, y1)[2] // step_m)
             if n > 0:

@@ -182,9 +182,10 @@ def _load(folder: Path, name: str, sha256: str) -> gpd.GeoDataFrame:
         )
     invalid = ~gdf.geometry.is_valid
     if invalid.any():
+        first = int(invalid.to_numpy().argmax())
+        reason = shapely.is_valid_reason(gdf.geometry.iloc[first])
         raise LayerIntegrityError(
-            f"{file}: {int(invalid.sum())} invalid geometries (first at feature "
-            f"{int(invalid.to_numpy().argmax())}): {shapely.is_valid_reason(gdf.geometry[invalid].iloc[0])}"
+            f"{file}: {int(invalid.sum())} invalid geometries (first at feature {first}): {reason}"
         )
     return gdf
 

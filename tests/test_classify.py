@@ -44,7 +44,7 @@ def test_columns_and_order(known):
 
 @pytest.mark.parametrize("name", list(KNOWN))
 def test_known_places(known, name):
-    lon, lat, country, in_aos = KNOWN[name]
+    _lon, _lat, country, in_aos = KNOWN[name]
     row = known.loc[name]
     assert row["country"] == country
     assert bool(row["in_area_of_separation"]) is in_aos
@@ -65,8 +65,8 @@ def test_distances_against_geographiclib():
     lon = rng.uniform(34.8, 37.0, 40)
     lat = rng.uniform(32.0, 34.3, 40)
     got = classify((lon, lat))
-    ta = np.array([exact_a.distance(x, y) for x, y in zip(lon, lat)])
-    tb = np.array([exact_b.distance(x, y) for x, y in zip(lon, lat)])
+    ta = np.array([exact_a.distance(x, y) for x, y in zip(lon, lat, strict=False)])
+    tb = np.array([exact_b.distance(x, y) for x, y in zip(lon, lat, strict=False)])
     assert np.max(np.abs(got["distance_line_a_m"] - ta)) <= 0.01
     assert np.max(np.abs(got["distance_blue_line_m"] - tb)) <= 0.01
 

@@ -44,7 +44,11 @@ MANIFEST_KEYS = {
 
 # Public facts (lat, lon), from ../shared/DATA_SOURCES.md
 QUNEITRA = (33.126, 35.825)
-ISRAELI_HELD = {"Majdal Shams": (33.270, 35.772), "Buq'ata": (33.201, 35.779), "Katzrin": (32.992, 35.691)}
+ISRAELI_HELD = {
+    "Majdal Shams": (33.270, 35.772),
+    "Buq'ata": (33.201, 35.779),
+    "Katzrin": (32.992, 35.691),
+}
 METULA = (33.279, 35.579)
 GHAJAR = (33.271, 35.623)
 ROSH_HANIKRA = (33.09, 35.10)
@@ -94,7 +98,9 @@ def test_geometries_valid_lonlat_and_rounded(name):
     xy = shapely.get_coordinates(gdf.geometry.values)
     assert np.all((xy[:, 0] > 32) & (xy[:, 0] < 43) & (xy[:, 1] > 29) & (xy[:, 1] < 38))
     text = layers.path(name).read_text(encoding="utf-8")
-    decimals = [len(m) for m in __import__("re").findall(r"\d+\.(\d+)", text.split('"geometry"', 1)[1])]
+    decimals = [
+        len(m) for m in __import__("re").findall(r"\d+\.(\d+)", text.split('"geometry"', 1)[1])
+    ]
     assert max(decimals) <= 6
 
 
@@ -137,7 +143,9 @@ def test_metula_in_israel_south_of_blue_line():
     assert country("Israel").contains(Point(lon, lat))
     assert not country("Lebanon").contains(Point(lon, lat))
     blue = geom("blue_line")
-    crossings = shapely.get_coordinates(blue.intersection(shapely.LineString([(lon, 32.5), (lon, 34.0)])))
+    crossings = shapely.get_coordinates(
+        blue.intersection(shapely.LineString([(lon, 32.5), (lon, 34.0)]))
+    )
     assert len(crossings) and lat < crossings[:, 1].max()
 
 

@@ -67,6 +67,10 @@ def test_wheel_installs_and_loads_layers(tmp_path):
     # the console script is installed too
     res = subprocess.run(
         [env_dir / "bin" / "border-zones", "layers", "--json"],
-        check=True, capture_output=True, text=True, cwd=tmp_path, env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
     )
     assert {r["name"] for r in json.loads(res.stdout)} >= {"golan_line_a", "blue_line"}

@@ -30,7 +30,12 @@ def test_specs_listed():
     assert ids[:3] == ["granted_5km", "requested_60km", "requested_not_granted"]
     assert sum(i.startswith("limitation_") for i in ids) == 6
     g = zones.spec("granted_5km")
-    assert (g.reference, g.distance_km, g.territory, g.side) == ("golan_line_a", 5.0, "syria", "east")
+    assert (g.reference, g.distance_km, g.territory, g.side) == (
+        "golan_line_a",
+        5.0,
+        "syria",
+        "east",
+    )
 
 
 def test_committed_zone_file_matches_recomputation(computed, tmp_path):
@@ -75,8 +80,10 @@ def test_edge_between_vertices_within_1m(computed):
     item = zones.spec("requested_60km")
     exact = ExactLine(line_coords(item.reference), step_m=100.0)
     geom = computed[(computed["id"] == item.id) & (computed["part"] == "inside")].geometry.iloc[0]
-    ring = np.asarray(geom.exterior.coords) if geom.geom_type == "Polygon" else np.asarray(
-        max(geom.geoms, key=lambda p: p.area).exterior.coords
+    ring = (
+        np.asarray(geom.exterior.coords)
+        if geom.geom_type == "Polygon"
+        else np.asarray(max(geom.geoms, key=lambda p: p.area).exterior.coords)
     )
     D = item.distance_km * 1000
     rng = np.random.default_rng(2)
@@ -101,7 +108,9 @@ def test_areas_geodesic_and_nested(computed):
     g5, g60 = inside.loc["granted_5km", "geometry"], inside.loc["requested_60km", "geometry"]
     assert g60.buffer(1e-7).contains(g5)
     band = inside.loc["requested_not_granted", "area_km2"]
-    assert band == pytest.approx(inside.loc["requested_60km", "area_km2"] - inside.loc["granted_5km", "area_km2"], rel=1e-4)
+    assert band == pytest.approx(
+        inside.loc["requested_60km", "area_km2"] - inside.loc["granted_5km", "area_km2"], rel=1e-4
+    )
     # 5 km along an ~80 km line: roughly 5 × 80 km² (plus the ends' curvature)
     assert 350 < inside.loc["granted_5km", "area_km2"] < 450
     # population inside the 5 km zone includes Quneitra (36,143)
@@ -132,17 +141,26 @@ def test_web_mercator_buffer_would_be_short():
     merc = transform(back, transform(to3857, a).buffer(60_000))
     exact = ExactLine(np.asarray(a.coords), step_m=200.0)
     x, y = np.asarray(merc.exterior.coords)[::50].T
-    d = np.array([exact.distance(i, j) for i, j in zip(x, y)])
+    d = np.array([exact.distance(i, j) for i, j in zip(x, y, strict=False)])
     assert 48_000 < np.median(d) < 52_000
 
 
 def test_bad_spec_rows_name_file_and_line(tmp_path):
     good = (layers.layers_dir() / zones.SPECS_FILE).read_text().splitlines()
     cases = {
-        "distance_km": (good[1].replace(",0,5,", ",0,five,"), r"line 2: distance_km 'five' is not a number"),
-        "reference": (good[1].replace("golan_line_a", "golan"), r"line 2: unknown reference line 'golan'; available: .*golan_line_a"),
+        "distance_km": (
+            good[1].replace(",0,5,", ",0,five,"),
+            r"line 2: distance_km 'five' is not a number",
+        ),
+        "reference": (
+            good[1].replace("golan_line_a", "golan"),
+            r"line 2: unknown reference line 'golan'; available: .*golan_line_a",
+        ),
         "territory": (good[1].replace(",syria,", ",mars,"), r"line 2: unknown territory 'mars'"),
-        "inner": (good[1].replace(",0,5,", ",7,5,"), r"line 2: .*inner_km must be in \[0, distance_km\)"),
+        "inner": (
+            good[1].replace(",0,5,", ",7,5,"),
+            r"line 2: .*inner_km must be in \[0, distance_km\)",
+        ),
     }
     for bad_line, pattern in cases.values():
         f = tmp_path / "zones.csv"
@@ -159,7 +177,9 @@ def test_user_adds_an_85km_zone_without_code(tmp_path, monkeypatch):
     for f in src.iterdir():
         (tmp_path / f.name).write_bytes(f.read_bytes())
     with open(tmp_path / zones.SPECS_FILE, "a", encoding="utf-8") as fh:
-        fh.write('buffer_85km,"85 km from Line A",user,golan_line_a,0,85,syria,east,"a user, 2026"\n')
+        fh.write(
+            'buffer_85km,"85 km from Line A",user,golan_line_a,0,85,syria,east,"a user, 2026"\n'
+        )
     monkeypatch.setenv("BORDER_ZONES_LAYERS", str(tmp_path))
     zones.territory_geometry.cache_clear()
     with pytest.warns(UserWarning, match="changed since the zones layer was built"):

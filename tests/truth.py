@@ -5,6 +5,8 @@ Nothing here calls the code under test.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from pyproj import Geod
 
@@ -15,7 +17,7 @@ def densify(coords, step_m: float = 20.0) -> np.ndarray:
     """Points along the geodesic segments of a line, at most ``step_m`` apart."""
     coords = np.asarray(coords, dtype=float)
     out = [coords[:1]]
-    for (x0, y0), (x1, y1) in zip(coords[:-1], coords[1:], strict=True):
+    for (x0, y0), (x1, y1) in itertools.pairwise(coords):
         _, _, d = GEOD.inv(x0, y0, x1, y1)
         n = int(np.ceil(d / step_m))
         if n > 1:
