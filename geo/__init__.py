@@ -1,7 +1,22 @@
-"""border-zones: measure the Israel–Syria–Lebanon frontier on the WGS84 ellipsoid."""
+"""border-zones: measure the Israel–Syria–Lebanon frontier on the WGS84 ellipsoid.
+
+The modules, in the order data flows through them:
+
+- :mod:`geo.layers`: the vector layers and their provenance manifest.
+- :mod:`geo.points`: validated coercion of in-memory points to lon/lat.
+- :mod:`geo.geodesy`: geodesic distances, lengths, areas and buffers.
+- :mod:`geo.zones`: zone specs (data in ``layers/zones.csv``) and geometry.
+- :mod:`geo.classify`: points against lines, countries and zones.
+- :mod:`geo.webmap` (with :mod:`geo.display`, :mod:`geo.assets`): the map.
+- :mod:`geo.cli`: the ``border-zones`` command line.
+"""
+
+from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
+from geo.classify import classify
 from geo.errors import (
     BorderZonesError,
     InputError,
@@ -11,6 +26,7 @@ from geo.errors import (
     UnknownLayerError,
     UnknownNameError,
 )
+from geo.geodesy import distance, geodesic_area, geodesic_buffer, geodesic_length, nearest_points
 
 try:
     __version__ = version("border-zones")
@@ -26,4 +42,20 @@ __all__ = [
     "UnknownLayerError",
     "UnknownNameError",
     "__version__",
+    "build_map",
+    "classify",
+    "distance",
+    "geodesic_area",
+    "geodesic_buffer",
+    "geodesic_length",
+    "nearest_points",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # folium is imported only when the map is asked for
+    if name == "build_map":
+        from geo.webmap import build_map
+
+        return build_map
+    raise AttributeError(f"module 'geo' has no attribute {name!r}")
