@@ -6,7 +6,7 @@ The modules, in the order data flows through them:
 - :mod:`geo.points`: validated coercion of in-memory points to lon/lat.
 - :mod:`geo.geodesy`: geodesic distances, lengths, areas and buffers.
 - :mod:`geo.zones`: zone specs (data in ``layers/zones.csv``) and geometry.
-- :mod:`geo.classify`: points against lines, countries and zones.
+- :mod:`geo.classification`: points against lines, countries and zones.
 - :mod:`geo.webmap` (with :mod:`geo.display`, :mod:`geo.assets`): the map.
 - :mod:`geo.cli`: the ``border-zones`` command line.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from geo.classify import classify
+from geo.classification import classify
 from geo.errors import (
     BorderZonesError,
     InputError,

@@ -322,7 +322,7 @@ def _area_layer(name: str, group: Group, *, role: Role = "", show: bool = True) 
 
 def _classified_places(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     try:
-        from geo.classify import classify  # type: ignore[attr-defined]
+        from geo.classification import classify
     except ImportError:
         return gdf
     return classify(gdf)
@@ -524,7 +524,7 @@ def prepare(
     Parameters
     ----------
     points : geopandas.GeoDataFrame, optional
-        Already classified points (``geo.classify.classify``) to overlay; all
+        Already classified points (``geo.classify``) to overlay; all
         their fields go into their popups.
     min_place_population : int, default :data:`MIN_PLACE_POPULATION`
         Smallest populated place shown (landmarks are always shown).

@@ -438,7 +438,7 @@ def build_map(
     Parameters
     ----------
     points : geopandas.GeoDataFrame, optional
-        Points already classified by ``geo.classify.classify``, overlaid with
+        Points already classified by ``geo.classify``, overlaid with
         all their fields in popups.
     offline : bool, default False
         Made for use without network: opens on no basemap (vector context

@@ -8,9 +8,9 @@ import pytest
 import shapely
 from shapely import Point
 
-from geo import classify as classify_mod
+from geo import classification as classify_mod
 from geo import layers, zones
-from geo.classify import COLUMNS, classify
+from geo.classification import COLUMNS, classify
 from geo.errors import InputError, MissingCRSError
 from tests.truth import ExactLine
 

@@ -188,7 +188,7 @@ def test_user_adds_an_85km_zone_without_code(tmp_path, monkeypatch):
     z60 = z[(z["id"] == "requested_60km") & (z["part"] == "inside")].iloc[0]
     assert row["area_km2"] > z60["area_km2"]
     # and the classification sees it
-    from geo.classify import classify
+    from geo.classification import classify
 
     damascus = classify(([36.29128], [33.5102]))  # ~61 km east of Quneitra, ~70 km from Line A
     assert "buffer_85km" in damascus["zones"].iloc[0]

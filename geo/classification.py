@@ -8,7 +8,7 @@ the band), so it agrees with the zone geometry to the geometry's 1 m.
 
 Examples
 --------
->>> from geo.classify import classify
+>>> from geo.classification import classify
 >>> t = classify(([35.825, 35.579], [33.126, 33.279]))  # Quneitra, Metula
 >>> t["country"].tolist(), t["in_area_of_separation"].tolist()
 (['Syria', 'Israel'], [True, False])
