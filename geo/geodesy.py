@@ -101,9 +101,7 @@ def _geodetic(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, 
     return np.arctan2(y, x), lat
 
 
-def _inverse(
-    lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
-) -> np.ndarray:
+def _inverse(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
     """Geodesic distance (m) between points in radians: Vincenty, vectorised.
 
     Iterates to ``_VINCENTY_TOL``; pairs that do not converge (nearly
@@ -651,7 +649,7 @@ def nearest_points(points: Any, to: Any, *, assume_lonlat: bool = False) -> pd.D
     """
     lon, lat = as_lonlat(points, assume_lonlat=assume_lonlat)
     d, x, y = prepare(to).nearest(lon, lat)
-    index = getattr(points, "index", None)
+    index = points.index if isinstance(points, pd.Series | pd.DataFrame) else None
     if index is None or len(index) != len(d):
         index = pd.RangeIndex(len(d))
     return pd.DataFrame({"distance_m": d, "nearest_lon": x, "nearest_lat": y}, index=index)
@@ -699,7 +697,17 @@ def geodesic_area(geom: BaseGeometry) -> float:
     10318.2
     """
     _check_geom(geom)
-    return float(sum(abs(WGS84.geometry_area_perimeter(p)[0]) for p in _polygons(geom)))
+    total = 0.0
+    for poly in _polygons(geom):
+        # Ring by ring, so the result does not depend on ring orientation.
+        total += abs(WGS84.geometry_area_perimeter(shapely.Polygon(poly.exterior))[0])
+        for ring in poly.interiors:
+            total -= abs(WGS84.geometry_area_perimeter(shapely.Polygon(ring))[0])
+    return float(total)
+
+
+def _xy(point: shapely.Point) -> tuple[np.ndarray, np.ndarray]:
+    return np.array([point.x]), np.array([point.y])
 
 
 def _check_geom(geom: Any) -> None:
@@ -800,8 +808,20 @@ def geodesic_buffer(geom: BaseGeometry, distance_m: float) -> BaseGeometry:
         holes = [_exact_ring(target, np.asarray(r.coords), distance_m, tol) for r in poly.interiors]
         polys.append(shapely.Polygon(shell, holes))
     out = shapely.union_all([shapely.make_valid(p) for p in polys])
-    polygonal = [p for p in _polygons(out)]
-    result = shapely.union_all(polygonal) if polygonal else out
+    # Repairs can leave slivers: every true part of a buffer holds part of the
+    # geometry, and every true hole holds ground farther than distance_m.
+    kept = []
+    for part in _polygons(out):
+        if not part.intersects(geom):
+            continue
+        holes = [
+            r
+            for r in part.interiors
+            if target.distance(*_xy(shapely.Polygon(r).representative_point()))[0]
+            > distance_m + tol
+        ]
+        kept.append(shapely.Polygon(part.exterior, holes))
+    result = shapely.union_all(kept) if kept else out
     area = [p for p in _polygons(geom)]
     if area:
         result = shapely.union_all([result, *area])
