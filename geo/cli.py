@@ -1,7 +1,12 @@
 """The ``border-zones`` command line (also ``python -m geo``).
 
+Commands: ``distance`` (one point or a place by name), ``classify`` (a file
+of points), ``report`` (the zones table), ``figure`` (a map for print),
+``layers``, ``zones`` and ``build`` (the web map).
+
 Exit codes: 0 success, 1 bad input (the message names the file, row or
-field), 2 usage error.
+field), 2 usage error. Errors are one line on stderr,
+``border-zones COMMAND: error: ...``, never a traceback.
 """
 
 from __future__ import annotations
@@ -9,10 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
+import warnings
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from geo import __version__, layers
-from geo.errors import BorderZonesError
+from geo.errors import BorderZonesError, InputError
 
 __all__ = ["main"]
 
@@ -22,7 +30,40 @@ EXIT_USAGE = 2
 
 EPILOG = "exit codes: 0 ok, 1 bad input, 2 usage error"
 
+#: Lines ``distance`` measures to, with their labels.
+DISTANCE_TO = {
+    "golan_line_a": "Line A (Alpha)",
+    "golan_line_b": "Line B (Bravo)",
+    "blue_line": "the Blue Line",
+}
 
+
+class UsageError(Exception):
+    """Arguments that parse but do not go together (exit code 2)."""
+
+
+def _warn(command: str, caught: list[warnings.WarningMessage]) -> None:
+    seen = set()
+    for w in caught:
+        if issubclass(w.category, DeprecationWarning | PendingDeprecationWarning | FutureWarning):
+            continue  # libraries' notices are for developers, not users
+        text = str(w.message)
+        if text not in seen:
+            seen.add(text)
+            print(f"border-zones {command}: warning: {text}", file=sys.stderr)
+
+
+def _print_table(headers: list[str], table: list[list[str]]) -> None:
+    widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    print("  ".join("-" * w for w in widths))
+    for row in table:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+# --------------------------------------------------------------------------
+# layers
+# --------------------------------------------------------------------------
 def _cmd_layers(args: argparse.Namespace) -> int:
     rows = []
     for name in layers.names():
@@ -55,13 +96,267 @@ def _cmd_layers(args: argparse.Namespace) -> int:
         ]
         for r in rows
     ]
-    widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
-    print("  ".join("-" * w for w in widths))
-    for row in table:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    _print_table(headers, table)
     print(f"\n{len(rows)} layers in {layers.layers_dir()}; provenance: layers/manifest.json")
     return EXIT_OK
+
+
+# --------------------------------------------------------------------------
+# distance
+# --------------------------------------------------------------------------
+def distance_record(lon: float, lat: float) -> dict[str, Any]:
+    """The ``distance --json`` record of one point (validated lon/lat degrees)."""
+    from geo import geodesy
+    from geo.classification import classify_lonlat
+
+    row = classify_lonlat([lon], [lat]).iloc[0]
+    dist = {
+        name: round(float(geodesy.prepare(name).distance([lon], [lat])[0]), 3)
+        for name in DISTANCE_TO
+    }
+    return {
+        "lat": float(lat),
+        "lon": float(lon),
+        "distance_m": dist,
+        "country": str(row["country"]) or None,
+        "in_area_of_separation": bool(row["in_area_of_separation"]),
+        "zones": [z for z in str(row["zones"]).split(";") if z],
+    }
+
+
+def _cmd_distance(args: argparse.Namespace) -> int:
+    from geo import places, zones
+    from geo.points import as_lonlat
+
+    place = None
+    if args.place is not None:
+        if args.lat is not None or args.lon is not None:
+            raise UsageError("give a place name or --lat/--lon, not both")
+        place = places.find(args.place)
+        lon_in, lat_in = place.lon, place.lat
+    elif args.lat is None or args.lon is None:
+        raise UsageError("give a place name, or both --lat and --lon")
+    else:
+        lon_in, lat_in = args.lon, args.lat
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lon, lat = as_lonlat((lon_in, lat_in), name="--lat/--lon")
+    _warn("distance", caught)
+    result = distance_record(float(lon[0]), float(lat[0]))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    titles = {s.id: s.title for s in zones.read_specs()}
+    print(place.describe() if place is not None else f"{lat[0]:.5f} N, {lon[0]:.5f} E")
+    width = max(len(v) for v in DISTANCE_TO.values()) + len("distance to ")
+    for name, label in DISTANCE_TO.items():
+        km = result["distance_m"][name] / 1000.0
+        print(f"  {('distance to ' + label).ljust(width)}  {km:10,.3f} km")
+    country = result["country"] or "none (at sea or beyond the layers)"
+    print(f"  de facto country: {country}")
+    print(
+        f"  in the UNDOF Area of Separation: {'yes' if result['in_area_of_separation'] else 'no'}"
+    )
+    if result["zones"]:
+        print("  zones:")
+        for z in result["zones"]:
+            print(f"    {z}: {titles.get(z, '')}")
+    else:
+        print("  zones: none")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------
+# classify
+# --------------------------------------------------------------------------
+class _Progress:
+    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.active = sys.stderr.isatty()
+        self.start = time.monotonic()
+        self.drawn = False
+
+    def __call__(self, fraction: float, rows: int) -> None:
+        if not self.active:
+            return
+        width = 30
+        done = round(width * fraction)
+        elapsed = time.monotonic() - self.start
+        bar = "#" * done + "-" * (width - done)
+        sys.stderr.write(f"\r{self.label} [{bar}] {fraction:4.0%} {rows:,} rows {elapsed:5.1f} s")
+        sys.stderr.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _cmd_classify(args: argparse.Namespace) -> int:
+    from geo import inputs
+
+    progress = _Progress("classifying")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            summary = inputs.classify_file(
+                args.input,
+                args.output,
+                lat_col=args.lat_col,
+                lon_col=args.lon_col,
+                assume_lonlat=args.assume_lonlat,
+                chunk_rows=args.chunk_rows,
+                progress=progress,
+            )
+        finally:
+            progress.close()
+    _warn("classify", caught)
+    if summary.errors:
+        print(
+            f"border-zones classify: {summary.errors:,} of {summary.rows:,} row(s) could not "
+            f"be read; see the 'error' column ({'; '.join(summary.examples[:3])})",
+            file=sys.stderr,
+        )
+    print(f"wrote {summary.path} ({summary.rows:,} rows, {summary.errors:,} with errors)")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------
+# report, figure, zones, build
+# --------------------------------------------------------------------------
+def _cmd_report(args: argparse.Namespace) -> int:
+    from geo import report
+
+    fmt = args.format or (report.format_for(args.output) if args.output else "md")
+    rep = report.build_report()
+    if args.output:
+        print(f"wrote {report.write_report(rep, args.output, fmt=fmt)}")
+    else:
+        sys.stdout.write(report.render(rep, fmt))
+    return EXIT_OK
+
+
+def _cmd_figure(args: argparse.Namespace) -> int:
+    from geo import figure
+
+    print(f"wrote {figure.save_figure(args.output, dpi=args.dpi)}")
+    return EXIT_OK
+
+
+def _cmd_zones(args: argparse.Namespace) -> int:
+    from geo import zones
+
+    if args.write:
+        print(f"wrote {zones.write_zone_layer()}")
+        return EXIT_OK
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gdf = zones.zones()
+    _warn("zones", caught)
+    inside = gdf[gdf["part"] == "inside"].set_index("id")
+    rows = []
+    for s in zones.read_specs():
+        r = inside.loc[s.id] if s.id in inside.index else None
+        rows.append(
+            {
+                "id": s.id,
+                "family": s.family,
+                "reference": s.reference,
+                "band_km": f"{s.inner_km:g}–{s.distance_km:g}",
+                "territory": s.territory,
+                "side": s.side,
+                "area_km2": None if r is None else float(r["area_km2"]),
+                "population": None if r is None else int(r["population"]),
+                "places": None if r is None else int(r["places"]),
+                "title": s.title,
+            }
+        )
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+
+    def cell(key: str, value: Any) -> str:
+        if value is None:
+            return ""
+        if key == "area_km2":
+            return f"{value:,.1f}"
+        if key in ("population", "places"):
+            return f"{value:,}"
+        return str(value)
+
+    _print_table(list(rows[0]), [[cell(k, v) for k, v in r.items()] for r in rows])
+    print(
+        f"\n{len(rows)} zones listed in layers/{zones.SPECS_FILE}; area, population and "
+        "places of the part inside the territory (geodesic, WGS84). "
+        "Recompute and write the layer with --write."
+    )
+    return EXIT_OK
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from geo import webmap
+
+    points = None
+    if args.points:
+        from geo import inputs
+        from geo.classification import classify
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            gdf = inputs.read_points(
+                args.points,
+                lat_col=args.lat_col,
+                lon_col=args.lon_col,
+                assume_lonlat=args.assume_lonlat,
+            )
+        _warn("build", caught)
+        bad = (gdf[inputs.ERROR_COLUMN] != "").to_numpy()
+        if len(gdf) and bad.all():
+            first = gdf[inputs.ERROR_COLUMN].iloc[0]
+            raise InputError(f"{args.points}: no row could be read (row 1: {first})")
+        if bad.any():
+            print(
+                f"border-zones build: {int(bad.sum()):,} row(s) of {args.points} could not be "
+                f"read and are left off the map (row {gdf.index[bad][0]}: "
+                f"{gdf[inputs.ERROR_COLUMN].to_numpy()[bad][0]})",
+                file=sys.stderr,
+            )
+        points = classify(gdf[~bad].drop(columns=[inputs.ERROR_COLUMN]))
+    print(f"wrote {webmap.save_map(args.output, points=points, offline=args.offline)}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------
+# parser
+# --------------------------------------------------------------------------
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
+    return value
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+
+
+def _add_point_file_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lat-col", metavar="NAME", help="CSV column of latitudes (default: detected)")
+    p.add_argument("--lon-col", metavar="NAME", help="CSV column of longitudes (default: detected)")
+    p.add_argument(
+        "--assume-lonlat",
+        action="store_true",
+        help="take a GeoPackage layer without a CRS as WGS84 lon/lat",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,14 +370,122 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    p = sub.add_parser(
+    def add(name: str, help_: str, description: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=help_,
+            description=description,
+            epilog=EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    p = add(
+        "distance",
+        "distances of a point or a named place to Line A, Line B and the Blue Line",
+        "Geodesic distances (WGS84) of one point to Line A, Line B and the Blue Line, "
+        "its de facto country, whether it is in the UNDOF Area of Separation and the "
+        "zones that hold it.\n\n"
+        "  border-zones distance Quneitra\n"
+        "  border-zones distance --lat 33.27 --lon 35.77 --json\n\n"
+        "A place name is looked up in the 'places' layer (GeoNames), ignoring case and "
+        "accents, with common spellings (Quneitra, Daraa, Kiswah, Mount Hermon ...); a "
+        "name matching several places lists them and exits 1.",
+    )
+    p.add_argument("place", nargs="?", help="a place name (quote names with spaces)")
+    p.add_argument("--lat", type=_number, help="latitude, WGS84 degrees")
+    p.add_argument("--lon", type=_number, help="longitude, WGS84 degrees")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"lat", "lon", "distance_m": {...}, "country", '
+        '"in_area_of_separation", "zones"}',
+    )
+    p.set_defaults(func=_cmd_distance)
+
+    p = add(
+        "classify",
+        "classify a CSV, GeoJSON or GeoPackage file of points",
+        "Add to every row of a point file its geodesic distances to Line A and the Blue "
+        "Line (metres), de facto country, whether it is in the UNDOF Area of Separation, "
+        "its innermost zone and all its zones.\n\n"
+        "  border-zones classify events.csv -o events_classified.csv\n"
+        "  border-zones classify events.gpkg -o events.geojson\n\n"
+        "Formats follow the extensions (.csv/.tsv/.txt, .geojson/.json, .gpkg). CSV "
+        "coordinates are WGS84 degrees in columns named lat/latitude/y and "
+        "lon/lng/long/longitude/x (any case), or given with --lat-col/--lon-col. The file "
+        "is streamed in chunks. Every row comes out, in order; a row whose coordinates "
+        "cannot be read gets a message in the 'error' column. The output is written to "
+        "a temporary file and renamed: a failed run leaves an existing output untouched.",
+    )
+    p.add_argument("input", help="the points to classify")
+    p.add_argument("-o", "--output", required=True, help="the file to write")
+    _add_point_file_options(p)
+    p.add_argument(
+        "--chunk-rows",
+        type=_positive_int,
+        default=250_000,
+        metavar="N",
+        help="rows read at a time (default 250000)",
+    )
+    p.set_defaults(func=_cmd_classify)
+
+    p = add(
+        "report",
+        "the zones report: areas, population, places, line lengths",
+        "The table to publish: per zone its area, population and places, overlap with "
+        "the UNDOF Area of Separation and areas per Syrian governorate; the requested "
+        "but not granted band; the lengths of Line A, Line B, the Blue Line and the "
+        "barrier segments; the sensitivity of the 2017 zones to the Line A source. "
+        "Geodesic figures on WGS84.",
+    )
+    p.add_argument("--format", choices=["md", "csv", "json"], help="default: by -o, else md")
+    p.add_argument("-o", "--output", help="write to this file instead of stdout")
+    p.set_defaults(func=_cmd_report)
+
+    p = add(
+        "figure",
+        "a static map for print (PNG, SVG or PDF)",
+        "An A4 map of the zones, lines, barrier and key places, with legend, scale bar, "
+        "north arrow, sources, licences and date. The format follows the extension.",
+    )
+    p.add_argument("-o", "--output", required=True, help="file ending .png, .svg or .pdf")
+    p.add_argument("--dpi", type=_positive_int, default=200, help="resolution (default 200)")
+    p.set_defaults(func=_cmd_figure)
+
+    p = add(
         "layers",
-        help="list the layers with source, licence and stated accuracy",
-        description="List the layers with feature count, source, licence and stated accuracy.",
-        epilog=EPILOG,
+        "list the layers with source, licence and stated accuracy",
+        "List the layers with feature count, source, licence and stated accuracy.",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_layers)
+
+    p = add(
+        "zones",
+        "list the zones; --write recomputes the zones layer",
+        "List the zones of layers/zones.csv with their area, population and places; "
+        "with --write recompute their geometry and write layers/zones.geojson and its "
+        "manifest entry.",
+    )
+    p.add_argument("--write", action="store_true", help="recompute and write the zones layer")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_cmd_zones)
+
+    p = add(
+        "build",
+        "write the interactive web map (HTML)",
+        "Write the interactive map as one HTML file, optionally with your points "
+        "(classified, with their fields in popups).",
+    )
+    p.add_argument(
+        "-o", "--output", default="border_zones_map.html", help="default border_zones_map.html"
+    )
+    p.add_argument("--points", metavar="FILE", help="CSV, GeoJSON or GeoPackage of points")
+    _add_point_file_options(p)
+    p.add_argument(
+        "--offline", action="store_true", help="inline every asset: opens without network"
+    )
+    p.set_defaults(func=_cmd_build)
     return parser
 
 
@@ -107,6 +510,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
+    except UsageError as exc:
+        print(f"border-zones {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except BorderZonesError as exc:
         print(f"border-zones {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -1,0 +1,240 @@
+"""Find a place of the ``places`` layer by name.
+
+Names are compared without case, accents, apostrophes or ayn/hamza marks
+(``Dar‘ā`` is ``Dara``), with or without an Arabic article (``Al Kiswah`` is
+``Kiswah``), and through a short list of English spellings of the places this
+project is about (``Quneitra`` is GeoNames' ``Al Qunayţirah``). A name that
+matches several places raises :class:`AmbiguousPlaceError` listing them with
+coordinates; an unknown name raises :class:`~geo.errors.UnknownNameError`
+suggesting close matches.
+
+Examples
+--------
+>>> from geo import places
+>>> p = places.find("Quneitra")
+>>> p.name, round(p.lat, 3), round(p.lon, 3)
+('Al Qunayţirah', 33.126, 35.824)
+>>> places.find("daraa").name
+'Dar‘ā'
+>>> places.find("Kiswah").name
+'Al Kiswah'
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geo import layers
+from geo.errors import UnknownNameError
+
+__all__ = ["ALIASES", "AmbiguousPlaceError", "Place", "candidates", "find", "normalise"]
+
+#: Other spellings → the name in the places layer (both compared normalised).
+ALIASES: dict[str, str] = {
+    "Quneitra": "Al Qunayţirah",
+    "Kuneitra": "Al Qunayţirah",
+    "Qunaitra": "Al Qunayţirah",
+    "Qunaytirah": "Al Qunayţirah",
+    "El Quneitra": "Al Qunayţirah",
+    "Daraa": "Dar‘ā",
+    "Deraa": "Dar‘ā",
+    "Dera'a": "Dar‘ā",
+    "Dar'a": "Dar‘ā",
+    "Kisweh": "Al Kiswah",
+    "Dimashq": "Damascus",
+    "Mount Hermon": "Mount Hermon summit",
+    "Hermon": "Mount Hermon summit",
+    "Jabal ash-Shaykh": "Mount Hermon summit",
+    "Jabal al-Shaykh": "Mount Hermon summit",
+    "Jabal el-Sheikh": "Mount Hermon summit",
+    "Ras al-Naqoura": "Rosh HaNikra",
+    "Ras Naqoura": "Rosh HaNikra",
+    "Rosh Hanikra": "Rosh HaNikra",
+    "Rosh HaNiqra": "Rosh HaNikra",
+    "Buqata": "Buq‘ātā",
+    "Buq'ata": "Buq‘ātā",
+    "Bukata": "Buq‘ātā",
+    "Metulla": "Metula",
+    "Qatzrin": "Katzrin",
+    "Qazrin": "Katzrin",
+    "Al-Ghajar": "Ghajar",
+    "Majdal Shams": "Majdal Shams",
+    "Mas'ade": "Mas‘adah",
+}
+
+_ARTICLE = re.compile(r"^(al|el|ad|ar|as|ash|at|az|an|ed|er|es|et|ez|en)\s+")
+_MARKS = str.maketrans({c: "" for c in "'’‘ʻʼʿʾ`´\"ʹ"})
+
+
+def normalise(name: str) -> str:
+    """Lower-case, accent- and apostrophe-free form of a name for comparison.
+
+    Examples
+    --------
+    >>> normalise("Dar‘ā"), normalise("Al Qunayţirah"), normalise("  Rosh-HaNikra ")
+    ('dara', 'al qunaytirah', 'rosh hanikra')
+    """
+    text = unicodedata.normalize("NFKD", str(name))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("ı", "i").replace("ł", "l").replace("ø", "o").replace("ß", "ss")
+    text = text.translate(_MARKS).lower()
+    text = re.sub(r"[\s\-_.,/]+", " ", text)
+    return text.strip()
+
+
+def _bare(key: str) -> str:
+    return _ARTICLE.sub("", key)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place of the ``places`` layer."""
+
+    #: Name as in the layer (GeoNames spelling for populated places).
+    name: str
+    #: Longitude, WGS84 degrees.
+    lon: float
+    #: Latitude, WGS84 degrees.
+    lat: float
+    #: "populated place" or "landmark".
+    kind: str
+    #: GeoNames population (None for landmarks).
+    population: int | None
+    #: GeoNames id (None for landmarks).
+    geonameid: int | None
+    #: Country code GeoNames gives (de jure; may differ from who holds it).
+    country_code_de_jure: str | None
+
+    def describe(self) -> str:
+        """One line: name, coordinates, kind and population."""
+        pop = f", pop. {self.population:,}" if self.population else ""
+        cc = f", {self.country_code_de_jure}" if self.country_code_de_jure else ""
+        return f"{self.name} ({self.lat:.4f} N, {self.lon:.4f} E; {self.kind}{cc}{pop})"
+
+
+class AmbiguousPlaceError(UnknownNameError):
+    """A name that matches more than one place; lists them with coordinates."""
+
+    def __init__(self, name: str, matches: list[Place]) -> None:
+        self.matches = matches
+        super().__init__("place", name, [p.describe() for p in matches])
+        self.args = (
+            f"place name {name!r} is ambiguous, {len(matches)} places match: "
+            + "; ".join(p.describe() for p in matches)
+            + ". Give --lat/--lon instead",
+        )
+
+
+def _int_or_none(value: object) -> int | None:
+    if value is None or (isinstance(value, float) and value != value) or pd.isna(value):
+        return None
+    return int(value)  # type: ignore[call-overload]
+
+
+@functools.lru_cache(maxsize=1)
+def _table() -> tuple[tuple[Place, ...], dict[str, list[int]], dict[str, list[int]]]:
+    gdf = layers.load("places")
+    places: list[Place] = []
+    exact: dict[str, list[int]] = {}
+    bare: dict[str, list[int]] = {}
+    for i, row in enumerate(gdf.itertuples(index=False)):
+        cc = row.country_code_de_jure
+        places.append(
+            Place(
+                name=str(row.name),
+                lon=float(row.geometry.x),
+                lat=float(row.geometry.y),
+                kind=str(row.kind),
+                population=_int_or_none(row.population),
+                geonameid=_int_or_none(row.geonameid),
+                country_code_de_jure=None if pd.isna(cc) else str(cc),
+            )
+        )
+        key = normalise(row.name)
+        exact.setdefault(key, []).append(i)
+        bare.setdefault(_bare(key), []).append(i)
+    return tuple(places), exact, bare
+
+
+def candidates(name: str) -> list[Place]:
+    """Every place the name may mean (empty list if none).
+
+    An exact match (after :func:`normalise`) wins, then a listed other
+    spelling (:data:`ALIASES`), then a match without the Arabic article.
+    """
+    places, exact, bare = _table()
+    key = normalise(name)
+    if not key:
+        return []
+    aliases = {normalise(k): normalise(v) for k, v in ALIASES.items()}
+    for lookup in (
+        exact.get(key),
+        exact.get(aliases.get(key, "")),
+        exact.get(aliases.get(_bare(key), "")),
+        bare.get(_bare(key)),
+    ):
+        if lookup:
+            return [places[i] for i in lookup]
+    return []
+
+
+def find(name: str) -> Place:
+    """The one place a name means.
+
+    Parameters
+    ----------
+    name : str
+        A place name in any common spelling.
+
+    Returns
+    -------
+    Place
+
+    Raises
+    ------
+    AmbiguousPlaceError
+        When several places match; the message lists them with coordinates.
+    geo.errors.UnknownNameError
+        When none does; the message suggests close names.
+    """
+    found = candidates(name)
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise AmbiguousPlaceError(name, found)
+    places, _, _ = _table()
+    key = normalise(name)
+    # normalised spelling → (what to show, the layer name it stands for)
+    names = {normalise(p.name): (p.name, p.name) for p in places}
+    for alias, target in ALIASES.items():
+        names.setdefault(normalise(alias), (f"{alias} ({target})", target))
+    close = difflib.get_close_matches(key, list(names), n=10, cutoff=0.6)
+    if not close:
+        bare_keys = {_bare(k): k for k in names}
+        close = [
+            bare_keys[b]
+            for b in difflib.get_close_matches(_bare(key), list(bare_keys), n=10, cutoff=0.6)
+        ]
+    shown: dict[str, str] = {}
+    for k in close:
+        label, target = names[k]
+        shown.setdefault(target, label)
+    suggestions = list(shown.values())[:5]
+    err = UnknownNameError("place", name, suggestions)
+    hint = ", ".join(repr(s) for s in suggestions)
+    err.args = (
+        f"unknown place {name!r}"
+        + (f"; did you mean {hint}?" if suggestions else "")
+        + f" ({len(places)} places in the 'places' layer; or give --lat/--lon)",
+    )
+    return _raise(err)
+
+
+def _raise(err: Exception) -> Place:
+    raise err
