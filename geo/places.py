@@ -13,7 +13,7 @@ Examples
 >>> from geo import places
 >>> p = places.find("Quneitra")
 >>> p.name, round(p.lat, 3), round(p.lon, 3)
-('Al Qunayţirah', 33.126, 35.824)
+('Al Qunayţirah', 33.126, 35.825)
 >>> places.find("daraa").name
 'Dar‘ā'
 >>> places.find("Kiswah").name
