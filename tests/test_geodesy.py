@@ -1,5 +1,6 @@
 """Geodesic engine against an independent truth (GeographicLib via pyproj.Geod)."""
 
+import itertools
 import warnings
 
 import geopandas as gpd
@@ -69,7 +70,7 @@ def test_distance_ne_line_within_1cm(max_km):
 def test_distance_zero_on_the_line():
     coords = np.asarray(NE_CEASEFIRE_1974)
     lon, lat = coords[:, 0], coords[:, 1]
-    pts = np.array([GEOD.npts(*a, *b, 1)[0] for a, b in zip(coords[:-1], coords[1:], strict=True)])
+    pts = np.array([GEOD.npts(*a, *b, 1)[0] for a, b in itertools.pairwise(coords)])
     d = distance((np.concatenate([lon, pts[:, 0]]), np.concatenate([lat, pts[:, 1]])), NE_LINE)
     assert d.max() <= CM
 

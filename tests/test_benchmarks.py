@@ -1,0 +1,26 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_geodesy_benchmark_runs(tmp_path):
+    out = tmp_path / "bench.json"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_geodesy.py"), "--n", "20000",
+         "--sample", "200", "--json", str(out)],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(out.read_text())
+    assert len(data["lines"]) == 2
+    for line in data["lines"]:
+        assert line["n_points"] == 20000
+        assert line["points_per_s"] > 0
+        assert line["max_error_m"] <= 0.01
+        assert line["near_tie_points"] >= 20
+        assert line["naive_utm_max_error_m"] > 1.0  # the baseline really is off
+        assert line["exact_geographiclib_points_per_s"] > 0
+    assert "pts/s" in proc.stdout
