@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import warnings
@@ -521,3 +522,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # e.g. an output folder without write permission
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"border-zones {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # a bug: one line for the user, the traceback on request
+        if os.environ.get("BORDER_ZONES_DEBUG"):
+            raise
+        print(
+            f"border-zones {args.command}: error: internal error ({type(exc).__name__}: {exc}); "
+            "rerun with BORDER_ZONES_DEBUG=1 for the traceback and please report it",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
