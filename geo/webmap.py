@@ -350,7 +350,7 @@ def _geojson_layer(layer: DisplayLayer) -> folium.GeoJson:
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         return layer_style(layer, feature["properties"])
 
-    marker = folium.CircleMarker(radius=4) if layer.geometry == "point" else None
+    marker = folium.CircleMarker(radius=4, fill=True) if layer.geometry == "point" else None
     return folium.GeoJson(
         layer.geojson,
         name=html.escape(layer.title),

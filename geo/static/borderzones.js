@@ -51,8 +51,15 @@
         box.appendChild(el("div", "bz-popup-sub", "Provenance"));
         box.appendChild(rowsTable(info.provenance, "bz-provenance"));
       }
-      L.popup({ maxWidth: 360, autoPan: true }).setLatLng(e.latlng).setContent(box).openOn(BZ.map);
+      var popup = BZ._popup || (BZ._popup = L.popup({ maxWidth: 360, autoPan: false }));
+      popup.setLatLng(e.latlng).setContent(box);
+      if (!BZ.map.hasLayer(popup)) popup.openOn(BZ.map);
     });
+  };
+
+  /* Close the feature popup, if one is open. */
+  BZ.closePopup = function () {
+    if (BZ.map && BZ._popup && BZ.map.hasLayer(BZ._popup)) BZ.map.removeLayer(BZ._popup);
   };
 
   /* ---- geodesics ---- */
