@@ -51,3 +51,239 @@ def test_usage_error_exit_2():
     assert res.returncode == 2 and "invalid choice" in res.stderr
     res = run()
     assert res.returncode == 2
+
+
+# --------------------------------------------------------------------------
+# distance
+# --------------------------------------------------------------------------
+DISTANCE_KEYS = {"lat", "lon", "distance_m", "country", "in_area_of_separation", "zones"}
+
+
+def test_distance_json_by_coordinates_matches_api():
+    from geo import geodesy
+    from geo.classification import classify_lonlat
+
+    res = run("distance", "--lat", "33.27", "--lon", "35.77", "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert set(out) == DISTANCE_KEYS
+    assert set(out["distance_m"]) == {"golan_line_a", "golan_line_b", "blue_line"}
+    assert (out["lat"], out["lon"]) == (33.27, 35.77)
+    for name, d in out["distance_m"].items():
+        assert d == pytest.approx(geodesy.distance((35.77, 33.27), name)[0], abs=1e-3)
+    row = classify_lonlat([35.77], [33.27]).iloc[0]
+    assert out["country"] == row["country"] == "Israel"
+    assert out["in_area_of_separation"] is False
+    assert out["zones"] == row["zones"].split(";")
+
+
+def test_distance_place_name_alternate_spellings():
+    a = json.loads(run("distance", "Quneitra", "--json").stdout)
+    b = json.loads(run("distance", "al qunaytirah", "--json").stdout)
+    assert a == b
+    assert a["country"] == "Syria" and a["in_area_of_separation"] is True
+    assert "granted_5km" in a["zones"]
+    assert a["distance_m"]["golan_line_a"] < 5000
+
+
+def test_distance_human_output():
+    res = run("distance", "Majdal Shams")
+    assert res.returncode == 0, res.stderr
+    assert "Majdal Shams" in res.stdout and "Line A" in res.stdout and "Israel" in res.stdout
+    assert " km" in res.stdout and res.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "needle"),
+    [
+        (["Duma"], 1, "ambiguous"),
+        (["Qunetra"], 1, "did you mean 'Quneitra"),
+        (["--lat", "95", "--lon", "35"], 1, "latitude outside"),
+        (["--lat", "33"], 2, "both --lat and --lon"),
+        (["Quneitra", "--lat", "33", "--lon", "35"], 2, "not both"),
+        (["--lat", "abc", "--lon", "35"], 2, "not a number"),
+    ],
+)
+def test_distance_bad_input(args, code, needle):
+    res = run("distance", *args)
+    assert res.returncode == code
+    assert needle in res.stderr
+    assert "Traceback" not in res.stderr and res.stdout == ""
+    if code == 1:
+        assert res.stderr.startswith("border-zones distance: error: ")
+        assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_distance_ambiguous_lists_candidates_with_coordinates():
+    res = run("distance", "Duma")
+    assert res.stderr.count("Dūmā (") == 2 and " N, " in res.stderr and " E" in res.stderr
+
+
+# --------------------------------------------------------------------------
+# classify
+# --------------------------------------------------------------------------
+POINTS_CSV = """id,name,Latitude,Longitude
+1,Quneitra,33.126,35.825
+2,bad number,abc,35.8
+3,too far north,95,35
+4,empty,,
+5,Metula,33.279,35.579
+"""
+
+
+@pytest.fixture
+def points_csv(tmp_path):
+    p = tmp_path / "points.csv"
+    p.write_text(POINTS_CSV, encoding="utf-8")
+    return p
+
+
+def test_classify_csv_rows_kept_with_errors(points_csv, tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "out.csv"
+    res = run("classify", str(points_csv), "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    assert f"wrote {out} (5 rows, 3 with errors)" in res.stdout
+    assert "3 of 5 row(s) could not be read" in res.stderr
+    assert "row 2: Latitude: 'abc' is not a finite number" in res.stderr
+    t = pd.read_csv(out, keep_default_na=False)
+    assert t["id"].tolist() == [1, 2, 3, 4, 5]
+    assert t["error"].tolist()[0] == "" and t["error"].tolist()[4] == ""
+    assert "not a finite number" in t["error"][1]
+    assert "outside [-90, 90]" in t["error"][2]
+    assert "missing" in t["error"][3]
+    assert t["country"].tolist() == ["Syria", "", "", "", "Israel"]
+    assert t["zone"][0] == "granted_5km"
+    assert t["distance_line_a_m"][1] == ""  # no number for an unreadable row
+
+
+@pytest.mark.parametrize("ext", ["geojson", "gpkg"])
+def test_classify_geo_formats_round_trip(points_csv, tmp_path, ext):
+    from geo import inputs
+
+    out = tmp_path / f"out.{ext}"
+    assert run("classify", str(points_csv), "-o", str(out)).returncode == 0
+    back = tmp_path / "back.csv"
+    res = run("classify", str(out), "-o", str(back))
+    assert res.returncode == 0, res.stderr
+    g = inputs.read_points(out)
+    assert len(g) == 5 and g["name"].tolist()[0] == "Quneitra"
+    assert g.geometry.isna().tolist() == [False, True, True, True, False]
+
+
+def test_classify_missing_file(tmp_path):
+    res = run("classify", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "o.csv"))
+    assert res.returncode == 1
+    assert (
+        res.stderr.strip() == f"border-zones classify: error: {tmp_path / 'nope.csv'}: no such file"
+    )
+
+
+def test_classify_no_coordinate_columns(tmp_path):
+    src = tmp_path / "nocoords.csv"
+    src.write_text("town,when\nQuneitra,2017\n", encoding="utf-8")
+    res = run("classify", str(src), "-o", str(tmp_path / "o.csv"))
+    assert res.returncode == 1
+    assert "no latitude and longitude column found" in res.stderr
+    assert "'town', 'when'" in res.stderr and "--lat-col" in res.stderr
+
+
+def test_classify_given_columns(tmp_path):
+    src = tmp_path / "named.csv"
+    src.write_text("where_n,where_e\n33.126,35.825\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    res = run("classify", str(src), "-o", str(out), "--lat-col", "where_n", "--lon-col", "where_e")
+    assert res.returncode == 0, res.stderr
+    res = run("classify", str(src), "-o", str(out), "--lat-col", "nope", "--lon-col", "where_e")
+    assert res.returncode == 1 and "no column 'nope' (--lat-col)" in res.stderr
+
+
+def test_classify_failure_leaves_existing_output_untouched(tmp_path):
+    out = tmp_path / "out.csv"
+    out.write_text("precious\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    res = run("classify", str(bad), "-o", str(out))
+    assert res.returncode == 1
+    assert out.read_text(encoding="utf-8") == "precious\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "out.csv"]
+    allbad = tmp_path / "allbad.csv"
+    allbad.write_text("lat,lon\nx,y\n", encoding="utf-8")
+    res = run("classify", str(allbad), "-o", str(out))
+    assert res.returncode == 1 and "no row could be read" in res.stderr
+    assert out.read_text(encoding="utf-8") == "precious\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["allbad.csv", "bad.csv", "out.csv"]
+
+
+def test_classify_no_progress_bar_when_not_a_tty(points_csv, tmp_path):
+    res = run("classify", str(points_csv), "-o", str(tmp_path / "o.csv"))
+    assert "\r" not in res.stderr and "[###" not in res.stderr
+
+
+# --------------------------------------------------------------------------
+# the other commands
+# --------------------------------------------------------------------------
+COMMANDS = ["distance", "classify", "report", "figure", "layers", "zones", "build"]
+
+
+@pytest.mark.parametrize("cmd", COMMANDS)
+def test_every_command_has_help(cmd):
+    res = run(cmd, "--help")
+    assert res.returncode == 0 and "usage: border-zones " + cmd in res.stdout
+    assert "exit codes: 0 ok, 1 bad input, 2 usage error" in res.stdout
+
+
+def test_zones_list():
+    from geo import zones
+
+    res = run("zones")
+    assert res.returncode == 0, res.stderr
+    for s in zones.read_specs():
+        assert s.id in res.stdout
+    rows = json.loads(run("zones", "--json").stdout)
+    z = zones.zones()
+    inside = z[z["part"] == "inside"].set_index("id")
+    for r in rows:
+        assert r["area_km2"] == pytest.approx(inside.loc[r["id"], "area_km2"])
+
+
+def test_report_to_stdout_and_file(tmp_path):
+    res = run("report", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert "zones" in doc["sections"] and "lines" in doc["sections"]
+    out = tmp_path / "report.md"
+    res = run("report", "-o", str(out))
+    assert res.returncode == 0 and out.read_text(encoding="utf-8").startswith("# Zones report")
+    res = run("report", "-o", str(tmp_path / "report.xlsx"))
+    assert res.returncode == 1 and "use .md, .csv or .json" in res.stderr
+
+
+def test_figure_bad_extension(tmp_path):
+    res = run("figure", "-o", str(tmp_path / "map.jpg"))
+    assert res.returncode == 1 and "use .png, .svg or .pdf" in res.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["distance", "Quneitra", "--json"],
+        ["zones", "--json"],
+        ["classify", "/nonexistent/x.csv", "-o", "/nonexistent/y.csv"],
+    ],
+)
+def test_module_equals_console(args):
+    a, b = run(*args), run(*args, entry="module")
+    assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr)
+
+
+def test_build_with_points(points_csv, tmp_path):
+    out = tmp_path / "map.html"
+    res = run("build", "-o", str(out), "--points", str(points_csv))
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == f"wrote {out}"
+    assert "3 row(s)" in res.stderr and "left off the map" in res.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "Quneitra" in html and "Metula" in html
