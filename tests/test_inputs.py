@@ -1,0 +1,186 @@
+"""Reading and writing users' point files (geo.inputs)."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from geo import inputs
+from geo.errors import InputError, LikelySwappedWarning, MissingCRSError
+
+
+def write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [
+        (["lat", "lon"], ("lat", "lon")),
+        (["Latitude", "Longitude"], ("Latitude", "Longitude")),
+        (["LAT", "LNG"], ("LAT", "LNG")),
+        (["y", "x", "id"], ("y", "x")),
+        (["Lat", "long"], ("Lat", "long")),
+        (["latitude", "lat", "lon"], ("lat", "lon")),  # the preferred name wins
+        (["decimalLatitude", "decimalLongitude"], ("decimalLatitude", "decimalLongitude")),
+    ],
+)
+def test_find_coordinate_columns(columns, expected):
+    assert inputs.find_coordinate_columns(columns, file="f.csv") == expected
+
+
+def test_find_coordinate_columns_missing_lists_columns():
+    with pytest.raises(InputError, match=r"f\.csv: no longitude column found; .*'lat', 'name'"):
+        inputs.find_coordinate_columns(["lat", "name"], file="f.csv")
+
+
+def test_csv_chunks_keep_every_row_in_order(tmp_path):
+    n = 1_003
+    lat = np.linspace(32.5, 33.5, n).astype(object)
+    lat[[10, 500, 1002]] = ["x", "", "91"]
+    df = pd.DataFrame({"id": range(n), "lat": lat, "lon": 35.8})
+    src = tmp_path / "many.csv"
+    df.to_csv(src, index=False)
+    chunks = list(inputs.iter_points(src, chunk_rows=100))
+    assert len(chunks) == 11
+    assert [c.first_row for c in chunks] == list(range(1, n + 1, 100))
+    ids = np.concatenate([c.frame["id"].to_numpy() for c in chunks])
+    assert ids.tolist() == [str(i) for i in range(n)]  # text kept as written
+    err = np.concatenate([c.error for c in chunks])
+    assert np.flatnonzero(err != "").tolist() == [10, 500, 1002]
+    assert chunks[-1].progress == pytest.approx(1.0)
+
+
+def test_semicolon_csv_and_bom(tmp_path):
+    src = tmp_path / "excel.csv"
+    src.write_bytes("\ufeffname;lat;lon\nQuneitra;33.126;35.825\n".encode())
+    g = inputs.read_points(src)
+    assert g["name"].tolist() == ["Quneitra"] and g.geometry.x.iloc[0] == 35.825
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "message"),
+    [
+        ("abc", "35", "lat: 'abc' is not a finite number"),
+        ("", "35", "lat: missing"),
+        ("nan", "35", "lat: 'nan' is not a finite number"),
+        ("33", "200", "lon: 200 outside [-180, 180]"),
+        ("-95", "35", "lat: -95 outside [-90, 90]"),
+        ("x", "y", "lat: 'x' is not a finite number; lon: 'y' is not a finite number"),
+    ],
+)
+def test_row_errors(tmp_path, lat, lon, message):
+    src = write(tmp_path, "p.csv", f"lat,lon\n33.1,35.8\n{lat},{lon}\n")
+    g = inputs.read_points(src)
+    assert g["error"].tolist() == ["", message]
+    assert g.geometry.iloc[1] is None and g.index.tolist() == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "match"),
+    [
+        ("missing.csv", None, "no such file"),
+        ("empty.csv", "", "the file is empty"),
+        ("bad.geojson", '{"type": "FeatureCollection", "features": [', "malformed JSON at line"),
+        ("points.xlsx", "x", "cannot tell the format"),
+    ],
+)
+def test_unusable_files(tmp_path, name, text, match):
+    p = tmp_path / name
+    if text is not None:
+        p.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=match) as info:
+        inputs.read_points(p)
+    assert name in str(info.value)
+
+
+def test_not_utf8(tmp_path):
+    p = tmp_path / "latin.csv"
+    p.write_bytes("name,lat,lon\nQuneïtra,33.1,35.8\n".encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        inputs.read_points(p)
+
+
+def test_geojson_geometry_errors(tmp_path):
+    feats = [
+        {
+            "type": "Feature",
+            "properties": {"n": 1},
+            "geometry": {"type": "Point", "coordinates": [35.8, 33.1]},
+        },
+        {"type": "Feature", "properties": {"n": 2}, "geometry": None},
+        {
+            "type": "Feature",
+            "properties": {"n": 3},
+            "geometry": {"type": "LineString", "coordinates": [[35, 33], [36, 34]]},
+        },
+    ]
+    p = write(tmp_path, "p.geojson", json.dumps({"type": "FeatureCollection", "features": feats}))
+    g = inputs.read_points(p)
+    assert g["error"].tolist() == ["", "geometry: missing", "geometry: a LineString, not a Point"]
+    assert g["n"].tolist() == [1, 2, 3]
+
+
+def test_gpkg_without_crs_and_projected(tmp_path):
+    pts = gpd.GeoDataFrame({"n": [1]}, geometry=[shapely.Point(35.8, 33.1)])
+    nocrs = tmp_path / "nocrs.gpkg"
+    pts.to_file(nocrs, driver="GPKG")
+    with pytest.raises(MissingCRSError, match=r"no CRS.*--assume-lonlat"):
+        inputs.read_points(nocrs)
+    assert inputs.read_points(nocrs, assume_lonlat=True).geometry.x.iloc[0] == pytest.approx(35.8)
+    utm = tmp_path / "utm.gpkg"
+    pts.set_crs("EPSG:4326").to_crs("EPSG:32636").to_file(utm, driver="GPKG")
+    g = inputs.read_points(utm)
+    assert g.geometry.x.iloc[0] == pytest.approx(35.8) and g.geometry.y.iloc[0] == pytest.approx(
+        33.1
+    )
+
+
+def test_swapped_warning_once(tmp_path):
+    src = write(tmp_path, "p.csv", "lat,lon\n35.8,32.9\n36.0,32.8\n33.1,35.8\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        inputs.read_points(src)
+    swapped = [w for w in caught if issubclass(w.category, LikelySwappedWarning)]
+    assert len(swapped) == 1 and "2 row(s), first row 1" in str(swapped[0].message)
+
+
+def test_classify_file_columns_and_order(tmp_path):
+    from geo.classification import COLUMNS
+
+    src = write(tmp_path, "p.csv", "id,lat,lon\na,33.126,35.825\nb,oops,35\nc,33.279,35.579\n")
+    out = tmp_path / "o.csv"
+    s = inputs.classify_file(src, out, chunk_rows=1)
+    assert (s.rows, s.errors) == (3, 1) and s.examples == [
+        "row 2: lat: 'oops' is not a finite number"
+    ]
+    t = pd.read_csv(out, keep_default_na=False)
+    assert list(t.columns) == ["id", "lat", "lon", *COLUMNS, "error"]
+    assert t["id"].tolist() == ["a", "b", "c"]
+
+
+def test_atomic_path_cleans_up_on_failure(tmp_path):
+    target = tmp_path / "x.csv"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError), inputs.atomic_path(target) as tmp:
+        tmp.write_text("half", encoding="utf-8")
+        raise RuntimeError("boom")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]
+
+
+def test_write_points_formats(tmp_path):
+    g = gpd.GeoDataFrame({"n": [1, 2]}, geometry=[shapely.Point(35.8, 33.1), None], crs="EPSG:4326")
+    for ext in ("csv", "geojson", "gpkg"):
+        p = inputs.write_points(g, tmp_path / f"w.{ext}")
+        back = inputs.read_points(p)
+        assert back["n"].astype(int).tolist() == [1, 2]
+        assert back.geometry.iloc[0].equals(shapely.Point(35.8, 33.1))
