@@ -24,3 +24,19 @@ def test_geodesy_benchmark_runs(tmp_path):
         assert line["naive_utm_max_error_m"] > 1.0  # the baseline really is off
         assert line["exact_geographiclib_points_per_s"] > 0
     assert "pts/s" in proc.stdout
+
+
+def test_classify_benchmark_runs(tmp_path):
+    out = tmp_path / "bench_classify.json"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_classify.py"), "--n", "20000",
+         "--sample", "60", "--json", str(out)],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(out.read_text())
+    assert data["n_points"] == 20000 and data["points_per_s"] > 0
+    assert data["max_error_line_a_m"] <= 0.01 and data["max_error_blue_line_m"] <= 0.01
+    assert data["near_tie_points"] >= 50
+    assert data["naive_geopandas_max_distance_error_m"] > 1.0  # the naive way is off
+    assert 0 < data["in_a_zone_share"] < 1
