@@ -49,13 +49,14 @@ __all__ = [
     "geodesic_buffer",
     "geodesic_length",
     "nearest_points",
+    "save_map",
 ]
 
 
 def __getattr__(name: str) -> Any:
     # folium is imported only when the map is asked for
-    if name == "build_map":
-        from geo.webmap import build_map
+    if name in ("build_map", "save_map"):
+        from geo import webmap
 
-        return build_map
+        return getattr(webmap, name)
     raise AttributeError(f"module 'geo' has no attribute {name!r}")

@@ -145,7 +145,10 @@ def open_page(browser, url: str, *, offline: bool = False, cache: Path | None = 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not have_browser():
-        pytest.skip("needs playwright, /usr/bin/chromium and npm")
+        pytest.fail(  # a skipped browser test in CI would hide a failure
+            "the browser tests need playwright (pip install -e '.[test]'), Debian's chromium "
+            "(apt-get install -y chromium) and npm; deselect them with -m 'not browser'"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -24,7 +24,10 @@ def cache() -> Path:
     from browser_support import asset_cache, have_browser
 
     if not have_browser():
-        pytest.skip("needs playwright, chromium and npm")
+        pytest.fail(  # a skipped browser test in CI would hide a failure
+            "the browser tests need playwright (pip install -e '.[test]'), Debian's chromium "
+            "(apt-get install -y chromium) and npm; deselect them with -m 'not browser'"
+        )
     return asset_cache()
 
 

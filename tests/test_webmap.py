@@ -22,7 +22,7 @@ def npm_assets() -> Path:
     from browser_support import asset_cache, have_browser
 
     if not have_browser():
-        pytest.skip("needs npm to fill the asset cache")
+        pytest.fail("needs npm (and playwright, chromium) to fill the asset cache")
     return asset_cache()
 
 
