@@ -29,7 +29,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo import geodesy
 from geo import layers as _layers
+from geo import zones as _zones
+from geo.classification import classify
 
 __all__ = [
     "COORD_DECIMALS",
@@ -192,20 +195,7 @@ def _provenance(info: dict[str, Any]) -> tuple[tuple[str, str], ...]:
 
 def _geodesy() -> tuple[Callable[[Any], float], Callable[[Any], float]]:
     """Return (geodesic_length, geodesic_area) in metres / square metres."""
-    try:
-        from geo.geodesy import geodesic_area, geodesic_length  # type: ignore[attr-defined]
-    except ImportError:  # geodesy not available yet: GeographicLib through pyproj
-        from pyproj import Geod
-
-        geod = Geod(ellps="WGS84")
-
-        def geodesic_length(geom: Any) -> float:
-            return float(geod.geometry_length(geom))
-
-        def geodesic_area(geom: Any) -> float:
-            return abs(float(geod.geometry_area_perimeter(geom)[0]))
-
-    return geodesic_length, geodesic_area
+    return geodesy.geodesic_length, geodesy.geodesic_area
 
 
 def _features(
@@ -321,10 +311,6 @@ def _area_layer(name: str, group: Group, *, role: Role = "", show: bool = True) 
 
 
 def _classified_places(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    try:
-        from geo.classification import classify
-    except ImportError:
-        return gdf
     return classify(gdf)
 
 
@@ -541,8 +527,8 @@ def prepare(
     if "syria_governorates" in available:
         out.append(_area_layer("syria_governorates", "Context", show=False))
     if "zones" in available:
-        gdf, info = _load("zones")
-        out.extend(_zone_layers(gdf, info))
+        # zones.zones(): zones a user added to zones.csv show before the layer is rebuilt
+        out.extend(_zone_layers(_zones.zones(), dict(_layers.info("zones"))))
     if "undof_area_of_separation" in available:
         out.append(_area_layer("undof_area_of_separation", "Zones", role="zone"))
     if "lebanon_border_barrier" in available:

@@ -336,9 +336,10 @@ class _Controls(MacroElement):
         self.css = _static("borderzones.css").replace("</", "<\\/")
         self.js = _static("borderzones.js").replace("</script", "<\\/script")
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         """Add the extra scripts and stylesheets to the page header, then render."""
         figure = self.get_root()
+        assert isinstance(figure, folium.Figure)
         for name, url in self.default_js:
             figure.header.add_child(folium.JavascriptLink(url), name=name)
         for name, url in self.default_css:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 import pytest
 import shapely
 
 from geo import assets, display, layers, webmap
+from geo import zones as zones_mod
 
 PAYLOADS = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>")
 
@@ -53,39 +55,18 @@ def payload_points() -> gpd.GeoDataFrame:
 
 
 @pytest.fixture
-def with_zones(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Add synthetic zones (one a user's, with a hostile title) to the zones layer."""
-    ring = [(35.5, 32.8), (36.0, 32.8), (36.0, 33.4), (35.5, 33.4)]
-    zones = gpd.GeoDataFrame(
-        {
-            "id": ["requested_60km", "granted_5km", "limitation_syria_0_10", "my_zone"],
-            "title": ["Requested 60 km", "Granted 5 km", "Syria 0–10 km", PAYLOADS[0]],
-            "family": ["2017", "2017", "1974", "user"],
-            "inner_km": [0.0, 0.0, 0.0, 0.0],
-            "distance_km": [60.0, 5.0, 10.0, 3.0],
-            "part": ["outside", "outside", "inside", "inside"],
-            "area_km2": [1000.0, 100.0, 500.0, 10.0],
-            "population": [5000, 10, 300, 0],
-            "reference": ["golan_line_a"] * 4,
-            "source": ["test"] * 4,
-        },
-        geometry=[shapely.Polygon(ring)] * 4,
-        crs=4326,
-    )
-    names, load, info = layers.names, layers.load, layers.info
-    if "zones" in names():
-        zones = gpd.GeoDataFrame(
-            pd.concat([load("zones"), zones.iloc[[3]]], ignore_index=True), crs=4326
-        )
-    monkeypatch.setattr(layers, "names", lambda: sorted({*names(), "zones"}))
-    monkeypatch.setattr(layers, "load", lambda n: zones.copy() if n == "zones" else load(n))
-    monkeypatch.setattr(
-        layers,
-        "info",
-        lambda n: (
-            {"title": "Zones", "licence": "MIT", "accuracy_m": 1.0} if n == "zones" else info(n)
-        ),
-    )
+def with_zones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A copy of the layers where a user added a zone with a hostile title to zones.csv."""
+    for f in layers.layers_dir().iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    with open(tmp_path / "zones.csv", "a", encoding="utf-8") as fh:
+        fh.write(f'my_zone,"{PAYLOADS[0]}",user,golan_line_a,0,3,syria,east,"test"\n')
+    monkeypatch.setenv("BORDER_ZONES_LAYERS", str(tmp_path))
+    zones_mod.territory_geometry.cache_clear()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "changed since the zones layer was built")
+        yield
+    zones_mod.territory_geometry.cache_clear()
 
 
 def test_every_layer_is_in_the_page_grouped(data: display.MapData, page: str) -> None:
