@@ -184,3 +184,34 @@ def test_write_points_formats(tmp_path):
         back = inputs.read_points(p)
         assert back["n"].astype(int).tolist() == [1, 2]
         assert back.geometry.iloc[0].equals(shapely.Point(35.8, 33.1))
+
+
+def test_benchmark_runs_small(tmp_path):
+    """The benchmark script end to end with a small N (the real run is 10^6 rows)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    out = tmp_path / "bench.json"
+    res = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "bench_classify_csv.py"),
+            "--rows",
+            "20000",
+            "--repeat",
+            "1",
+            "--chunk-rows",
+            "5000",
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["rows_out"] == 20000 and doc["unreadable_rows"] == 20
+    assert doc["classify"]["median_s"] > 0 and doc["baseline"]["peak_rss_mib"] > 0
