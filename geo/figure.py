@@ -16,7 +16,7 @@ Examples
 --------
 >>> from geo import figure
 >>> fig = figure.make_figure(date="2024-01-01")
->>> [round(v, 2) for v in fig.get_size_inches()]
+>>> [round(float(v), 2) for v in fig.get_size_inches()]
 [11.69, 8.27]
 """
 
