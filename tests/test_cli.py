@@ -287,3 +287,34 @@ def test_build_with_points(points_csv, tmp_path):
     assert "3 row(s)" in res.stderr and "left off the map" in res.stderr
     html = out.read_text(encoding="utf-8")
     assert "Quneitra" in html and "Metula" in html
+
+
+def test_classify_progress_bar_on_a_terminal(points_csv, tmp_path):
+    import os
+    import pty
+
+    primary, secondary = pty.openpty()
+    try:
+        res = subprocess.run(
+            ["border-zones", "classify", str(points_csv), "-o", str(tmp_path / "o.csv")],
+            stdout=subprocess.PIPE,
+            stderr=secondary,
+            text=True,
+            timeout=300,
+        )
+        os.close(secondary)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(primary)
+    assert res.returncode == 0
+    text = seen.decode()
+    assert "classifying [" in text and "100%" in text and "5 rows" in text
+    assert "classifying" not in res.stdout
