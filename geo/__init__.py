@@ -3,10 +3,13 @@
 The modules, in the order data flows through them:
 
 - :mod:`geo.layers`: the vector layers and their provenance manifest.
-- :mod:`geo.points`: validated coercion of in-memory points to lon/lat.
+- :mod:`geo.points`, :mod:`geo.inputs`: validated points in memory; users'
+  point files read and written (CSV, GeoJSON, GeoPackage).
+- :mod:`geo.places`: place names looked up in the ``places`` layer.
 - :mod:`geo.geodesy`: geodesic distances, lengths, areas and buffers.
 - :mod:`geo.zones`: zone specs (data in ``layers/zones.csv``) and geometry.
 - :mod:`geo.classification`: points against lines, countries and zones.
+- :mod:`geo.report`, :mod:`geo.figure`: the zones table and the print figure.
 - :mod:`geo.webmap` (with :mod:`geo.display`, :mod:`geo.assets`): the map.
 - :mod:`geo.cli`: the ``border-zones`` command line.
 """

@@ -324,7 +324,7 @@ def make_figure(*, date: str | _dt.date | None = None) -> Figure:
         0.69,
         0.955,
         "The Golan and Lebanese frontier:\nzones, lines and barrier",
-        fontsize=14,
+        fontsize=12,
         fontweight="bold",
         va="top",
     )
