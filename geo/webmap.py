@@ -66,7 +66,7 @@ BASEMAPS: dict[str, tuple[str, str | None, str]] = {
 }
 
 _STYLES: dict[str, dict[str, Any]] = {
-    "golan_line_a": {"color": "#1f4fd6", "weight": 3.5},
+    "golan_line_a": {"color": "#6a1b9a", "weight": 3.5},
     "golan_line_b": {"color": "#c81e1e", "weight": 3, "dashArray": "8 5"},
     "blue_line": {"color": "#0a9fd8", "weight": 3.5, "dashArray": "12 4 2 4"},
     "undof_area_of_separation": {
@@ -119,7 +119,7 @@ _BARRIER: dict[str, dict[str, Any]] = {
     "concrete wall": {"color": "#7a5a2b", "weight": 5},
     "": {"color": "#444444", "weight": 3, "dashArray": "6 3"},
 }
-_BAND = {"color": "#7b3294", "weight": 1, "dashArray": "4 3", "fillColor": "#9e6ebd"}
+_BAND = {"color": "#1b7837", "weight": 1, "dashArray": "4 3", "fillColor": "#5aae61"}
 _BAND_OPACITY = {0.0: 0.38, 10.0: 0.24, 20.0: 0.12}
 _PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
 _PLACE = {"color": "#333333", "weight": 1, "fillColor": "#ffffff", "fillOpacity": 0.9}
@@ -152,7 +152,7 @@ def layer_style(layer: DisplayLayer, properties: dict[str, Any]) -> dict[str, An
     >>> from geo.display import DisplayLayer
     >>> fc = {"type": "FeatureCollection", "features": []}
     >>> layer_style(DisplayLayer("golan_line_a", "Line A", "Lines", "line", fc), {})
-    {'color': '#1f4fd6', 'weight': 3.5}
+    {'color': '#6a1b9a', 'weight': 3.5}
     """
     style = _base_style(layer, properties)
     if properties.get("part") == "outside" and "fillOpacity" in style:
