@@ -113,6 +113,37 @@ def test_long_random_walk_within_1cm():
     assert np.abs(got - want).max() <= CM
 
 
+def test_far_points_from_dense_line_within_1cm():
+    # The k-d tree search runs in a local principal-axes frame; far points
+    # (50-400 km) from a dense, wiggly line are where that frame matters.
+    line = random_walk_line()
+    coords = np.asarray(line.coords)
+    rng = np.random.default_rng(21)
+    i = rng.integers(0, len(coords), 60)
+    lon, lat, _ = GEOD.fwd(
+        coords[i, 0], coords[i, 1], rng.uniform(-180, 180, 60), rng.uniform(50e3, 400e3, 60)
+    )
+    got = prepare(line).distance(lon, lat)
+    want = truth_distance(coords, np.asarray(lon), np.asarray(lat))
+    assert np.abs(got - want).max() <= CM
+
+
+@pytest.mark.parametrize(
+    "geom",
+    [Point(35.5, 33.0), LineString([(35.0, 33.0), (35.0, 33.001)]), NE_LINE, HAIRPIN],
+    ids=["point", "short", "ne", "hairpin"],
+)
+def test_search_frame_is_a_rotation_of_ecef(geom):
+    t = GeodesicTarget(geom)
+    np.testing.assert_allclose(t._axes @ t._axes.T, np.eye(3), atol=1e-12)
+    lon, lat = points_around(NE_LINE, 50, 300, 17)
+    ecef = geodesy._ecef(np.radians(lon), np.radians(lat))
+    local = (ecef - t._origin) @ t._axes.T
+    r_local, i = t._tree.query(local, k=1)
+    r_ecef = np.sqrt(((ecef - t._xyz[i]) ** 2).sum(axis=1))
+    np.testing.assert_allclose(r_local, r_ecef, rtol=0, atol=1e-6)
+
+
 def test_nearest_point_lies_on_target_and_matches_distance():
     lon, lat = points_around(NE_LINE, 150, 300, 5)
     df = nearest_points((lon, lat), NE_LINE)
