@@ -13,7 +13,9 @@ vertices of a target are geodesics. Lengths and areas are GeographicLib's
    point on each adjacent chord is found by 3-D projection. Chord length
    ranks candidates the way geodesic distance does, except between branches
    whose distances differ by less than a bound that grows as distance cubed
-   (about 0.6 m at 300 km): those are all evaluated exactly.
+   (about 0.6 m at 300 km): those are all evaluated exactly. The tree and
+   the chords live in a local frame (centred, on the vertices' principal
+   axes), where the tree's boxes fit the line and far queries stay cheap.
 3. The foot point is projected to the ellipsoid and its distance to the query
    point computed with Vincenty's inverse formula in vectorised numpy
    (iterated to 1e-12 rad; non-converged cases fall back to GeographicLib).
