@@ -213,3 +213,17 @@ def test_property_nested_and_growing(d1, d2):
     zb, _ = zones.zone_parts(b)
     assert geodesy.geodesic_area(za) < geodesy.geodesic_area(zb)
     assert geodesy.geodesic_area(za.difference(zb)) < 1e3  # < 0.001 km² of rounding
+
+
+def test_places_in_zone(computed):
+    row = computed[(computed["id"] == "granted_5km") & (computed["part"] == "inside")].iloc[0]
+    inside = zones.places_in("granted_5km")
+    assert inside["name"].iloc[0] == "Al Qunayţirah"  # the largest first
+    assert int(inside["population"].sum()) == row["population"]
+    assert len(inside) == row["places"]
+    # each of them really is within 5 km of Line A (GeographicLib)
+    exact = ExactLine(line_coords("golan_line_a"), step_m=100.0)
+    for g in inside.geometry:
+        assert exact.distance(g.x, g.y) <= 5000
+    with pytest.raises(Exception, match="unknown zone 'nope'"):
+        zones.places_in("nope")
