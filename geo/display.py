@@ -460,7 +460,7 @@ def _points_layer(points: gpd.GeoDataFrame) -> DisplayLayer:
     def tooltip(row: pd.Series) -> str:
         if name_col is not None and not pd.isna(row[name_col]):
             return str(row[name_col])
-        return f"Point {row.name + 1}"
+        return f"Point {int(str(row.name)) + 1}"
 
     def popup(row: pd.Series) -> list[tuple[str, str]]:
         rows = []

@@ -132,7 +132,9 @@ class AmbiguousPlaceError(UnknownNameError):
 
 
 def _int_or_none(value: object) -> int | None:
-    if value is None or (isinstance(value, float) and value != value) or pd.isna(value):
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if value is pd.NA or value is pd.NaT:
         return None
     return int(value)  # type: ignore[call-overload]
 
