@@ -31,6 +31,7 @@ import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
+from geo._files import write_bytes
 from geo.errors import BorderZonesError
 
 __all__ = [
@@ -146,14 +147,7 @@ def npm_source(url: str) -> tuple[str, str, str]:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes(path, data)
 
 
 def fetch(url: str, *, cache: Path | None = None, download: bool = True) -> bytes:

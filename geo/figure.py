@@ -43,8 +43,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from geo import layers, zones
+from geo._files import atomic_path
 from geo.errors import InputError
-from geo.inputs import atomic_path
 
 __all__ = [
     "CENTRE",

@@ -21,13 +21,10 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
 import os
 import re
-import shutil
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +36,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo._files import atomic_path
 from geo.errors import InputError, LikelySwappedWarning, MissingCRSError
 from geo.points import REGION_BBOX
 
@@ -50,7 +48,6 @@ __all__ = [
     "Format",
     "PointChunk",
     "Summary",
-    "atomic_path",
     "classify_file",
     "detect_format",
     "find_coordinate_columns",
@@ -544,42 +541,6 @@ def _with_geometry(frame: pd.DataFrame, chunk: PointChunk) -> gpd.GeoDataFrame:
 # --------------------------------------------------------------------------
 # writing
 # --------------------------------------------------------------------------
-@contextlib.contextmanager
-def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Give a temporary path beside ``path``; move it into place on success.
-
-    The temporary file sits in a hidden folder in the target's folder (same
-    file system, so the final :func:`os.replace` is atomic) and has the
-    target's name, so writers that go by the extension still work. On any
-    error the temporary folder is removed and ``path`` is left untouched.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> with atomic_path(d / "out.txt") as tmp:
-    ...     _ = tmp.write_text("done")
-    >>> (d / "out.txt").read_text(), sorted(p.name for p in d.iterdir())
-    ('done', ['out.txt'])
-    """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"{target}: the folder {folder} does not exist")
-    if target.is_dir():
-        raise InputError(f"{target}: is a folder; give a file name")
-    tmpdir = Path(tempfile.mkdtemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp"))
-    try:
-        tmp = tmpdir / target.name
-        yield tmp
-        if not tmp.exists():  # pragma: no cover - writer bug
-            raise InputError(f"{target}: nothing was written")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()

@@ -24,7 +24,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
+from geo._files import write_text
 from geo.errors import LayerIntegrityError, UnknownLayerError
 
 __all__ = [
@@ -259,13 +259,4 @@ def write_geojson(
         feat = {"type": "Feature", "properties": props, "geometry": _geometry_json(geom)}
         lines.append(json.dumps(feat, ensure_ascii=False, separators=(",", ":")))
     text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
-    target = Path(file)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(file, text)

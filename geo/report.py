@@ -50,8 +50,8 @@ import shapely
 import shapely.ops
 
 from geo import __version__, geodesy, layers, zones
+from geo._files import atomic_path
 from geo.errors import InputError
-from geo.inputs import atomic_path
 
 __all__ = [
     "Report",

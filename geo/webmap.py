@@ -21,7 +21,6 @@ import html
 import itertools
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -34,6 +33,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from geo import assets, display
+from geo._files import write_text
 from geo.display import DisplayLayer, MapData
 
 __all__ = ["BASEMAPS", "Basemap", "build_map", "layer_style", "legend_entries", "save_map"]
@@ -507,15 +507,5 @@ def save_map(
     pathlib.Path
         The written file.
     """
-    target = Path(path)
     page = render_html(build_map(points=points, offline=offline, basemap=basemap), offline=offline)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_text(path, page)

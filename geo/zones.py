@@ -44,6 +44,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo import geodesy, layers
+from geo._files import write_text
 from geo.errors import InputError, UnknownNameError
 
 __all__ = [
@@ -514,7 +515,6 @@ def write_zone_layer() -> Path:
         The layer file written.
     """
     import json
-    import os
 
     folder = layers.layers_dir()
     gdf = compute_zones()
@@ -567,9 +567,7 @@ def write_zone_layer() -> Path:
         "attribution": "; ".join(dict.fromkeys(u["attribution"] for u in upstream)),
     }
     text = json.dumps(dict(sorted(manifest.items())), indent=2, ensure_ascii=False) + "\n"
-    tmp = manifest_file.with_name(f".{manifest_file.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, manifest_file)
+    write_text(manifest_file, text)
     return target
 
 

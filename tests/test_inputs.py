@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import inputs
+from geo import _files, inputs
 from geo.errors import InputError, LikelySwappedWarning, MissingCRSError
 
 
@@ -170,7 +170,7 @@ def test_classify_file_columns_and_order(tmp_path):
 def test_atomic_path_cleans_up_on_failure(tmp_path):
     target = tmp_path / "x.csv"
     target.write_text("old", encoding="utf-8")
-    with pytest.raises(RuntimeError), inputs.atomic_path(target) as tmp:
+    with pytest.raises(RuntimeError), _files.atomic_path(target) as tmp:
         tmp.write_text("half", encoding="utf-8")
         raise RuntimeError("boom")
     assert target.read_text(encoding="utf-8") == "old"
