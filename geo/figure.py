@@ -138,20 +138,7 @@ def credit_line(date: str | _dt.date | None = None) -> str:
         "places",
         "zones",
     ]
-    attributions = dict.fromkeys(
-        part.strip()
-        for n in used
-        for part in str(layers.info(n).get("attribution", "")).split("; ")
-        if part.strip()
-    )
-    licences = sorted(
-        {
-            part.strip()
-            for n in used
-            for part in str(layers.info(n).get("licence", "")).split("; ")
-            if part.strip()
-        }
-    )
+    attributions, licences = layers.credits(used)
     return (
         "Sources: "
         + "; ".join(attributions)

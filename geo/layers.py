@@ -36,6 +36,7 @@ from geo.errors import LayerIntegrityError, UnknownLayerError
 
 __all__ = [
     "MANIFEST_NAME",
+    "credits",
     "file_sha256",
     "info",
     "layers_dir",
@@ -213,6 +214,36 @@ def load(name: str) -> gpd.GeoDataFrame:
     """
     entry = info(name)
     return _load(layers_dir(), name, entry["sha256"]).copy()
+
+
+def credits(names: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Attributions and licences owed for a set of layers, without repeats.
+
+    Parameters
+    ----------
+    names : iterable of str
+        Layer names.
+
+    Returns
+    -------
+    (attributions, licences) : two lists of str
+        Attributions in the order first met; licences sorted.
+
+    Examples
+    --------
+    >>> attributions, licences = credits(["blue_line", "places"])
+    >>> licences[2:]
+    ['ODbL-1.0', 'Public domain (Natural Earth)']
+    """
+    attributions: dict[str, None] = {}
+    licences: set[str] = set()
+    for name in names:
+        meta = info(name)
+        for part in str(meta.get("attribution", "")).split("; "):
+            if part.strip():
+                attributions[part.strip()] = None
+        licences.update(p.strip() for p in str(meta.get("licence", "")).split("; ") if p.strip())
+    return list(attributions), sorted(licences)
 
 
 # --------------------------------------------------------------------------

@@ -450,23 +450,8 @@ def build_report() -> Report:
         "syria_governorates",
         "places",
     ]
-    sources = tuple(
-        dict.fromkeys(
-            part.strip()
-            for n in used
-            for part in str(layers.info(n).get("attribution", n)).split("; ")
-            if part.strip()
-        )
-    )
-    licences = sorted(
-        {
-            part.strip()
-            for n in used
-            for part in str(layers.info(n).get("licence", "")).split("; ")
-            if part.strip()
-        }
-    )
-    sources = (*sources, "Licences: " + "; ".join(licences))
+    attributions, licences = layers.credits(used)
+    sources = (*attributions, "Licences: " + "; ".join(licences))
     return Report(sections=sections, sources=sources)
 
 
