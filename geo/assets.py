@@ -12,8 +12,11 @@ so the same bytes can come from the CDN or from the npm registry:
   a page by the file's contents, and every relative ``url(...)`` in those
   stylesheets by a ``data:`` URI, giving one self-contained HTML file.
 
-The cache lives in ``~/.cache/border-zones/assets`` unless the environment
-variable ``BORDER_ZONES_CACHE`` names another directory.
+The cache lives in ``assets/`` under ``~/.cache/border-zones`` unless the
+environment variable ``BORDER_ZONES_CACHE`` names another base directory
+(npm tarballs go to its ``npm/``, the layer recipe's downloads to its
+``upstream/``). Where the CDN cannot be reached, the same files are taken
+from the npm registry with ``npm pack``.
 """
 
 from __future__ import annotations
@@ -85,18 +88,20 @@ class AssetError(BorderZonesError):
     """An asset that could not be found in the cache, downloaded or packed."""
 
 
+def cache_base() -> Path:
+    """Return the project's cache base: ``$BORDER_ZONES_CACHE`` or ``~/.cache/border-zones``."""
+    env = os.environ.get("BORDER_ZONES_CACHE")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "border-zones"
+
+
 def cache_dir() -> Path:
-    """Return the asset cache directory (``$BORDER_ZONES_CACHE`` or the default).
+    """Return the asset cache directory, ``assets/`` under :func:`cache_base`.
 
     Returns
     -------
     pathlib.Path
-        ``~/.cache/border-zones/assets`` unless ``BORDER_ZONES_CACHE`` is set.
     """
-    env = os.environ.get("BORDER_ZONES_CACHE")
-    if env:
-        return Path(env).expanduser()
-    return Path.home() / ".cache" / "border-zones" / "assets"
+    return cache_base() / "assets"
 
 
 def cached_path(url: str, cache: Path | None = None) -> Path:
@@ -176,10 +181,15 @@ def fetch(url: str, *, cache: Path | None = None, download: bool = True) -> byte
         with urllib.request.urlopen(url, timeout=30) as response:
             data = response.read()
     except OSError as exc:
-        raise AssetError(
-            f"could not download {url} ({exc}); fill the cache with "
-            "geo.assets.fill_cache_from_npm() or set BORDER_ZONES_CACHE to a filled cache"
-        ) from exc
+        # the CDN serves npm packages: the registry has the same bytes
+        try:
+            fill_cache_from_npm([url], cache=cache)
+        except AssetError as npm_exc:
+            raise AssetError(
+                f"could not download {url} ({exc}), nor take it from the npm registry "
+                f"({npm_exc}); set BORDER_ZONES_CACHE to a filled cache"
+            ) from exc
+        return path.read_bytes()
     _write_atomic(path, data)
     return data
 
@@ -250,14 +260,14 @@ def fill_cache_from_npm(
     cache : pathlib.Path, optional
         Asset cache directory; :func:`cache_dir` by default.
     npm_cache : pathlib.Path, optional
-        Where tarballs are kept; ``~/.cache/border-zones/npm`` by default.
+        Where tarballs are kept; ``npm/`` under :func:`cache_base` by default.
 
     Returns
     -------
     list of pathlib.Path
         The cached files.
     """
-    npm_cache = npm_cache or Path.home() / ".cache" / "border-zones" / "npm"
+    npm_cache = npm_cache or cache_base() / "npm"
     todo = list(urls if urls is not None else required_urls())
     done: list[Path] = []
     seen: set[str] = set()

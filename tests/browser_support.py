@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TILE_HOSTS = ("tile.openstreetmap.org", "arcgisonline.com", "basemaps.cartocdn.com")
-NPM_CACHE = Path.home() / ".cache" / "border-zones" / "npm"
+NPM_CACHE = assets.cache_base() / "npm"
 
 
 def blank_png(size: int = 256) -> bytes:

@@ -236,3 +236,19 @@ def test_cache_dir_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert assets.cache_dir() == tmp_path
     monkeypatch.delenv("BORDER_ZONES_CACHE")
     assert assets.cache_dir() == Path.home() / ".cache" / "border-zones" / "assets"
+
+
+def test_asset_fetch_falls_back_to_npm_when_cdn_unreachable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise OSError("no route to the CDN")
+
+    monkeypatch.setattr(assets.urllib.request, "urlopen", no_network)
+    monkeypatch.setenv("BORDER_ZONES_CACHE", str(tmp_path))
+    url = next(u for u in assets.required_urls() if u.endswith("leaflet.js"))
+    data = assets.fetch(url)
+    assert data.startswith(b"/* @preserve") and b"Leaflet" in data[:500]
+    assert assets.cached_path(url).read_bytes() == data  # cached for next time
+    with pytest.raises(assets.AssetError, match="nor take it from the npm registry"):
+        assets.fetch("https://example.invalid/not-npm.js")
