@@ -233,7 +233,7 @@ def test_inline_html_unit(tmp_path: Path) -> None:
 
 def test_cache_dir_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("BORDER_ZONES_CACHE", str(tmp_path))
-    assert assets.cache_dir() == tmp_path
+    assert assets.cache_dir() == tmp_path / "assets"
     monkeypatch.delenv("BORDER_ZONES_CACHE")
     assert assets.cache_dir() == Path.home() / ".cache" / "border-zones" / "assets"
 
