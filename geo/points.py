@@ -19,9 +19,11 @@ from geo.errors import InputError, LikelySwappedWarning, MissingCRSError
 
 __all__ = ["REGION_BBOX", "as_lonlat"]
 
-#: ``(min_lon, min_lat, max_lon, max_lat)`` of the region of interest (the
-#: Levant). Used only to warn about coordinates that look swapped.
-REGION_BBOX: tuple[float, float, float, float] = (33.0, 29.0, 40.0, 37.5)
+#: ``(min_lon, min_lat, max_lon, max_lat)`` of the region of interest: Israel,
+#: Palestine, Lebanon, Syria and Jordan (their coasts start east of 34.2°E).
+#: Used only to warn about coordinates that look swapped: the frontier lies
+#: near 33°N 35.8°E, where (lat, lon) read as (lon, lat) lands at sea off Cyprus.
+REGION_BBOX: tuple[float, float, float, float] = (34.0, 29.0, 42.5, 37.5)
 
 
 def _is_geo_frame(obj: Any) -> bool:

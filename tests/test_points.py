@@ -93,3 +93,17 @@ def test_in_region_points_do_not_warn():
 def test_empty_input():
     lon, lat = as_lonlat(np.empty((0, 2)))
     assert lon.size == 0 and lat.size == 0
+
+
+def test_quneitra_given_as_lat_lon_is_flagged():
+    """Quneitra typed as (lat, lon) lands at sea off Cyprus: warn, don't swap."""
+    import warnings as _w
+
+    from geo.errors import LikelySwappedWarning
+
+    with _w.catch_warnings(record=True) as caught:
+        _w.simplefilter("always")
+        lon, lat = as_lonlat(([33.126, 35.825], [35.825, 33.126]))
+    msgs = [str(c.message) for c in caught if issubclass(c.category, LikelySwappedWarning)]
+    assert len(msgs) == 1 and "1 " in msgs[0]
+    assert lon[0] == 33.126  # used as given
