@@ -103,7 +103,7 @@ def test_quneitra_given_as_lat_lon_is_flagged():
 
     with _w.catch_warnings(record=True) as caught:
         _w.simplefilter("always")
-        lon, lat = as_lonlat(([33.126, 35.825], [35.825, 33.126]))
+        lon, _ = as_lonlat(([33.126, 35.825], [35.825, 33.126]))
     msgs = [str(c.message) for c in caught if issubclass(c.category, LikelySwappedWarning)]
     assert len(msgs) == 1 and "1 " in msgs[0]
     assert lon[0] == 33.126  # used as given
