@@ -212,7 +212,7 @@ def legend_entries(layer: DisplayLayer) -> list[dict[str, Any]]:
             },
             key=lambda b: (b[0], b[1] or 0),
         )
-        return [
+        rows = [
             {
                 "label": f"1974 limitation band {inner:g}–{outer:g} km from the Area of Separation"
                 if outer is not None
@@ -222,8 +222,21 @@ def legend_entries(layer: DisplayLayer) -> list[dict[str, Any]]:
             }
             for inner, outer in bands
         ]
+        return rows + _beyond_entry(layer, "1974 bands")
     props = feats[0]["properties"] if feats else {}
-    return [{"label": layer.title, "shape": shape, "style": layer_style(layer, props)}]
+    rows = [{"label": layer.title, "shape": shape, "style": layer_style(layer, props)}]
+    return rows + _beyond_entry(layer, layer.title)
+
+
+def _beyond_entry(layer: DisplayLayer, what: str) -> list[dict[str, Any]]:
+    """A legend row for the paler fill of a zone beyond its territory, if it has one."""
+    for f in layer.geojson["features"]:
+        if f["properties"].get("part") == "outside":
+            style = layer_style(layer, f["properties"])
+            if not style.get("fillOpacity"):
+                return []  # drawn as an outline only: the row above says it all
+            return [{"label": f"{what}, beyond the territory", "shape": "area", "style": style}]
+    return []
 
 
 @contextlib.contextmanager

@@ -136,6 +136,11 @@ def test_legend_visible(loaded) -> None:
     text = legend.inner_text()
     for word in ("Line A", "Line B", "Blue Line", "Requested", "Granted", "1974 limitation band"):
         assert word in text
+    # it fits the window above the attribution line, scrolling inside if need be
+    box = legend.bounding_box()
+    attribution = page.locator(".leaflet-control-attribution").bounding_box()
+    assert box is not None and attribution is not None
+    assert box["y"] + box["height"] <= attribution["y"] + 1
 
 
 def test_probe_clicks_agree_with_geodesy(loaded) -> None:

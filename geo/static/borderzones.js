@@ -303,6 +303,8 @@
       L.DomEvent.disableScrollPropagation(box);
       var self = this;
       map.on("overlayadd overlayremove layeradd layerremove", function () { self.refresh(); });
+      map.on("resize", function () { self.fit(); });
+      this._box = box;
       setTimeout(function () { self.refresh(); }, 0);
       return box;
     },
@@ -313,6 +315,15 @@
         var on = !!(info && map.hasLayer(info.layer));
         row.style.display = on ? "" : "none";
       });
+      this.fit();
+    },
+    /* Keep the legend above the attribution line: scroll inside it rather than overflow. */
+    fit: function () {
+      var box = this._box;
+      if (!box || !this._map) return;
+      var bottom = this._map.getContainer().getBoundingClientRect().bottom;
+      var top = box.getBoundingClientRect().top;
+      box.style.maxHeight = Math.max(120, bottom - top - 48) + "px";
     },
   });
 
