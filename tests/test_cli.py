@@ -318,3 +318,35 @@ def test_classify_progress_bar_on_a_terminal(points_csv, tmp_path):
     text = seen.decode()
     assert "classifying [" in text and "100%" in text and "5 rows" in text
     assert "classifying" not in res.stdout
+
+
+def test_zones_write_after_a_user_adds_a_zone(tmp_path):
+    """A user adds a line to zones.csv, then `border-zones zones --write` rebuilds the layer."""
+    import os
+
+    for f in layers.layers_dir().iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    with open(tmp_path / "zones.csv", "a", encoding="utf-8") as fh:
+        fh.write('buffer_85km,"85 km from Line A",user,golan_line_a,0,85,syria,east,"test, 2026"\n')
+    env = {**os.environ, "BORDER_ZONES_LAYERS": str(tmp_path)}
+    before = (tmp_path / "zones.geojson").read_bytes()
+
+    def cli(*args):
+        return subprocess.run(
+            ["border-zones", *args], capture_output=True, text=True, timeout=300, env=env
+        )
+
+    stale = cli("distance", "--lat", "33.5102", "--lon", "36.29128", "--json")
+    assert stale.returncode == 0 and "buffer_85km" in json.loads(stale.stdout)["zones"]
+    res = cli("zones", "--write")
+    assert res.returncode == 0, res.stderr
+    after = (tmp_path / "zones.geojson").read_bytes()
+    assert after != before and b"buffer_85km" in after
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["zones"]["sha256"] == layers.file_sha256(tmp_path / "zones.geojson")
+    listed = cli("zones", "--json")
+    assert listed.returncode == 0 and "changed since" not in listed.stderr
+    assert "buffer_85km" in listed.stdout
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp files left
+    # the committed layers were not touched
+    assert layers.layers_dir() != tmp_path
