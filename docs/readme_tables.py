@@ -1,9 +1,10 @@
-"""Write the README's generated tables (layers, zones) from the manifest and zones layer.
+"""Write the README's generated tables and docs/layers.md from the manifest and zones.
 
-    python docs/readme_tables.py          # rewrite README.md in place
-    python docs/readme_tables.py --check  # exit 1 if README.md is out of date
+    python docs/readme_tables.py          # rewrite README.md and docs/layers.md
+    python docs/readme_tables.py --check  # exit 1 if either is out of date
 
-Each table sits between ``<!-- NAME -->`` and ``<!-- /NAME -->`` markers.
+In the README each table sits between ``<!-- NAME -->`` and ``<!-- /NAME -->``
+markers; docs/layers.md is written whole.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 from geo import layers, zones  # noqa: E402
 
 README = ROOT / "README.md"
+LAYERS_DOC = ROOT / "docs" / "layers.md"
 
 
 def layers_table() -> str:
@@ -54,6 +56,40 @@ def zones_table() -> str:
     return "\n".join(rows)
 
 
+def layers_doc() -> str:
+    out = [
+        "# The layers: provenance",
+        "",
+        "Generated from `layers/manifest.json` by `python docs/readme_tables.py`; do not edit.",
+        "No public file holds the UN's own lines: every line here is a stand-in, and says",
+        "how far off it may be.",
+        "",
+    ]
+    for name in layers.names():
+        m = layers.info(name)
+        out += [f"## `{name}`: {m['title']}", "", m["description"], ""]
+        if m.get("schematic"):
+            out += ["**Schematic**: placed by hand from public descriptions.", ""]
+        out += [
+            f"- **Method**: {m['method']}",
+            f"- **Stated accuracy**: ±{m['accuracy_m']:,.0f} m — {m['accuracy_note']}",
+            f"- **Licence**: {m['licence']}",
+            f"- **Attribution**: {m['attribution']}",
+            f"- **File**: `layers/{m['file']}` (sha256 `{m['sha256']}`), "
+            f"{m['feature_count']} feature(s), {', '.join(m['geometry_type'])}, {m['crs']}",
+            f"- **Fields**: {', '.join(f'`{f}`' for f in m['fields'])}",
+            f"- **Built by**: `{m.get('recipe', '')}`, sources retrieved {m['retrieved']}",
+            "- **Upstream**:",
+        ]
+        for u in m["upstream"]:
+            out.append(
+                f"  - {u['registry']} `{u['package']}=={u['version']}` — `{u['artefact']}` "
+                f"(sha256 `{u['sha256']}`), member `{u['member']}`"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
 def render(text: str) -> str:
     for name, table in (("layers-table", layers_table()), ("zones-table", zones_table())):
         block = f"<!-- {name} -->\n{table}\n<!-- /{name} -->"
@@ -66,14 +102,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
-    old = README.read_text(encoding="utf-8")
-    new = render(old)
+    targets = {
+        README: render(README.read_text(encoding="utf-8")),
+        LAYERS_DOC: layers_doc(),
+    }
+    stale = [
+        p.name for p, text in targets.items() if not p.exists() or p.read_text("utf-8") != text
+    ]
     if args.check:
-        if new != old:
-            print("README.md tables are out of date: run python docs/readme_tables.py")
+        if stale:
+            print(f"out of date: {', '.join(stale)}; run python docs/readme_tables.py")
             return 1
         return 0
-    README.write_text(new, encoding="utf-8")
+    for path, text in targets.items():
+        path.write_text(text, encoding="utf-8")
     return 0
 
 
