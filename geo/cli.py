@@ -211,6 +211,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
                 assume_lonlat=args.assume_lonlat,
                 chunk_rows=args.chunk_rows,
                 progress=progress,
+                strict=args.strict,
             )
         finally:
             progress.close()
@@ -420,6 +421,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("input", help="the points to classify")
     p.add_argument("-o", "--output", required=True, help="the file to write")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 and write nothing if any row cannot be read "
+        "(default: such rows are kept, with the reason in the 'error' column)",
+    )
     _add_point_file_options(p)
     p.add_argument(
         "--chunk-rows",

@@ -716,6 +716,7 @@ def classify_file(
     assume_lonlat: bool = False,
     chunk_rows: int = CHUNK_ROWS,
     progress: Callable[[float, int], None] | None = None,
+    strict: bool = False,
 ) -> Summary:
     """Classify every row of a point file and write the result, streaming.
 
@@ -734,6 +735,9 @@ def classify_file(
         See :func:`iter_points`.
     progress : callable, optional
         Called after each chunk with (fraction done, rows so far).
+    strict : bool, default False
+        Refuse the whole file, writing nothing, if any row cannot be read
+        (by default such rows are written with the reason in ``error``).
 
     Returns
     -------
@@ -742,7 +746,8 @@ def classify_file(
     Raises
     ------
     InputError
-        When the input as a whole is unusable, or no row at all can be read.
+        When the input as a whole is unusable, or no row at all can be read,
+        or (``strict``) any row cannot be read.
     """
     from geo.classification import COLUMNS, classify_lonlat
 
@@ -785,6 +790,12 @@ def classify_file(
                 writer.write(frame, chunk.lon, chunk.lat, ok)
                 summary.rows += n
                 bad = np.flatnonzero(~ok)
+                if strict and bad.size:
+                    i = int(bad[0])
+                    raise InputError(
+                        f"{src_p}: row {chunk.first_row + i}: {chunk.error[i]} "
+                        "(--strict: nothing written)"
+                    )
                 summary.errors += bad.size
                 for i in bad[: max(0, 5 - len(summary.examples))]:
                     summary.examples.append(f"row {chunk.first_row + i}: {chunk.error[i]}")

@@ -350,3 +350,17 @@ def test_zones_write_after_a_user_adds_a_zone(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp files left
     # the committed layers were not touched
     assert layers.layers_dir() != tmp_path
+
+
+def test_classify_strict_refuses_bad_rows_and_writes_nothing(tmp_path):
+    src = tmp_path / "events.csv"
+    src.write_text("name,lat,lon\nQuneitra,33.126,35.825\nbad,abc,35.8\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    out.write_text("previous results\n", encoding="utf-8")
+    res = run("classify", str(src), "-o", str(out), "--strict")
+    assert res.returncode == 1
+    assert "row 3" in res.stderr and "lat" in res.stderr and "Traceback" not in res.stderr
+    assert out.read_text(encoding="utf-8") == "previous results\n"  # untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.csv", "out.csv"]
+    lenient = run("classify", str(src), "-o", str(out))
+    assert lenient.returncode == 0 and "1 of 2 row(s) could not be read" in lenient.stderr
