@@ -359,7 +359,7 @@ def test_classify_strict_refuses_bad_rows_and_writes_nothing(tmp_path):
     out.write_text("previous results\n", encoding="utf-8")
     res = run("classify", str(src), "-o", str(out), "--strict")
     assert res.returncode == 1
-    assert "row 3" in res.stderr and "lat" in res.stderr and "Traceback" not in res.stderr
+    assert "row 2:" in res.stderr and "lat" in res.stderr and "Traceback" not in res.stderr
     assert out.read_text(encoding="utf-8") == "previous results\n"  # untouched
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.csv", "out.csv"]
     lenient = run("classify", str(src), "-o", str(out))
