@@ -11,7 +11,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo import geodesy, layers, zones
+from geo import geodesy, layers, manifest, zones
 from geo.errors import InputError
 from tests.truth import GEOD, ExactLine
 
@@ -41,7 +41,7 @@ def test_specs_listed():
 def test_committed_zone_file_matches_recomputation(computed, tmp_path):
     target = tmp_path / "zones.geojson"
     feats = [
-        ({k: zones._plain(r[k]) for k in zones.FIELDS}, g)
+        ({k: manifest.plain(r[k]) for k in zones.FIELDS}, g)
         for r, g in zip(computed.to_dict("records"), computed.geometry, strict=True)
     ]
     layers.write_geojson(target, feats)
