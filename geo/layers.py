@@ -38,6 +38,7 @@ from geo.errors import LayerIntegrityError, UnknownLayerError
 
 __all__ = [
     "MANIFEST_NAME",
+    "PRODUCT_LAYERS",
     "credits",
     "file_sha256",
     "info",
@@ -52,6 +53,21 @@ __all__ = [
 
 #: File name of the manifest beside the layers (see :mod:`geo.manifest`).
 MANIFEST_NAME = manifest.MANIFEST_NAME
+
+#: The layers the products (map, figure, report) are made from, in the order
+#: their credits are listed; :func:`credits` of a product's subset.
+PRODUCT_LAYERS = (
+    "golan_line_a",
+    "golan_line_a_natural_earth",
+    "golan_line_b",
+    "undof_area_of_separation",
+    "blue_line",
+    "lebanon_border_barrier",
+    "countries",
+    "syria_governorates",
+    "places",
+    "zones",
+)
 
 #: Decimal places kept in layer coordinates (~0.1 m).
 PRECISION = 6
@@ -271,12 +287,12 @@ def load(name: str) -> gpd.GeoDataFrame:
     return _load(layers_dir(), name, entry["sha256"]).copy()
 
 
-def credits(names: Iterable[str]) -> tuple[list[str], list[str]]:
+def credits(names: Iterable[str] = PRODUCT_LAYERS) -> tuple[list[str], list[str]]:
     """Attributions and licences owed for a set of layers, without repeats.
 
     Parameters
     ----------
-    names : iterable of str
+    names : iterable of str, default :data:`PRODUCT_LAYERS`
         Layer names.
 
     Returns

@@ -61,6 +61,7 @@ __all__ = [
     "ZoneSpec",
     "compute_zones",
     "in_territory",
+    "place_totals",
     "places_in",
     "read_specs",
     "sensitivity",
@@ -276,9 +277,18 @@ def places_in(zone: str | BaseGeometry, part: str = "inside") -> gpd.GeoDataFram
     return p[mask].sort_values(["population", "name"], ascending=[False, True])
 
 
-def _places_inside(geom: BaseGeometry) -> tuple[int, int]:
+def place_totals(geom: BaseGeometry) -> tuple[int, int]:
+    """Total population and number of the populated places inside a polygon.
+
+    Examples
+    --------
+    >>> from geo import zones
+    >>> population, n = zones.place_totals(zones.zones().geometry.iloc[0])
+    >>> population > 0 and n > 0
+    True
+    """
     inside = places_in(geom)
-    return int(inside["population"].sum()), len(inside)
+    return int(inside["population"].fillna(0).sum()), len(inside)
 
 
 def compute_zones(
@@ -315,7 +325,7 @@ def compute_zones(
         if include_outside and not outside.is_empty:
             parts.append(("outside", outside))
         for part, geom in parts:
-            population, n_places = _places_inside(geom)
+            population, n_places = place_totals(geom)
             row = {k: v for k, v in asdict(item).items() if k in FIELDS}
             row.update(
                 part=part,
