@@ -172,6 +172,7 @@ def test_bad_spec_rows_name_file_and_line(tmp_path):
         zones.read_specs(f)
 
 
+@pytest.mark.slow  # computes every zone afresh (~10 s)
 def test_user_adds_an_85km_zone_without_code(tmp_path, monkeypatch):
     src = layers.layers_dir()
     for f in src.iterdir():
@@ -201,6 +202,7 @@ def test_user_adds_an_85km_zone_without_code(tmp_path, monkeypatch):
     assert os.environ["BORDER_ZONES_LAYERS"] == str(tmp_path)
 
 
+@pytest.mark.slow  # 15 pairs of geodesic zones (~10 s)
 @settings(max_examples=15, deadline=None)
 @given(d1=st.floats(1.0, 100.0), d2=st.floats(1.0, 100.0))
 def test_property_nested_and_growing(d1, d2):
