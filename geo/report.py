@@ -527,7 +527,7 @@ def format_for(path: str | os.PathLike[str]) -> ReportFormat:
     if suffix not in _EXT:
         raise InputError(
             f"{path}: cannot tell the report format from {suffix or 'no extension'!r}; "
-            "use .md, .csv or .json, or pass --format"
+            "use .md, .csv or .json, or name the format"
         )
     return _EXT[suffix]
 

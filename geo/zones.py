@@ -359,7 +359,7 @@ def zones() -> gpd.GeoDataFrame:
         return layers.load(ZONES_LAYER)
     warnings.warn(
         f"{specs_path()} changed since the zones layer was built; computing the zones "
-        "now (rebuild the layer with `border-zones zones --write`)",
+        "now (rebuild the layer with geo.zones.write_zone_layer())",
         UserWarning,
         stacklevel=2,
     )
