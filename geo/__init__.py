@@ -14,6 +14,8 @@ The modules, in the order data flows through them:
 - :mod:`geo.classification`: points against lines, countries and zones.
 - :mod:`geo.report`, :mod:`geo.figure`: the zones table and the print figure.
 - :mod:`geo.webmap` (with :mod:`geo.display`, :mod:`geo.assets`): the map.
+- :mod:`geo.upstream`, :mod:`geo.derivation`: the pinned upstream data and the
+  layers derived from it.
 - :mod:`geo.workflows`: rebuilding the layers (used by the recipe).
 - :mod:`geo.cli`: the ``border-zones`` command line.
 
