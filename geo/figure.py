@@ -128,15 +128,11 @@ def _date_text(date: str | _dt.date | None) -> str:
 
 def credit_line(date: str | _dt.date | None = None) -> str:
     """Sources and licences of the layers drawn, and the date."""
+    # everything but what the figure does not draw
     used = [
-        "golan_line_a",
-        "golan_line_b",
-        "undof_area_of_separation",
-        "blue_line",
-        "lebanon_border_barrier",
-        "countries",
-        "places",
-        "zones",
+        n
+        for n in layers.PRODUCT_LAYERS
+        if n not in ("golan_line_a_natural_earth", "syria_governorates")
     ]
     attributions, licences = layers.credits(used)
     return (

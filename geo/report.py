@@ -165,12 +165,6 @@ def barrier_coverage() -> dict[str, float]:
 PLACES_LISTED = 10
 
 
-def _places_in(geom: shapely.Geometry) -> tuple[int, int]:
-    """Population and number of the populated places inside ``geom``."""
-    inside = zones.places_in(geom)
-    return int(inside["population"].fillna(0).sum()), len(inside)
-
-
 def _zone_sections(gdf: Any) -> list[Section]:
     aos = layers.load("undof_area_of_separation").geometry.union_all()
     countries = layers.load("countries")
@@ -215,7 +209,7 @@ def _zone_sections(gdf: Any) -> list[Section]:
                 piece = shapely.make_valid(out_geom.intersection(cgeom))
                 a = _km2(piece)
                 if a >= MIN_AREA_KM2:
-                    pop, n = _places_in(piece)
+                    pop, n = zones.place_totals(piece)
                     outside_rows.append(
                         {
                             "zone": s.id,
@@ -439,18 +433,7 @@ def build_report() -> Report:
     by_zone = {r["zone"]: r for r in zone_secs[0].rows}
     lines, _ = _lines_section()
     sections = (*zone_secs, _requested_section(by_zone), lines, _sensitivity_section())
-    used = [
-        "golan_line_a",
-        "golan_line_a_natural_earth",
-        "golan_line_b",
-        "blue_line",
-        "lebanon_border_barrier",
-        "undof_area_of_separation",
-        "countries",
-        "syria_governorates",
-        "places",
-    ]
-    attributions, licences = layers.credits(used)
+    attributions, licences = layers.credits(layers.PRODUCT_LAYERS)
     sources = (*attributions, "Licences: " + "; ".join(licences))
     return Report(sections=sections, sources=sources)
 
@@ -544,7 +527,7 @@ def format_for(path: str | os.PathLike[str]) -> ReportFormat:
     if suffix not in _EXT:
         raise InputError(
             f"{path}: cannot tell the report format from {suffix or 'no extension'!r}; "
-            "use .md, .csv or .json, or pass --format"
+            "use .md, .csv or .json, or name the format"
         )
     return _EXT[suffix]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -24,4 +25,20 @@ def test_readme_gives_the_two_commands_ci_runs():
     test_cmd = 'python -m pip install -e ".[test]" && python -m pytest'
     assert test_cmd in readme
     assert test_cmd in ci.splitlines()
-    assert "python -m pip install -e . && border-zones build" in readme
+    build_cmd = "python -m pip install -e . && border-zones build"
+    assert build_cmd in readme
+    assert build_cmd in ci.splitlines()
+    # inside a fresh virtualenv, activated before the commands
+    lines = ci.splitlines()
+    venv_at = next(i for i, line in enumerate(lines) if "-m venv" in line)
+    activate_at = next(i for i, line in enumerate(lines) if "/bin/activate" in line)
+    assert venv_at < activate_at < lines.index(build_cmd) < lines.index(test_cmd)
+
+
+def test_readme_architecture_table_lists_every_module():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| module | role |") :].split("\n\n")[0]
+    listed = set(re.findall(r"`geo\.(\w+)`", table))
+    modules = {p.stem for p in (ROOT / "geo").glob("*.py") if not p.stem.startswith("_")}
+    assert modules <= listed, sorted(modules - listed)
+    assert listed <= modules | {"classify"}, sorted(listed - modules)
