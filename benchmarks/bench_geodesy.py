@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from geo import geodesy  # noqa: E402
+from geo.geodesy.distance import _prepare_wkb  # noqa: E402
 from tests.geodesy_cases import (  # noqa: E402
     GEOD,
     NE_LINE,
@@ -91,7 +92,7 @@ def median_time(fn, repeats: int = 3) -> float:
 
 def bench_line(name: str, line, n: int, seed: int, sample: int) -> dict:
     lon, lat = random_points(line, n, seed)
-    geodesy._prepare_wkb.cache_clear()
+    _prepare_wkb.cache_clear()
     t0 = time.perf_counter()
     target = geodesy.prepare(line)
     prep_s = time.perf_counter() - t0
@@ -154,7 +155,7 @@ def bench_cross(name: str, line, box_name: str, box_line, n: int, seed: int, sam
     the (dense) Blue Line, most of them 100-400 km from it.
     """
     lon, lat = random_points(box_line, n, seed)
-    geodesy._prepare_wkb.cache_clear()
+    _prepare_wkb.cache_clear()
     target = geodesy.prepare(line)
     target.distance(lon[:1000], lat[:1000])  # warm up
     t = median_time(lambda: target.distance(lon, lat))

@@ -19,7 +19,6 @@ Examples
 from __future__ import annotations
 
 import functools
-import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,7 +30,7 @@ import shapely
 from geo import geodesy, layers, zones
 from geo.points import as_lonlat
 
-__all__ = ["COLUMNS", "classify", "classify_lonlat"]
+__all__ = ["COLUMNS", "classify", "classify_lonlat", "distance", "nearest_points", "prepare"]
 
 #: Columns :func:`classify` adds, in order.
 COLUMNS = [
@@ -49,6 +48,92 @@ CHUNK = 250_000
 _PRIMARY = {"golan_line_a": "distance_line_a_m", "blue_line": "distance_blue_line_m"}
 
 
+def prepare(target: Any) -> geodesy.GeodesicTarget:
+    """A prepared geodesic target from a layer name or anything geodesy takes.
+
+    Parameters
+    ----------
+    target : str, shapely geometry, GeoSeries, GeoDataFrame or GeodesicTarget
+        A layer name (see :func:`geo.layers.names`) is loaded, transformed
+        to lon/lat and unioned; anything else goes to
+        :func:`geo.geodesy.prepare` unchanged.
+
+    Returns
+    -------
+    geo.geodesy.GeodesicTarget
+        Cached: the same layer gives the same prepared target.
+
+    Raises
+    ------
+    geo.errors.UnknownLayerError
+        For a name that is not a layer.
+
+    Examples
+    --------
+    >>> prepare("golan_line_a") is prepare("golan_line_a")
+    True
+    """
+    if isinstance(target, str):
+        return _prepare_layer(target)
+    return geodesy.prepare(target)
+
+
+@functools.lru_cache(maxsize=16)
+def _prepare_layer(name: str) -> geodesy.GeodesicTarget:
+    frame = layers.load(name)
+    return geodesy.prepare(shapely.union_all(np.asarray(frame.geometry.to_crs(4326).array)))
+
+
+def distance(points: Any, to: Any, *, assume_lonlat: bool = False) -> np.ndarray:
+    """Geodesic distance in metres from each point to a layer, line or polygon.
+
+    :func:`geo.geodesy.distance` with layer names resolved (see :func:`prepare`).
+
+    Parameters
+    ----------
+    points : points
+        Anything :func:`geo.points.as_lonlat` accepts.
+    to : str or target
+        A layer name, or anything :func:`geo.geodesy.prepare` accepts.
+    assume_lonlat : bool, default False
+        Read CRS-less GeoSeries points as lon/lat.
+
+    Returns
+    -------
+    numpy.ndarray
+        Metres on WGS84 (0 inside polygons), accurate to well under 1 cm.
+
+    Examples
+    --------
+    >>> distance([(35.825, 33.126)], "golan_line_a").round(-1)  # Quneitra
+    array([650.])
+    """
+    return geodesy.distance(points, prepare(to), assume_lonlat=assume_lonlat)
+
+
+def nearest_points(points: Any, to: Any, *, assume_lonlat: bool = False) -> pd.DataFrame:
+    """Distance to, and location of, the nearest point of a layer, line or polygon.
+
+    :func:`geo.geodesy.nearest_points` with layer names resolved (see
+    :func:`prepare`).
+
+    Parameters
+    ----------
+    points : points
+        Anything :func:`geo.points.as_lonlat` accepts.
+    to : str or target
+        A layer name, or anything :func:`geo.geodesy.prepare` accepts.
+    assume_lonlat : bool, default False
+        Read CRS-less GeoSeries points as lon/lat.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``distance_m``, ``nearest_lon``, ``nearest_lat``.
+    """
+    return geodesy.nearest_points(points, prepare(to), assume_lonlat=assume_lonlat)
+
+
 @functools.lru_cache(maxsize=1)
 def _context(specs_digest: str) -> dict[str, Any]:
     """Prepared geometries and zone specs, built once per zone list."""
@@ -62,29 +147,19 @@ def _context(specs_digest: str) -> dict[str, Any]:
     # innermost first: the nearest outer edge, then the narrowest band
     specs = sorted(zones.read_specs(), key=lambda s: (s.distance_km, -s.inner_km))
     refs = {s.reference for s in specs} | set(_PRIMARY)
-    targets = {r: geodesy.prepare(layers.load(r).geometry.union_all()) for r in sorted(refs)}
+    targets = {r: prepare(r) for r in sorted(refs)}
     # how far any point of another reference line is from Line A: with it, a
     # point's distance to Line A bounds its distance to that line from below
     reach = {}
     for r in refs - {"golan_line_a"}:
-        line = layers.load(r).geometry.union_all()
-        xy = np.asarray(_densified(line))
+        xy = np.vstack(
+            [
+                geodesy.densify_lonlat(np.asarray(part.coords)[:, :2], 500.0)
+                for part in shapely.get_parts(layers.load(r).geometry.union_all())
+            ]
+        )
         reach[r] = float(np.max(targets["golan_line_a"].distance(xy[:, 0], xy[:, 1]))) + 100.0
     return {"countries": polys, "aos": aos, "specs": specs, "targets": targets, "reach": reach}
-
-
-def _densified(line: Any, step_m: float = 500.0) -> np.ndarray:
-    """Vertices of ``line`` with geodesic points added every ``step_m``."""
-    out = []
-    for part in shapely.get_parts(shapely.line_merge(line)):
-        xy = np.asarray(part.coords)
-        for (x0, y0), (x1, y1) in itertools.pairwise(xy):
-            out.append((x0, y0))
-            n = int(geodesy.WGS84.inv(x0, y0, x1, y1)[2] // step_m)
-            if n > 0:
-                out.extend(geodesy.WGS84.npts(x0, y0, x1, y1, n))
-        out.append(tuple(xy[-1]))
-    return np.asarray(out)
 
 
 def _chunk(lon: np.ndarray, lat: np.ndarray, ctx: dict[str, Any]) -> dict[str, np.ndarray]:

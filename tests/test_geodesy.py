@@ -17,6 +17,7 @@ from geo.geodesy import (
     WGS84,
     GeodesicTarget,
     distance,
+    ellipsoid,
     geodesic_area,
     geodesic_buffer,
     geodesic_length,
@@ -137,7 +138,7 @@ def test_search_frame_is_a_rotation_of_ecef(geom):
     t = GeodesicTarget(geom)
     np.testing.assert_allclose(t._axes @ t._axes.T, np.eye(3), atol=1e-12)
     lon, lat = points_around(NE_LINE, 50, 300, 17)
-    ecef = geodesy._ecef(np.radians(lon), np.radians(lat))
+    ecef = ellipsoid.ecef(np.radians(lon), np.radians(lat))
     local = (ecef - t._origin) @ t._axes.T
     r_local, i = t._tree.query(local, k=1)
     r_ecef = np.sqrt(((ecef - t._xyz[i]) ** 2).sum(axis=1))
@@ -192,10 +193,10 @@ def test_targets_as_frames_and_cache():
         prepare(42)
 
 
-def test_layer_name_target():
-    name = "golan_line_a"
-    d = distance((35.7, 33.0), name)
-    assert 0 < d[0] < 50_000
+def test_layer_names_are_not_geodesy_targets():
+    # geodesy takes geometries; geo.classification resolves layer names
+    with pytest.raises(InputError, match="not layer names"):
+        distance((35.7, 33.0), "golan_line_a")
 
 
 def test_large_input_is_chunked_and_threaded():

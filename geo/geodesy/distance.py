@@ -1,14 +1,12 @@
-"""Geodesic distances, nearest points, lengths, areas and buffers on WGS84.
+"""Geodesic distance and nearest points from many points to a line or polygon.
 
-Everything here is measured on the WGS84 ellipsoid; edges between the
-vertices of a target are geodesics. Lengths and areas are GeographicLib's
-(through :data:`WGS84`). Distances to a line come from a prepared
-:class:`GeodesicTarget`, built once and queried many times:
+A target is prepared once (:func:`prepare`, cached by geometry) as a
+:class:`GeodesicTarget` and queried many times:
 
 1. The target is densified along its geodesics (vertices at most
-   ``max_segment_m``, 1 km by default, apart) and put in Earth-centred (ECEF) coordinates, where
-   a short geodesic is a straight chord to within nanometres once projected
-   back to the surface along the normal.
+   ``max_segment_m``, 1 km by default, apart) and put in Earth-centred (ECEF)
+   coordinates, where a short geodesic is a straight chord to within
+   nanometres once projected back to the surface along the normal.
 2. For each query point a k-d tree gives the nearest vertices; the closest
    point on each adjacent chord is found by 3-D projection. Chord length
    ranks candidates the way geodesic distance does, except between branches
@@ -24,83 +22,49 @@ The foot point found on the chord is where the *normal section* from the
 query point meets the line at right angles, which differs from the geodesic
 foot by about ``1e-6 rad × distance``; the distance error that causes is
 second order (below a micrometre at 300 km).
+
+Targets are geometries (or GeoSeries/GeoDataFrames with a CRS), never layer
+names: :func:`geo.classification.distance` resolves names.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyproj
 import shapely
 from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError, MissingCRSError
+from geo.geodesy.ellipsoid import (
+    EP2,
+    RHO_MAX,
+    RHO_MIN,
+    WGS84,
+    B,
+    F,
+    densify_lonlat,
+    ecef,
+    geodetic,
+    linear_parts,
+    polygons,
+)
 from geo.points import as_lonlat
 
-__all__ = [
-    "WGS84",
-    "GeodesicTarget",
-    "distance",
-    "geodesic_area",
-    "geodesic_buffer",
-    "geodesic_length",
-    "nearest_points",
-    "prepare",
-]
+__all__ = ["GeodesicTarget", "distance", "nearest_points", "prepare"]
 
-#: The WGS84 ellipsoid, through GeographicLib (pyproj's ``Geod``).
-WGS84: pyproj.Geod = pyproj.Geod(ellps="WGS84")
-
-_A: float = float(WGS84.a)
-_F: float = float(WGS84.f)
-_B: float = _A * (1.0 - _F)
-_E2: float = _F * (2.0 - _F)
-_EP2: float = _E2 / (1.0 - _E2)
-#: Largest radius of curvature of the ellipsoid (at the poles), metres.
-_RHO_MAX: float = _A * _A / _B
-#: Smallest radius of curvature (meridian, at the equator), metres.
-_RHO_MIN: float = _B * _B / _A
 #: Chord length c vs geodesic length s: s = c + c**3 / (24 rho**2) + ...;
 #: rho varies with place and direction, so chords rank geodesics only to
 #: within c**3 * _TIE_COEF (plus a millimetre).
-_TIE_COEF: float = 1.5 * (1.0 / _RHO_MIN**2 - 1.0 / _RHO_MAX**2) / 24.0
+_TIE_COEF: float = 1.5 * (1.0 / RHO_MIN**2 - 1.0 / RHO_MAX**2) / 24.0
 _CHUNK: int = 1 << 15
 _WORKERS: int = max(1, min(4, os.cpu_count() or 1))
 _VINCENTY_TOL: float = 1e-12
-
-
-# ---------------------------------------------------------------------------
-# Ellipsoid helpers (radians in, vectorised)
-# ---------------------------------------------------------------------------
-
-
-def _ecef(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Earth-centred coordinates (n, 3) in metres of surface points (radians)."""
-    slat = np.sin(lat)
-    clat = np.cos(lat)
-    n = _A / np.sqrt(1.0 - _E2 * slat * slat)
-    out = np.empty((lon.size, 3))
-    out[:, 0] = n * clat * np.cos(lon)
-    out[:, 1] = n * clat * np.sin(lon)
-    out[:, 2] = n * (1.0 - _E2) * slat
-    return out
-
-
-def _geodetic(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Longitude, latitude (radians) of ECEF points near the surface (Bowring)."""
-    p = np.hypot(x, y)
-    theta = np.arctan2(z * _A, p * _B)
-    st = np.sin(theta)
-    ct = np.cos(theta)
-    lat = np.arctan2(z + _EP2 * _B * st * st * st, p - _E2 * _A * ct * ct * ct)
-    return np.arctan2(y, x), lat
 
 
 def _inverse(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
@@ -109,10 +73,10 @@ def _inverse(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndar
     Iterates to ``_VINCENTY_TOL``; pairs that do not converge (nearly
     antipodal) are handed to GeographicLib.
     """
-    tu1 = (1.0 - _F) * np.tan(lat1)
+    tu1 = (1.0 - F) * np.tan(lat1)
     cu1 = 1.0 / np.sqrt(1.0 + tu1 * tu1)
     su1 = tu1 * cu1
-    tu2 = (1.0 - _F) * np.tan(lat2)
+    tu2 = (1.0 - F) * np.tan(lat2)
     cu2 = 1.0 / np.sqrt(1.0 + tu2 * tu2)
     su2 = tu2 * cu2
     big_l = np.remainder(lon2 - lon1 + np.pi, 2.0 * np.pi) - np.pi
@@ -132,8 +96,8 @@ def _inverse(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndar
         sa = cc * sl / np.maximum(ssig, 1e-300)
         c2a = 1.0 - sa * sa
         c2sm = csig - 2.0 * ss / np.where(c2a == 0.0, 1.0, c2a)
-        c = _F / 16.0 * c2a * (4.0 + _F * (4.0 - 3.0 * c2a))
-        new = big_l + (1.0 - c) * _F * sa * (sig + c * ssig * (c2sm + c * csig * (2 * c2sm**2 - 1)))
+        c = F / 16.0 * c2a * (4.0 + F * (4.0 - 3.0 * c2a))
+        new = big_l + (1.0 - c) * F * sa * (sig + c * ssig * (c2sm + c * csig * (2 * c2sm**2 - 1)))
         change = np.abs(new - lam)
         lam = new
         if change.max(initial=0.0) < _VINCENTY_TOL:
@@ -149,7 +113,7 @@ def _inverse(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndar
     sa = cc * sl / np.maximum(ssig, 1e-300)
     c2a = 1.0 - sa * sa
     c2sm = csig - 2.0 * ss / np.where(c2a == 0.0, 1.0, c2a)
-    u2 = c2a * _EP2
+    u2 = c2a * EP2
     k1 = np.sqrt(1.0 + u2)
     k1 = (k1 - 1.0) / (k1 + 1.0)
     big_a = (1.0 + 0.25 * k1 * k1) / (1.0 - k1)
@@ -167,7 +131,7 @@ def _inverse(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndar
             )
         )
     )
-    s = _B * big_a * (sig - dsig)
+    s = B * big_a * (sig - dsig)
     bad = change >= _VINCENTY_TOL
     if bad.any():
         _, _, exact = WGS84.inv(
@@ -178,59 +142,6 @@ def _inverse(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndar
         )
         s[bad] = exact
     return s
-
-
-# ---------------------------------------------------------------------------
-# Targets
-# ---------------------------------------------------------------------------
-
-
-def _parts(geom: BaseGeometry) -> Iterator[tuple[np.ndarray, bool]]:
-    """Yield (coords (n, 2), is_ring) for every linear part of a geometry."""
-    if geom is None or geom.is_empty:
-        return
-    kind = geom.geom_type
-    if kind in ("LineString", "LinearRing"):
-        yield np.asarray(geom.coords, dtype=np.float64)[:, :2], kind == "LinearRing"
-    elif kind == "Point":
-        yield np.asarray(geom.coords, dtype=np.float64)[:, :2], False
-    elif kind == "Polygon":
-        yield np.asarray(geom.exterior.coords, dtype=np.float64)[:, :2], True
-        for ring in geom.interiors:
-            yield np.asarray(ring.coords, dtype=np.float64)[:, :2], True
-    elif hasattr(geom, "geoms"):
-        for sub in geom.geoms:
-            yield from _parts(sub)
-    else:  # pragma: no cover - shapely has no other kinds
-        raise InputError(f"unsupported geometry type {kind}")
-
-
-def _densify_lonlat(coords: np.ndarray, max_segment_m: float) -> np.ndarray:
-    """Insert vertices along the geodesic edges so none is longer than the limit."""
-    if len(coords) < 2:
-        return coords
-    lon0, lat0 = coords[:-1, 0], coords[:-1, 1]
-    lon1, lat1 = coords[1:, 0], coords[1:, 1]
-    az, _, dist = WGS84.inv(lon0, lat0, lon1, lat1)
-    az = np.asarray(az)
-    dist = np.asarray(dist)
-    pieces = np.maximum(1, np.ceil(dist / max_segment_m)).astype(np.int64)
-    # For edge i, points k = 0 .. pieces[i]-1 at k * dist / pieces from its start.
-    edge = np.repeat(np.arange(len(pieces)), pieces)
-    k = np.arange(edge.size) - np.repeat(np.cumsum(pieces) - pieces, pieces)
-    step = dist[edge] * k / pieces[edge]
-    inner = k > 0
-    lon = lon0[edge].copy()
-    lat = lat0[edge].copy()
-    if inner.any():
-        flon, flat, _ = WGS84.fwd(lon[inner], lat[inner], az[edge][inner], step[inner])
-        lon[inner] = flon
-        lat[inner] = flat
-    out = np.empty((edge.size + 1, 2))
-    out[:-1, 0] = lon
-    out[:-1, 1] = lat
-    out[-1] = coords[-1]
-    return out
 
 
 class GeodesicTarget:
@@ -255,22 +166,21 @@ class GeodesicTarget:
     """
 
     def __init__(self, geom: BaseGeometry, *, max_segment_m: float = 1000.0) -> None:
-        if not isinstance(geom, BaseGeometry):
-            raise InputError(f"target must be a shapely geometry, got {type(geom).__name__}")
-        if geom.is_empty:
-            raise InputError("target geometry is empty; nothing to measure distance to")
+        _check_target(geom)
         #: The target geometry, lon/lat.
         self.geometry: BaseGeometry = geom
-        parts = [p for p, _ in _parts(geom) if len(p) > 0]
-        bad = [p for p in parts if not np.isfinite(p).all() or (np.abs(p[:, 1]) > 90).any()]
-        if bad:
-            raise InputError("target has NaN, infinite or out-of-range coordinates")
-        dense = [_densify_lonlat(p, max_segment_m) for p in parts]
+        dense = [densify_lonlat(p, max_segment_m) for p in _checked_parts(geom)]
+        self._build_chords(dense)
+        self._build_search_frame()
+        self._area = _densified_area(geom, max_segment_m)
+
+    def _build_chords(self, dense: list[np.ndarray]) -> None:
+        """ECEF vertices and, per vertex, its forward and backward chords."""
         lon = np.concatenate([d[:, 0] for d in dense])
         lat = np.concatenate([d[:, 1] for d in dense])
         sizes = np.array([len(d) for d in dense])
         part_end = np.cumsum(sizes) - 1
-        xyz = _ecef(np.radians(lon), np.radians(lat))
+        xyz = ecef(np.radians(lon), np.radians(lat))
         nv = xyz.shape[0]
         # Segment v runs from vertex v to v + 1; a part's last vertex gets a
         # zero-length segment (its own point) so every vertex has one.
@@ -294,10 +204,23 @@ class GeodesicTarget:
         self._xyz = xyz
         self._dirs = np.stack([unit, back_unit])  # (2, nv, 3)
         self._lens = np.stack([seg_len, back_len])  # (2, nv)
-        # Searches run in a local frame: centred on the vertices and turned
-        # to their principal axes (the line is nearly flat, so one axis is
-        # almost empty). Small numbers round less, and the k-d tree's boxes
-        # then fit the line, which keeps queries from far away cheap.
+        self._part = np.repeat(np.arange(len(sizes)), sizes)
+        self._cum = np.concatenate([[0.0], np.cumsum(seg_len)[:-1]])
+        self._half_max = float(seg_len.max(initial=0.0)) / 2.0
+        # A chord runs below its geodesic by up to its sagitta, so chord
+        # distances rank geodesic ones only to within twice that as well.
+        self._sag = 2.0 * (2.0 * self._half_max) ** 2 / (8.0 * RHO_MIN) + 1e-3
+        self._nv = nv
+
+    def _build_search_frame(self) -> None:
+        """The k-d tree of the vertices, in a local frame.
+
+        Centred on the vertices and turned to their principal axes (the line
+        is nearly flat, so one axis is almost empty): small numbers round
+        less, and the tree's boxes then fit the line, which keeps queries
+        from far away cheap.
+        """
+        xyz = self._xyz
         origin = xyz.mean(axis=0)
         _, _, axes = np.linalg.svd(xyz - origin, full_matrices=True)
         local = (xyz - origin) @ axes.T
@@ -305,32 +228,9 @@ class GeodesicTarget:
         self._axes = axes
         self._ldirs = self._dirs @ axes.T  # (2, nv, 3), local frame
         self._offs = -np.einsum("snj,nj->sn", self._ldirs, local)  # (2, nv)
-        self._part = np.repeat(np.arange(len(sizes)), sizes)
-        self._cum = np.concatenate([[0.0], np.cumsum(seg_len)[:-1]])
-        self._half_max = float(seg_len.max(initial=0.0)) / 2.0
-        # A chord runs below its geodesic by up to its sagitta, so chord
-        # distances rank geodesic ones only to within twice that as well.
-        self._sag = 2.0 * (2.0 * self._half_max) ** 2 / (8.0 * _RHO_MIN) + 1e-3
         # Unbalanced, non-compact: measured 5x faster than scipy's defaults
         # for points hundreds of km from a dense line, no slower near it.
         self._tree = cKDTree(local, leafsize=16, balanced_tree=False, compact_nodes=False)
-        self._nv = nv
-        polys = [g for g in _polygons(geom)]
-        self._area: BaseGeometry | None = None
-        if polys:
-            dense_polys = [
-                shapely.Polygon(
-                    _densify_lonlat(np.asarray(p.exterior.coords)[:, :2], max_segment_m),
-                    [
-                        _densify_lonlat(np.asarray(r.coords)[:, :2], max_segment_m)
-                        for r in p.interiors
-                    ],
-                )
-                for p in polys
-            ]
-            area = shapely.union_all(dense_polys)
-            shapely.prepare(area)
-            self._area = area
 
     def __repr__(self) -> str:
         return f"<GeodesicTarget {self.geometry.geom_type}, {self._nv} vertices after densifying>"
@@ -445,7 +345,7 @@ class GeodesicTarget:
         """Lon, lat (radians) of the surface point at distance t along a chord."""
         v = code // 2
         q = self._xyz[v] + self._dirs[code % 2, v] * t[:, None]
-        return _geodetic(q[:, 0], q[:, 1], q[:, 2])
+        return geodetic(q[:, 0], q[:, 1], q[:, 2])
 
     def _along(self, code: np.ndarray, t: np.ndarray) -> np.ndarray:
         """Position along the (densified) line, metres, of a chord foot."""
@@ -489,7 +389,7 @@ class GeodesicTarget:
         n = lon.size
         plon = np.radians(lon)
         plat = np.radians(lat)
-        p = (_ecef(plon, plat) - self._origin) @ self._axes.T
+        p = (ecef(plon, plat) - self._origin) @ self._axes.T
         best_seg = np.empty(n, dtype=np.int64)
         best_t = np.empty(n)
         alt_seg = np.full(n, -1, dtype=np.int64)
@@ -533,28 +433,50 @@ class GeodesicTarget:
         return dist, out_lon, out_lat
 
 
-def _polygons(geom: BaseGeometry) -> Iterator[shapely.Polygon]:
-    if geom.geom_type == "Polygon" and not geom.is_empty:
-        yield geom
-    elif hasattr(geom, "geoms") and geom.geom_type in ("MultiPolygon", "GeometryCollection"):
-        for sub in geom.geoms:
-            yield from _polygons(sub)
+def _check_target(geom: Any) -> None:
+    if not isinstance(geom, BaseGeometry):
+        raise InputError(f"target must be a shapely geometry, got {type(geom).__name__}")
+    if geom.is_empty:
+        raise InputError("target geometry is empty; nothing to measure distance to")
+
+
+def _checked_parts(geom: BaseGeometry) -> list[np.ndarray]:
+    """The linear parts of a target, each (n, 2) lon/lat, checked for range."""
+    parts = [p for p, _ in linear_parts(geom) if len(p) > 0]
+    if any(not np.isfinite(p).all() or (np.abs(p[:, 1]) > 90).any() for p in parts):
+        raise InputError("target has NaN, infinite or out-of-range coordinates")
+    return parts
+
+
+def _densified_area(geom: BaseGeometry, max_segment_m: float) -> BaseGeometry | None:
+    """The polygonal part of a target, densified like its lines and prepared."""
+    polys = list(polygons(geom))
+    if not polys:
+        return None
+    dense = [
+        shapely.Polygon(
+            densify_lonlat(np.asarray(p.exterior.coords)[:, :2], max_segment_m),
+            [densify_lonlat(np.asarray(r.coords)[:, :2], max_segment_m) for r in p.interiors],
+        )
+        for p in polys
+    ]
+    area = shapely.union_all(dense)
+    shapely.prepare(area)
+    return area
 
 
 def _to_lonlat_geometry(target: Any) -> BaseGeometry:
-    """A single lon/lat shapely geometry from a geometry, GeoSeries/Frame or layer name."""
+    """A single lon/lat shapely geometry from a geometry or a GeoSeries/GeoDataFrame."""
     if isinstance(target, str):
-        from geo import layers  # lazy: layers depend on files, geodesy must not
-
-        frame = layers.load(target)
-        return shapely.union_all(np.asarray(frame.geometry.to_crs("EPSG:4326").array))
+        raise InputError(
+            f"geo.geodesy takes geometries, not layer names (got {target!r}); "
+            "use geo.classification.distance / nearest_points / prepare for a layer name"
+        )
     if isinstance(target, BaseGeometry):
         return target
-    try:
-        import geopandas
-    except ImportError:  # pragma: no cover
-        geopandas = None
-    if geopandas is not None and isinstance(target, geopandas.GeoSeries | geopandas.GeoDataFrame):
+    import geopandas
+
+    if isinstance(target, geopandas.GeoSeries | geopandas.GeoDataFrame):
         series = target.geometry
         if series.crs is None:
             raise MissingCRSError(
@@ -564,7 +486,7 @@ def _to_lonlat_geometry(target: Any) -> BaseGeometry:
         return shapely.union_all(np.asarray(series.to_crs("EPSG:4326").array))
     raise InputError(
         f"cannot use {type(target).__name__} as a target; pass a shapely geometry in "
-        "lon/lat, a GeoSeries/GeoDataFrame with a CRS, or a layer name"
+        "lon/lat or a GeoSeries/GeoDataFrame with a CRS"
     )
 
 
@@ -578,10 +500,10 @@ def prepare(target: Any) -> GeodesicTarget:
 
     Parameters
     ----------
-    target : shapely geometry, GeoSeries, GeoDataFrame, str or GeodesicTarget
+    target : shapely geometry, GeoSeries, GeoDataFrame or GeodesicTarget
         Lines and/or polygons in lon/lat; a GeoSeries/GeoDataFrame in any CRS
-        (its geometries are transformed to EPSG:4326 and unioned); or the
-        name of a layer in :mod:`geo.layers`.
+        (its geometries are transformed to EPSG:4326 and unioned). Layer
+        names are resolved by :func:`geo.classification.prepare`.
 
     Returns
     -------
@@ -600,11 +522,6 @@ def prepare(target: Any) -> GeodesicTarget:
     if geom is None or geom.is_empty:
         raise InputError("target geometry is empty; nothing to measure distance to")
     return _prepare_wkb(shapely.to_wkb(geom))
-
-
-# ---------------------------------------------------------------------------
-# Public functions
-# ---------------------------------------------------------------------------
 
 
 def distance(points: Any, to: Any, *, assume_lonlat: bool = False) -> np.ndarray:
@@ -667,178 +584,3 @@ def nearest_points(points: Any, to: Any, *, assume_lonlat: bool = False) -> pd.D
     if index is None or len(index) != len(d):
         index = pd.RangeIndex(len(d))
     return pd.DataFrame({"distance_m": d, "nearest_lon": x, "nearest_lat": y}, index=index)
-
-
-def geodesic_length(geom: BaseGeometry) -> float:
-    """Geodesic length in metres of a line, or perimeter of a polygon, on WGS84.
-
-    Parameters
-    ----------
-    geom : shapely geometry
-        In lon/lat degrees; multipart geometries sum their parts.
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> from shapely import LineString
-    >>> round(geodesic_length(LineString([(35.0, 33.0), (35.0, 34.0)])), 3)
-    110913.399
-    """
-    _check_geom(geom)
-    return float(WGS84.geometry_length(geom))
-
-
-def geodesic_area(geom: BaseGeometry) -> float:
-    """Geodesic area in m² of a (multi)polygon on WGS84, holes subtracted.
-
-    Parameters
-    ----------
-    geom : shapely geometry
-        In lon/lat degrees. Lines and points have area 0.
-
-    Returns
-    -------
-    float
-        Absolute area, whatever the ring orientation.
-
-    Examples
-    --------
-    >>> from shapely import box
-    >>> round(geodesic_area(box(35.0, 33.0, 36.0, 34.0)) / 1e6, 1)
-    10306.2
-    """
-    _check_geom(geom)
-    total = 0.0
-    for poly in _polygons(geom):
-        # Ring by ring, so the result does not depend on ring orientation.
-        total += abs(WGS84.geometry_area_perimeter(shapely.Polygon(poly.exterior))[0])
-        for ring in poly.interiors:
-            total -= abs(WGS84.geometry_area_perimeter(shapely.Polygon(ring))[0])
-    return float(total)
-
-
-def _xy(point: shapely.Point) -> tuple[np.ndarray, np.ndarray]:
-    return np.array([point.x]), np.array([point.y])
-
-
-def _check_geom(geom: Any) -> None:
-    if not isinstance(geom, BaseGeometry):
-        raise InputError(f"expected a shapely geometry, got {type(geom).__name__}")
-
-
-# ---------------------------------------------------------------------------
-# Buffers
-# ---------------------------------------------------------------------------
-
-
-def _snap_to_distance(
-    target: GeodesicTarget, lon: np.ndarray, lat: np.ndarray, dist_m: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Move points along the geodesic from their nearest target point to ``dist_m``."""
-    for _ in range(6):
-        d, flon, flat = target.nearest(lon, lat)
-        off = np.abs(d - dist_m)
-        if off.max(initial=0.0) < 1e-4:
-            break
-        az, _, _ = WGS84.inv(flon, flat, lon, lat)
-        nlon, nlat, _ = WGS84.fwd(flon, flat, az, np.full(lon.size, dist_m))
-        lon = np.asarray(nlon)
-        lat = np.asarray(nlat)
-    return lon, lat
-
-
-def _exact_ring(
-    target: GeodesicTarget, ring: np.ndarray, dist_m: float, tol_m: float
-) -> np.ndarray:
-    """Snap a closed ring's vertices to ``dist_m`` and densify until midpoints fit."""
-    lon, lat = _snap_to_distance(target, ring[:-1, 0], ring[:-1, 1], dist_m)
-    pts = np.column_stack([lon, lat])
-    for _ in range(12):
-        nxt = np.roll(pts, -1, axis=0)
-        mid = 0.5 * (pts + nxt)
-        dmid = target.distance(mid[:, 0], mid[:, 1])
-        bad = np.flatnonzero(np.abs(dmid - dist_m) > tol_m)
-        if bad.size == 0:
-            break
-        mlon, mlat = _snap_to_distance(target, mid[bad, 0], mid[bad, 1], dist_m)
-        insert = np.column_stack([mlon, mlat])
-        pts = np.insert(pts, bad + 1, insert, axis=0)
-    return np.vstack([pts, pts[:1]])
-
-
-def geodesic_buffer(geom: BaseGeometry, distance_m: float) -> BaseGeometry:
-    """Everything within ``distance_m`` metres (geodesic, WGS84) of a line or polygon.
-
-    The buffer is first drawn in an azimuthal equidistant projection centred
-    on the geometry, then every boundary vertex is moved along the geodesic
-    from its nearest point on the geometry to exactly ``distance_m`` (to
-    0.1 mm), and edges are split until their midpoints, read as straight
-    lines in lon/lat as GeoJSON and shapely read them, lie within 0.5 m of
-    ``distance_m``. Holes (ground enclosed by a curving line) are kept and
-    treated the same way.
-
-    Parameters
-    ----------
-    geom : shapely geometry
-        Line(s) and/or polygon(s) in lon/lat degrees.
-    distance_m : float
-        Buffer distance in metres, positive.
-
-    Returns
-    -------
-    shapely.Polygon or shapely.MultiPolygon
-        Valid, in lon/lat degrees.
-
-    Examples
-    --------
-    >>> from shapely import LineString
-    >>> line = LineString([(35.0, 33.0), (35.0, 33.5)])
-    >>> zone = geodesic_buffer(line, 10_000)
-    >>> zone.is_valid, round(geodesic_area(zone) / 1e6)
-    (True, 1423)
-    """
-    _check_geom(geom)
-    if not np.isfinite(distance_m) or distance_m <= 0:
-        raise InputError(f"buffer distance must be a positive number of metres, got {distance_m}")
-    if geom.is_empty:
-        raise InputError("cannot buffer an empty geometry")
-    target = prepare(geom)
-    centre = geom.centroid
-    aeqd = pyproj.CRS.from_proj4(
-        f"+proj=aeqd +lat_0={centre.y} +lon_0={centre.x} +ellps=WGS84 +units=m +no_defs"
-    )
-    fwd = pyproj.Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
-    back = pyproj.Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True)
-    projected = shapely.transform(geom, lambda xy: np.column_stack(fwd.transform(*xy.T)))
-    rough = shapely.buffer(projected, distance_m, quad_segs=32)
-    rough = shapely.transform(rough, lambda xy: np.column_stack(back.transform(*xy.T)))
-    tol = 0.5
-    polys = []
-    for poly in _polygons(rough):
-        shell = _exact_ring(target, np.asarray(poly.exterior.coords), distance_m, tol)
-        holes = [_exact_ring(target, np.asarray(r.coords), distance_m, tol) for r in poly.interiors]
-        polys.append(shapely.Polygon(shell, holes))
-    out = shapely.union_all([shapely.make_valid(p) for p in polys])
-    # Repairs can leave slivers: every true part of a buffer holds part of the
-    # geometry, and every true hole holds ground farther than distance_m.
-    kept = []
-    for part in _polygons(out):
-        if not part.intersects(geom):
-            continue
-        holes = [
-            r
-            for r in part.interiors
-            if target.distance(*_xy(shapely.Polygon(r).representative_point()))[0]
-            > distance_m + tol
-        ]
-        kept.append(shapely.Polygon(part.exterior, holes))
-    result = shapely.union_all(kept) if kept else out
-    area = [p for p in _polygons(geom)]
-    if area:
-        result = shapely.union_all([result, *area])
-    if result.geom_type not in ("Polygon", "MultiPolygon"):
-        result = shapely.MultiPolygon([p for p in _polygons(result)])
-    return result
