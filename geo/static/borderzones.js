@@ -1,7 +1,9 @@
-/* border-zones map behaviour: safe tooltips and popups, legend, distance probe,
- * measuring tool, mouse coordinates. Needs Leaflet (L) and GeographicLib
- * (window.geodesic, npm geographiclib-geodesic). All text from data is put in
- * the page with textContent, never as HTML. */
+/* border-zones map behaviour: the data layers (read from the JSON element
+ * #bz-data), safe tooltips and popups, legend, distance probe, measuring tool,
+ * mouse coordinates. Needs Leaflet (L) and GeographicLib (window.geodesic, npm
+ * geographiclib-geodesic). All text from data is put in the page with
+ * textContent, never as HTML; the only strings inserted as HTML (layer-control
+ * names, attributions) are escaped by border-zones before they are written. */
 (function () {
   "use strict";
 
@@ -357,13 +359,56 @@
     return svg;
   }
 
-  /* Called once every layer exists. */
-  BZ.init = function (map, config, layerVars, bases) {
+  /* Build one data layer (in the pane of its kind) from its JSON description. */
+  function buildLayer(spec, paneName) {
+    function style(feature) {
+      var i = spec.featureStyle[String(feature.id)];
+      return spec.styles[i === undefined ? 0 : i] || {};
+    }
+    var options = {
+      pane: paneName,
+      smoothFactor: 0.5,
+      style: style,
+      onEachFeature: function (feature, layer) { BZ.feature(spec.key, feature, layer); },
+    };
+    if (spec.geometry === "point") {
+      options.pointToLayer = function (feature, latlng) {
+        var o = { radius: 4, fill: true, pane: paneName };
+        var s = style(feature);
+        Object.keys(s).forEach(function (k) { o[k] = s[k]; });
+        return L.circleMarker(latlng, o);
+      };
+    }
+    return L.geoJSON(spec.geojson, options);
+  }
+
+  /* Read the page's data (JSON, never HTML) and build everything on `map`.
+   * `bases` maps basemap labels to tile layers (null: no basemap). */
+  BZ.init = function (map, bases) {
+    var config = JSON.parse(document.getElementById("bz-data").textContent);
     BZ.map = map;
     BZ.config = config;
-    Object.keys(layerVars).forEach(function (key) {
-      var meta = config.layers[key] || {};
-      BZ.layers[key] = { layer: layerVars[key], title: meta.title, provenance: meta.provenance || [] };
+    (config.panes || []).forEach(function (name, i) {
+      var pane = map.createPane("bz-" + name);
+      pane.style.zIndex = String(410 + 10 * i);
+      pane.classList.add("bz-pane");
+    });
+    var none = L.layerGroup();
+    Object.keys(bases).forEach(function (name) { if (!bases[name]) bases[name] = none; });
+    if (config.basemap === "none") none.addTo(map);
+    var groups = {};
+    (config.groups || []).forEach(function (g) { groups[g] = {}; });
+    config.layers.forEach(function (spec) {
+      var layer = buildLayer(spec, "bz-" + spec.pane);
+      BZ.layers[spec.key] = { layer: layer, title: spec.title, provenance: spec.provenance || [] };
+      (groups[spec.group] = groups[spec.group] || {})[spec.controlName] = layer;
+      if (spec.show) layer.addTo(map);
+    });
+    L.control.groupedLayers(bases, groups, { collapsed: false, position: "topright" }).addTo(map);
+    L.control.fullscreen({ position: "topleft", title: "Full screen",
+                           titleCancel: "Leave full screen" }).addTo(map);
+    (config.attributions || []).forEach(function (html) {
+      map.attributionControl.addAttribution(html);  // escaped by border-zones
     });
     BZ.probeControl = new ProbeControl().addTo(map);
     new MeasureControl().addTo(map);
@@ -381,6 +426,8 @@
     }
     map.on("baselayerchange", function (e) { onBase(e.name); });
     Object.keys(bases).forEach(function (name) { if (map.hasLayer(bases[name])) onBase(name); });
+    var b = config.bounds;
+    map.fitBounds(b, { paddingTopLeft: [10, 10], paddingBottomRight: [330, 10] });
     map.getContainer().setAttribute("data-bz-ready", "1");
   };
 })();
