@@ -200,6 +200,7 @@ def test_the_issue_example(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------
 # strings of the layers: zone titles, manifest fields
 # --------------------------------------------------------------------------
+ORIGINAL_LAYERS = layers.layers_dir()
 ZONES = 3  # user zones added (each is computed on the fly: few, with several payloads each)
 MANIFEST_LAYER = "golan_line_b"
 
@@ -209,7 +210,7 @@ def hostile_layers(folder: Path, items: list[str]) -> dict[str, object]:
 
     Returns what was put where: zone id -> title, and the manifest fields.
     """
-    for f in layers.layers_dir().iterdir():
+    for f in ORIGINAL_LAYERS.iterdir():
         (folder / f.name).write_bytes(f.read_bytes())
     one_line = [s for s in items if not re.search("[\r\n\u2028\u2029]", s)]
     titles = {f"user_zone_{k}": " ".join(one_line[k::ZONES]) for k in range(ZONES)}
@@ -366,7 +367,7 @@ COUNT_TAGS = """() => {
 }"""
 
 CONTROL_TEXT = """() => ({
-  labels: Array.from(document.querySelectorAll(".leaflet-control-layers-overlays label"),
+  labels: Array.from(document.querySelectorAll(".leaflet-control-layers-overlays label:has(input[type=checkbox])"),
                      (e) => Array.from(e.textContent.trim(), (ch) => ch.codePointAt(0))),
   legend: Array.from(document.querySelectorAll("#bz-legend .bz-legend-label"),
                      (e) => Array.from(e.textContent, (ch) => ch.codePointAt(0))),
