@@ -11,7 +11,7 @@ import shapely
 from browser_support import browser, open_page  # noqa: F401 (fixture)
 from pyproj import Geod
 
-from geo import display, layers, webmap
+from geo import assets, display, layers, webmap
 
 pytestmark = pytest.mark.browser
 
@@ -101,6 +101,14 @@ def test_loads_clean(loaded) -> None:
     assert log.refused == []
     assert [u for u in log.failed if u not in log.tiles] == []
     assert log.served, "CDN assets should have been requested and answered from npm"
+    # every external asset was checked against its integrity hash, and passed
+    tags = page.eval_on_selector_all(
+        "script[src], link[rel=stylesheet]",
+        "els => els.map(e => [e.src || e.href, e.integrity, e.crossOrigin])",
+    )
+    assert sorted(url for url, _, _ in tags) == sorted(assets.required_urls())
+    assert all(sri == assets.INTEGRITY[url] and co == "anonymous" for url, sri, co in tags)
+    assert all(url in log.served for url in assets.required_urls())
 
 
 def test_every_layer_listed_and_toggles(loaded) -> None:
@@ -255,5 +263,27 @@ def test_payloads_show_as_text(browser, cache: Path, tmp_path: Path) -> None:  #
         assert page.locator(".leaflet-popup-content img").count() == 0
         assert log.console_errors == [] and log.page_errors == []
         assert not any(u.endswith("/x") for u in log.refused + log.failed)
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("changed", ["leaflet.js", "leaflet.groupedlayercontrol.min.css"])
+def test_a_changed_cdn_file_is_refused(browser, map_file: Path, cache: Path, changed: str) -> None:  # noqa: F811
+    """Subresource Integrity is enforced: one byte more and Chromium refuses the file."""
+
+    def tamper(url: str, body: bytes) -> bytes:
+        return body + b"\n/* changed */" if url.endswith("/" + changed) else body
+
+    page, log = open_page(browser, map_file.as_uri(), cache=cache, tamper=tamper, ready=False)
+    try:
+        page.wait_for_timeout(1500)
+        assert any(changed in u for u in log.served)
+        assert any("integrity" in msg.lower() for msg in log.console_errors), log.console_errors
+        if changed == "leaflet.js":
+            assert page.evaluate("typeof window.L") == "undefined"
+            assert page.locator("[data-bz-ready]").count() == 0
+        else:
+            sheets = page.evaluate("Array.from(document.styleSheets, s => s.href).filter(Boolean)")
+            assert not any(changed in href for href in sheets)
     finally:
         page.context.close()

@@ -367,7 +367,8 @@ COUNT_TAGS = """() => {
 }"""
 
 CONTROL_TEXT = """() => ({
-  labels: Array.from(document.querySelectorAll(".leaflet-control-layers-overlays label:has(input[type=checkbox])"),
+  labels: Array.from(
+    document.querySelectorAll(".leaflet-control-layers-overlays label:has(input[type=checkbox])"),
                      (e) => Array.from(e.textContent.trim(), (ch) => ch.codePointAt(0))),
   legend: Array.from(document.querySelectorAll("#bz-legend .bz-legend-label"),
                      (e) => Array.from(e.textContent, (ch) => ch.codePointAt(0))),
