@@ -287,3 +287,34 @@ def test_a_changed_cdn_file_is_refused(browser, map_file: Path, cache: Path, cha
             assert not any(changed in href for href in sheets)
     finally:
         page.context.close()
+
+
+def test_layers_drawn_in_panes_by_kind(loaded) -> None:
+    """Draw order fixed by kind: context < zones < lines < barrier < points < markers."""
+    page, _ = loaded
+    order = ["context", "zones", "lines", "barrier", "points", "markers", "tools"]
+    z = page.evaluate(
+        "(names) => names.map(n => Number(BorderZones.map.getPane('bz-' + n).style.zIndex))",
+        order,
+    )
+    assert z == sorted(z) and len(set(z)) == len(z) and z[-1] < 600  # under markers, popups
+    where = page.evaluate(
+        """() => Object.fromEntries(Object.entries(BorderZones.layers).map(([k, v]) => {
+            const first = v.layer.getLayers()[0];
+            const node = first.getElement ? first.getElement() : null;
+            const pane = node ? node.closest('.leaflet-pane:not(.leaflet-overlay-pane)') : null;
+            return [k, [first.options.pane, pane ? pane.className : null]];
+        }))"""
+    )
+    expected = {
+        "countries": "bz-context",
+        "zone:granted_5km": "bz-zones",
+        "undof_area_of_separation": "bz-zones",
+        "golan_line_a": "bz-lines",
+        "blue_line": "bz-lines",
+        "lebanon_border_barrier": "bz-barrier",
+        "places": "bz-points",
+    }
+    for key, pane in expected.items():
+        assert where[key][0] == pane
+        assert where[key][1] is not None and f"leaflet-{pane}-pane" in where[key][1]

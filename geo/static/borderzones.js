@@ -237,7 +237,7 @@
       this._out.id = "bz-measure-result";
       box.appendChild(this._out);
       this._pts = [];
-      this._line = L.polyline([], { color: "#111", weight: 2, dashArray: "4 4", interactive: false });
+      this._line = L.polyline([], { color: "#111", weight: 2, dashArray: "4 4", interactive: false, pane: "bz-tools" });
       this._marks = L.layerGroup();
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.on(btn, "click", function (e) {
@@ -269,7 +269,7 @@
     add: function (latlng) {
       this._pts.push(latlng);
       this._line.addLatLng(latlng);
-      L.circleMarker(latlng, { radius: 3, color: "#111", interactive: false }).addTo(this._marks);
+      L.circleMarker(latlng, { radius: 3, color: "#111", interactive: false, pane: "bz-tools" }).addTo(this._marks);
       var total = 0, G = geod();
       for (var i = 1; i < this._pts.length; i++) {
         var a = this._pts[i - 1], b = this._pts[i];
@@ -393,6 +393,9 @@
       pane.style.zIndex = String(410 + 10 * i);
       pane.classList.add("bz-pane");
     });
+    var tools = map.createPane("bz-tools");  // the probe mark and the measured line, on top
+    tools.style.zIndex = String(410 + 10 * (config.panes || []).length);
+    tools.classList.add("bz-pane");
     var none = L.layerGroup();
     Object.keys(bases).forEach(function (name) { if (!bases[name]) bases[name] = none; });
     if (config.basemap === "none") none.addTo(map);
@@ -419,7 +422,7 @@
       var r = BZ.probe(e.latlng.lat, e.latlng.lng);
       BZ.probeControl.show(r);
       if (BZ._probeMark) BZ._probeMark.setLatLng(e.latlng);
-      else BZ._probeMark = L.circleMarker(e.latlng, { radius: 5, color: "#000", weight: 2, fill: false, interactive: false }).addTo(map);
+      else BZ._probeMark = L.circleMarker(e.latlng, { radius: 5, color: "#000", weight: 2, fill: false, interactive: false, pane: "bz-tools" }).addTo(map);
     });
     function onBase(name) {
       map.getContainer().classList.toggle("bz-nobasemap", name === config.noBasemap);
