@@ -38,7 +38,16 @@ from geo import assets, display
 from geo._files import write_text
 from geo.display import DisplayLayer, MapData
 
-__all__ = ["BASEMAPS", "Basemap", "build_map", "layer_style", "legend_entries", "save_map"]
+__all__ = [
+    "BASEMAPS",
+    "PANES",
+    "Basemap",
+    "build_map",
+    "layer_style",
+    "legend_entries",
+    "render_html",
+    "save_map",
+]
 
 Basemap = Literal["streets", "satellite", "light", "dark", "none"]
 
