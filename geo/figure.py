@@ -320,7 +320,16 @@ def make_figure(*, date: str | _dt.date | None = None) -> Figure:
         fontsize=9,
         va="top",
     )
-    fig.text(0.02, 0.015, _wrap(credit_line(date), 190), fontsize=7.5, va="bottom", wrap=False)
+    # the credits are strings from the layer manifest: shown literally, never as mathtext
+    fig.text(
+        0.02,
+        0.015,
+        _wrap(credit_line(date), 190),
+        fontsize=7.5,
+        va="bottom",
+        wrap=False,
+        parse_math=False,
+    )
     return fig
 
 

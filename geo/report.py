@@ -40,6 +40,7 @@ import io
 import json
 import math
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -450,7 +451,38 @@ def _cell(value: Any) -> str:
         return f"{value:,}"
     if isinstance(value, float):
         return f"{value:,.2f}" if abs(value) < 1e6 else f"{value:,.0f}"
-    return str(value).replace("|", "\\|")
+    return _md_text(str(value))
+
+
+#: Characters Markdown (CommonMark, GFM tables, math) could read as markup.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|~&#$!{}])")
+#: An ``_`` inside a word (``granted_5km``) cannot start or end emphasis: left as is.
+_MD_UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")
+_MD_BREAK = re.compile("\r\n|[\r\n\u2028\u2029]")
+
+
+def _md_text(text: str) -> str:
+    r"""``text`` as Markdown that shows it literally, on one line.
+
+    Markup characters are backslash-escaped (CommonMark: a backslash before
+    ASCII punctuation makes it literal); line breaks become ``<br>``; a leading
+    ``-``, ``+``, ``=`` or ``1.`` that would start a list or a heading is
+    escaped too.
+
+    Examples
+    --------
+    >>> print(_md_text("a|b <i>*x*</i> _y_ x_1\nc"))
+    a\|b \<i\>\*x\*\</i\> \_y\_ x_1<br>c
+    """
+    lines = _MD_BREAK.split(text)
+    out = []
+    for line in lines:
+        line = _MD_SPECIAL.sub(r"\\\1", line)
+        line = _MD_UNDERSCORE.sub(r"\\_", line)
+        line = re.sub(r"^(\s*)([-+=])", r"\1\\\2", line)
+        line = re.sub(r"^(\s*\d+)([.)])", r"\1\\\2", line)
+        out.append(line)
+    return "<br>".join(out)
 
 
 def _markdown(rep: Report) -> str:
@@ -474,9 +506,9 @@ def _markdown(rep: Report) -> str:
             for r in s.rows:
                 out.append("| " + " | ".join(_cell(r.get(c)) for c in s.columns) + " |")
             out.append("")
-        out += [f"- {n}" for n in s.notes]
+        out += [f"- {_md_text(n)}" for n in s.notes]
         out.append("")
-    out += ["## Sources", ""] + [f"- {src}" for src in rep.sources] + [""]
+    out += ["## Sources", ""] + [f"- {_md_text(src)}" for src in rep.sources] + [""]
     return "\n".join(out)
 
 
