@@ -12,8 +12,10 @@ The modules, in the order data flows through them:
 - :mod:`geo.geodesy`: geodesic distances, lengths, areas and buffers.
 - :mod:`geo.zones`: zone geometry.
 - :mod:`geo.classification`: points against lines, countries and zones.
-- :mod:`geo.report`, :mod:`geo.figure`: the zones table and the print figure.
-- :mod:`geo.webmap` (with :mod:`geo.display`, :mod:`geo.assets`): the map.
+- :mod:`geo.report`: the zones table and other figures.
+- :mod:`geo.render`: what people look at: the map (:mod:`geo.render.webmap`,
+  with :mod:`geo.render.display`, :mod:`geo.render.assets`), the print figure
+  (:mod:`geo.render.figure`) and their shared :mod:`geo.render.style`.
 - :mod:`geo.upstream`, :mod:`geo.derivation`: the pinned upstream data and the
   layers derived from it.
 - :mod:`geo.workflows`: rebuilding the layers (used by the recipe).
@@ -29,6 +31,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from geo._meta import package_version
 from geo.errors import (
     AmbiguousPlaceError,
     AssetError,
@@ -43,15 +46,9 @@ from geo.errors import (
 
 if TYPE_CHECKING:  # the names __getattr__ provides, for type checkers
     from geo import layers, zones
-    from geo.classification import classify
-    from geo.geodesy import (
-        distance,
-        geodesic_area,
-        geodesic_buffer,
-        geodesic_length,
-        nearest_points,
-    )
-    from geo.webmap import build_map, save_map
+    from geo.classification import classify, distance, nearest_points
+    from geo.geodesy import geodesic_area, geodesic_buffer, geodesic_length
+    from geo.render.webmap import build_map, save_map
 
     __version__: str
 
@@ -81,31 +78,22 @@ __all__ = [
 #: Public name → the module it lives in, imported on first use.
 _LAZY = {
     "classify": "geo.classification",
-    "distance": "geo.geodesy",
+    "distance": "geo.classification",
     "geodesic_area": "geo.geodesy",
     "geodesic_buffer": "geo.geodesy",
     "geodesic_length": "geo.geodesy",
-    "nearest_points": "geo.geodesy",
-    "build_map": "geo.webmap",
-    "save_map": "geo.webmap",
+    "nearest_points": "geo.classification",
+    "build_map": "geo.render.webmap",
+    "save_map": "geo.render.webmap",
 }
 
 #: Submodules reachable as attributes of :mod:`geo` without importing them first.
 _SUBMODULES = ("layers", "zones")
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("border-zones")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "0+unknown"
-
-
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        value: Any = _version()
+        value: Any = package_version()
     elif name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
     elif name in _SUBMODULES:

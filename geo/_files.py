@@ -17,7 +17,7 @@ from pathlib import Path
 
 from geo.errors import InputError
 
-__all__ = ["atomic_path", "write_bytes", "write_text"]
+__all__ = ["atomic_path", "cache_base", "write_bytes", "write_text"]
 
 
 @contextlib.contextmanager
@@ -69,3 +69,13 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+def cache_base() -> Path:
+    """Return the project's cache base: ``$BORDER_ZONES_CACHE`` or ``~/.cache/border-zones``.
+
+    Downloaded upstream data (``upstream/``), page assets (``assets/``) and npm
+    packs (``npm/``) are kept under it.
+    """
+    env = os.environ.get("BORDER_ZONES_CACHE")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "border-zones"

@@ -242,7 +242,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_figure(args: argparse.Namespace) -> int:
-    from geo import figure
+    from geo.render import figure
 
     print(f"wrote {figure.save_figure(args.output, dpi=args.dpi)}")
     return EXIT_OK
@@ -299,7 +299,7 @@ def _cmd_zones(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from geo import webmap
+    from geo.render import webmap
 
     points = None
     if args.points:

@@ -50,8 +50,9 @@ import numpy as np
 import shapely
 import shapely.ops
 
-from geo import __version__, geodesy, layers, zones
+from geo import geodesy, layers, zones
 from geo._files import atomic_path
+from geo._meta import package_version
 from geo.errors import InputError
 
 __all__ = [
@@ -60,6 +61,8 @@ __all__ = [
     "Section",
     "barrier_coverage",
     "build_report",
+    "feature_area_m2",
+    "feature_length_m",
     "format_for",
     "render",
     "write_report",
@@ -106,12 +109,25 @@ class Report:
         raise KeyError(key)
 
 
+def feature_length_m(geom: shapely.Geometry) -> float:
+    """Geodesic length of a line feature in metres (0 for an empty one).
+
+    The figure popups and tables show; rendering takes it from here.
+    """
+    return geodesy.geodesic_length(geom) if not geom.is_empty else 0.0
+
+
+def feature_area_m2(geom: shapely.Geometry) -> float:
+    """Geodesic area of a polygon feature in square metres (0 for an empty one)."""
+    return geodesy.geodesic_area(geom) if not geom.is_empty else 0.0
+
+
 def _km2(geom: shapely.Geometry) -> float:
-    return geodesy.geodesic_area(geom) / 1e6 if not geom.is_empty else 0.0
+    return feature_area_m2(geom) / 1e6
 
 
 def _km(geom: shapely.Geometry) -> float:
-    return geodesy.geodesic_length(geom) / 1000.0
+    return feature_length_m(geom) / 1000.0
 
 
 def _round(value: float, nd: int = 3) -> float:
@@ -489,7 +505,7 @@ def _markdown(rep: Report) -> str:
     out = [
         "# Zones report",
         "",
-        f"Computed by border-zones {__version__} on the WGS84 ellipsoid.",
+        f"Computed by border-zones {package_version()} on the WGS84 ellipsoid.",
         "",
     ]
     for s in rep.sections:
@@ -527,7 +543,7 @@ def _csv(rep: Report) -> str:
 
 def _json(rep: Report) -> str:
     doc = {
-        "generator": f"border-zones {__version__}",
+        "generator": f"border-zones {package_version()}",
         "sections": {
             s.key: {
                 "title": s.title,

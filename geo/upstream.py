@@ -24,7 +24,7 @@ import pyogrio
 import shapely
 from shapely import Polygon
 
-from geo.assets import cache_base
+from geo._files import cache_base
 from geo.errors import LayerIntegrityError
 from geo.layers import file_sha256
 
@@ -111,7 +111,7 @@ REGION_BBOX = (32.0, 29.0, 43.0, 38.0)
 def cache_dir() -> Path:
     """Folder the upstream artefacts are kept in: ``upstream/`` under the project's cache.
 
-    The cache base is :func:`geo.assets.cache_base` (``$BORDER_ZONES_CACHE``,
+    The cache base is :func:`geo._files.cache_base` (``$BORDER_ZONES_CACHE``,
     default ``~/.cache/border-zones``).
     """
     path = cache_base() / "upstream"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from geo import assets
+from geo.render import assets
 
 CHROMIUM = os.environ.get("BORDER_ZONES_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

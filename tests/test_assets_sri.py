@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from browser_support import NPM_CACHE, have_browser
 
-from geo import assets, webmap
+from geo.render import assets, webmap
 
 
 def packed_file(url: str) -> bytes:

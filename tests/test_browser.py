@@ -11,7 +11,8 @@ import shapely
 from browser_support import browser, open_page  # noqa: F401 (fixture)
 from pyproj import Geod
 
-from geo import assets, display, layers, webmap
+from geo import layers
+from geo.render import assets, display, webmap
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,7 @@
 """No string from a file is ever template or HTML source: a corpus of payloads end to end.
 
 Every payload goes in through the ways data reaches the products: ``border-zones
-build --points`` (CSV and GeoJSON), :func:`geo.webmap.build_map` with points, a
+build --points`` (CSV and GeoJSON), :func:`geo.render.webmap.build_map` with points, a
 user's zone title in ``zones.csv`` and strings of the layer manifest in a copy of
 ``layers/``, ``border-zones report`` (md, csv, json) and the figure. The page
 carries each string unchanged in its JSON element; in Chromium each tooltip and
@@ -30,8 +30,9 @@ import pytest
 import shapely
 from browser_support import browser  # noqa: F401 (fixture)
 
-from geo import display, layers, webmap
+from geo import layers
 from geo import zones as zones_mod
+from geo.render import display, webmap
 
 
 def _chrs(text: str) -> str:
@@ -307,7 +308,7 @@ def test_report_shows_strings_as_text(hostile: dict, tmp_path: Path, canary: Pat
 
 
 def test_figure_credits_are_literal(hostile: dict) -> None:
-    from geo import figure
+    from geo.render import figure
 
     attribution = str(hostile["manifest"]["attribution"])  # type: ignore[index]
     assert attribution in figure.credit_line("2026-01-01")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from colorspacious import cspace_convert
 
-from geo import style
+from geo.render import style
 
 VISIONS = ("normal", "deuteranomaly", "protanomaly")
 

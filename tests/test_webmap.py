@@ -13,8 +13,9 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from geo import assets, display, layers, webmap
+from geo import layers
 from geo import zones as zones_mod
+from geo.render import assets, display, webmap
 
 PAYLOADS = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>")
 

@@ -1,16 +1,16 @@
 """The interactive map: one HTML page with every layer, a legend and a distance probe.
 
-:func:`build_map` renders what :func:`geo.display.prepare` hands it: folium
+:func:`build_map` renders what :func:`geo.render.display.prepare` hands it: folium
 makes the map and its tile layers (constant strings only); all data (layers,
 popups, legend, provenance) goes into the page as one JSON ``<script>``
 element, written verbatim and never through a template, which the package's
-own script (``geo/static``) reads and draws, inserting every string as text.
+own script (``geo/render/static``) reads and draws, inserting every string as text.
 It computes no geometry. :func:`save_map` writes the page atomically, byte-for-byte the same on
-every build, and with ``offline=True`` self-contained (see :mod:`geo.assets`).
+every build, and with ``offline=True`` self-contained (see :mod:`geo.render.assets`).
 
 Examples
 --------
->>> from geo.webmap import build_map
+>>> from geo.render.webmap import build_map
 >>> m = build_map(basemap="none")
 >>> type(m).__name__
 'Map'
@@ -34,9 +34,9 @@ import folium
 import geopandas as gpd
 from branca.element import Element, MacroElement
 
-from geo import assets, display
 from geo._files import write_text
-from geo.display import DisplayLayer, MapData
+from geo.render import assets, display
+from geo.render.display import DisplayLayer, MapData
 
 __all__ = [
     "BASEMAPS",
@@ -160,7 +160,7 @@ def layer_style(layer: DisplayLayer, properties: dict[str, Any]) -> dict[str, An
 
     Examples
     --------
-    >>> from geo.display import DisplayLayer
+    >>> from geo.render.display import DisplayLayer
     >>> fc = {"type": "FeatureCollection", "features": []}
     >>> layer_style(DisplayLayer("golan_line_a", "Line A", "Lines", "line", fc), {})
     {'color': '#6a1b9a', 'weight': 3.5}
@@ -267,7 +267,7 @@ def _stable_ids(seed: str) -> Iterator[None]:
 
 
 def _static(name: str) -> str:
-    return resources.files("geo").joinpath("static", name).read_text(encoding="utf-8")
+    return resources.files("geo.render").joinpath("static", name).read_text(encoding="utf-8")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -315,7 +315,7 @@ class _BorderZones(MacroElement):
     """Everything of the package's own on the page, written verbatim (no template).
 
     The page header gets the pinned, integrity-checked scripts and stylesheets
-    (:func:`geo.assets.tags`) and ``geo/static``; the body gets all map data as
+    (:func:`geo.render.assets.tags`) and ``geo/render/static``; the body gets all map data as
     one ``<script type="application/json" id="bz-data">``; the map script gets
     one call, ``BorderZones.init(map, bases)``, which builds the layers, the
     grouped layer control, the legend and the tools from that JSON.
@@ -471,8 +471,8 @@ def build_map(
     basemap : {"streets", "satellite", "light", "dark", "none"}, optional
         Basemap shown on opening; ``"streets"`` (``"none"`` when offline).
         Every basemap stays selectable in the layer control.
-    data : geo.display.MapData, optional
-        Prepared data; :func:`geo.display.prepare` by default.
+    data : geo.render.display.MapData, optional
+        Prepared data; :func:`geo.render.display.prepare` by default.
 
     Returns
     -------
@@ -513,7 +513,7 @@ def save_map(
 
     The same inputs give the same bytes. With ``offline=True`` the page is
     self-contained (scripts, stylesheets and their images inlined from the
-    asset cache, see :mod:`geo.assets`) and opens without any network.
+    asset cache, see :mod:`geo.render.assets`) and opens without any network.
 
     Parameters
     ----------

@@ -14,7 +14,7 @@ date give the same bytes.
 
 Examples
 --------
->>> from geo import figure
+>>> from geo.render import figure
 >>> fig = figure.make_figure(date="2024-01-01")
 >>> [round(float(v), 2) for v in fig.get_size_inches()]
 [11.69, 8.27]

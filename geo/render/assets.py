@@ -39,7 +39,7 @@ import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
-from geo._files import write_bytes
+from geo._files import cache_base, write_bytes
 from geo.errors import BorderZonesError
 
 __all__ = [
@@ -111,12 +111,6 @@ _CSS_URL = re.compile(r"url\(\s*(?P<q>['\"]?)(?P<ref>[^)'\"]+)(?P=q)\s*\)")
 
 class AssetError(BorderZonesError):
     """An asset that could not be found in the cache, downloaded or packed."""
-
-
-def cache_base() -> Path:
-    """Return the project's cache base: ``$BORDER_ZONES_CACHE`` or ``~/.cache/border-zones``."""
-    env = os.environ.get("BORDER_ZONES_CACHE")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "border-zones"
 
 
 def cache_dir() -> Path:
