@@ -16,10 +16,8 @@ The modules, in the order data flows through them:
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from geo.classification import classify
 from geo.errors import (
     BorderZonesError,
     InputError,
@@ -29,12 +27,6 @@ from geo.errors import (
     UnknownLayerError,
     UnknownNameError,
 )
-from geo.geodesy import distance, geodesic_area, geodesic_buffer, geodesic_length, nearest_points
-
-try:
-    __version__ = version("border-zones")
-except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-    __version__ = "0+unknown"
 
 __all__ = [
     "BorderZonesError",
@@ -56,10 +48,30 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # folium is imported only when the map is asked for
-    if name in ("build_map", "save_map"):
-        from geo import webmap
+_LAZY = {
+    "classify": "geo.classification",
+    "distance": "geo.geodesy",
+    "geodesic_area": "geo.geodesy",
+    "geodesic_buffer": "geo.geodesy",
+    "geodesic_length": "geo.geodesy",
+    "nearest_points": "geo.geodesy",
+    "build_map": "geo.webmap",
+    "save_map": "geo.webmap",
+}
 
-        return getattr(webmap, name)
+
+def __getattr__(name: str) -> Any:
+    # numpy, geopandas and folium are imported only when first used, so the
+    # command line answers --version and usage errors at once
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("border-zones")
+        except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+            return "0+unknown"
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'geo' has no attribute {name!r}")
