@@ -806,11 +806,15 @@ class _Writer:
         if self.rows == 0 and self._fh is None and z is not None:
             self.has_z = True
         if self.fmt == "csv":
+            header = self._fh is None
             if self._fh is None:
                 self._fh = open(self.tmp, "w", encoding="utf-8", newline="")
-                frame.to_csv(self._fh, index=False, lineterminator="\n")
-            else:
-                frame.to_csv(self._fh, index=False, header=False, lineterminator="\n")
+            text = frame.to_csv(index=False, header=header, lineterminator="\n")
+            if "\r" in text:  # a bare CR is a line break to readers: quote every field
+                text = frame.to_csv(
+                    index=False, header=header, lineterminator="\n", quoting=csv.QUOTE_ALL
+                )
+            self._fh.write(text)
         elif self.fmt == "geojson":
             if self._fh is None:
                 self._fh = open(self.tmp, "w", encoding="utf-8", newline="\n")

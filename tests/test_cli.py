@@ -98,7 +98,11 @@ def test_distance_human_output():
     [
         (["Duma"], 1, "ambiguous"),
         (["Qunetra"], 1, "did you mean 'Quneitra"),
-        (["--lat", "95", "--lon", "35"], 1, "latitude outside"),
+        (["--lat", "95", "--lon", "35"], 2, "'95' is not a number in [-90, 90]"),
+        (["--lon", "inf", "--lat", "33"], 2, "'inf' is not a number in [-180, 180]"),
+        (["القنيطرة", "--json"], 0, ""),
+        (["קצרין"], 0, ""),
+        (["x" * 100_000], 1, "(100,000 characters)"),
         (["--lat", "33"], 2, "both --lat and --lon"),
         (["Quneitra", "--lat", "33", "--lon", "35"], 2, "not both"),
         (["--lat", "abc", "--lon", "35"], 2, "not a number"),
@@ -108,7 +112,9 @@ def test_distance_bad_input(args, code, needle):
     res = run("distance", *args)
     assert res.returncode == code
     assert needle in res.stderr
-    assert "Traceback" not in res.stderr and res.stdout == ""
+    assert "Traceback" not in res.stderr
+    assert (res.stdout == "") == (code != 0)
+    assert len(res.stderr) < 1000
     if code == 1:
         assert res.stderr.startswith("border-zones distance: error: ")
         assert len(res.stderr.strip().splitlines()) == 1
