@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from geo import layers
@@ -370,3 +373,70 @@ def test_classify_strict_refuses_bad_rows_and_writes_nothing(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.csv", "out.csv"]
     lenient = run("classify", str(src), "-o", str(out))
     assert lenient.returncode == 0 and "1 of 2 row(s) could not be read" in lenient.stderr
+
+
+@pytest.mark.slow
+def test_sigterm_and_sigkill_leave_nothing(tmp_path):
+    import signal
+    import time
+
+    n = 400_000
+    rng = np.random.default_rng(1)
+    pd.DataFrame({"lat": rng.uniform(32.5, 33.5, n), "lon": rng.uniform(35.5, 36.5, n)}).to_csv(
+        tmp_path / "big.csv", index=False
+    )
+    exe = shutil.which("border-zones")
+    args = [exe, "classify", str(tmp_path / "big.csv"), "-o", str(tmp_path / "o.csv")]
+
+    def started(p):
+        # wait until the run has made its temporary folder
+        for _ in range(600):
+            if any(f.name.endswith(".tmp") for f in tmp_path.iterdir()) or p.poll() is not None:
+                return
+            time.sleep(0.05)
+
+    p = subprocess.Popen([*args, "--chunk-rows", "20000"], stderr=subprocess.PIPE, text=True)
+    started(p)
+    p.send_signal(signal.SIGTERM)
+    err = p.communicate(timeout=120)[1]
+    assert p.returncode == 143 and err.strip() == "border-zones: terminated"
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["big.csv"]
+    p = subprocess.Popen([*args, "--chunk-rows", "20000"], stderr=subprocess.PIPE, text=True)
+    started(p)
+    p.kill()
+    p.communicate(timeout=60)
+    left = [f.name for f in tmp_path.iterdir() if f.name.endswith(".tmp")]
+    assert left and f"bz-{p.pid}-" in left[0]  # recognisable: the owner's pid
+    small = tmp_path / "small.csv"
+    small.write_text("lat,lon\n33.1,35.8\n", encoding="utf-8")
+    res = run("classify", str(small), "-o", str(tmp_path / "o.csv"))
+    assert res.returncode == 0
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["big.csv", "o.csv", "small.csv"]
+
+
+def test_interrupt_is_one_line_exit_130(tmp_path):
+    import signal
+    import time
+
+    exe = shutil.which("border-zones")
+    p = subprocess.Popen([exe, "report"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.3)  # during the imports
+    p.send_signal(signal.SIGINT)
+    _out, err = p.communicate(timeout=60)
+    assert p.returncode == 130 and err.strip() == "border-zones: interrupted"
+
+
+def test_version_answers_without_heavy_imports():
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from geo import cli; cli.main(['--version']); heavy = "
+            "('pandas', 'geopandas', 'folium', 'numpy'); "
+            "print(sorted(m for m in heavy if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert res.stdout.strip().endswith("[]")
