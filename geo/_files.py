@@ -49,7 +49,7 @@ def remove_stale(target: str | os.PathLike[str]) -> list[Path]:
     """
     t = Path(target)
     folder = t.parent if str(t.parent) else Path(".")
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(folder.iterdir())
     except OSError:

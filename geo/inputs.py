@@ -699,7 +699,7 @@ def read_points(
     -------
     geopandas.GeoDataFrame
     """
-    parts = []
+    parts: list[gpd.GeoDataFrame] = []
     error_col = ERROR_COLUMN
     for chunk in iter_points(path, lat_col=lat_col, lon_col=lon_col, assume_lonlat=assume_lonlat):
         if not parts:
