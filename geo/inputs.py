@@ -157,12 +157,14 @@ def find_coordinate_columns(
         When a given column is absent or none is found, listing the columns.
     """
     cols = [str(c) for c in columns]
-    found = ", ".join(repr(c) for c in cols) or "none"
+    found = clip(", ".join(repr(c) for c in cols) or "none")
 
     def pick(given: str | None, names: tuple[str, ...], what: str, flag: str) -> str | None:
         if given is not None:
             if given not in cols:
-                raise InputError(f"{file}: no column {given!r} ({flag}); the columns are: {found}")
+                raise InputError(
+                    f"{file}: no column {clip(given, 60)!r} ({flag}); the columns are: {found}"
+                )
             return given
         keyed: dict[str, str] = {}
         for c in cols:

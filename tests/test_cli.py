@@ -440,3 +440,37 @@ def test_version_answers_without_heavy_imports():
         check=True,
     )
     assert res.stdout.strip().endswith("[]")
+
+
+def test_internal_error_exit_70(monkeypatch, capsys):
+    from geo import cli
+
+    def broken(args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli, "_cmd_layers", broken)
+    monkeypatch.delenv("BORDER_ZONES_DEBUG", raising=False)
+    parser = cli.build_parser
+    monkeypatch.setattr(
+        cli,
+        "build_parser",
+        lambda: _with_func(parser(), broken),
+    )
+    assert cli.main(["layers"]) == cli.EXIT_INTERNAL == 70
+    err = capsys.readouterr().err
+    assert "internal error (RuntimeError: a bug)" in err and len(err.splitlines()) == 1
+
+
+def _with_func(parser, func):
+    parser.set_defaults(func=func)
+    for action in parser._subparsers._group_actions:
+        for sub in action.choices.values():
+            sub.set_defaults(func=func)
+    return parser
+
+
+def test_long_header_echo_cut(tmp_path):
+    src = tmp_path / "w.csv"
+    src.write_text(",".join(f"column_{i}" for i in range(5000)) + "\n1\n", encoding="utf-8")
+    res = run("classify", str(src), "-o", str(tmp_path / "o.csv"))
+    assert res.returncode == 1 and len(res.stderr) < 800

@@ -122,8 +122,10 @@ def csv_files(draw):
     w.writerow(header)
     w.writerows(rows)
     text = out.getvalue()
-    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]))
-    return text.encode(encoding), header, n
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1256"]))
+    # what a reader decoding the file as written will see in the header
+    seen = [h.encode(encoding, errors="replace").decode(encoding) for h in header]
+    return text.encode(encoding, errors="replace"), seen, n
 
 
 @st.composite
