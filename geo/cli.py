@@ -369,7 +369,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
                 f"{gdf[error_col].to_numpy()[bad][0]})",
                 file=sys.stderr,
             )
-        points = classify(gdf[~bad].drop(columns=[error_col]))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            points = classify(gdf[~bad].drop(columns=[error_col]))
+        _warn("build", caught)
     print(f"wrote {webmap.save_map(args.output, points=points, offline=args.offline)}")
     return EXIT_OK
 
