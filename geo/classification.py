@@ -28,7 +28,7 @@ import pandas as pd
 import shapely
 
 from geo import geodesy, layers, zones
-from geo.points import as_lonlat
+from geo.points import added_column_names, as_lonlat
 
 __all__ = ["COLUMNS", "classify", "classify_lonlat", "distance", "nearest_points", "prepare"]
 
@@ -247,8 +247,10 @@ def classify(points: Any, *, assume_lonlat: bool = False) -> gpd.GeoDataFrame | 
     -------
     GeoDataFrame or DataFrame
         A GeoDataFrame input comes back as a copy with the columns
-        :data:`COLUMNS` added (any existing columns of those names are
-        replaced); anything else gives a DataFrame with ``lon``, ``lat`` and
+        :data:`COLUMNS` added; the frame's own columns are never replaced:
+        an added column whose name is taken gets the suffix ``_right``
+        (:data:`geo.points.COLLISION_SUFFIX`), with a warning naming it.
+        Anything else gives a DataFrame with ``lon``, ``lat`` and
         those columns. ``distance_*_m`` are geodesic metres on WGS84;
         ``country`` is the de facto polygon holding the point ("" if none);
         ``zone`` the innermost zone (smallest distance) holding it ("" if none);
@@ -264,8 +266,9 @@ def classify(points: Any, *, assume_lonlat: bool = False) -> gpd.GeoDataFrame | 
     table = classify_lonlat(lon, lat)
     if isinstance(points, gpd.GeoDataFrame):
         out = points.copy()
+        names = added_column_names(list(out.columns), COLUMNS, where="points")
         for col in COLUMNS:
-            out[col] = table[col].to_numpy()
+            out[names[col]] = table[col].to_numpy()
         return out
     table.insert(0, "lat", lat)
     table.insert(0, "lon", lon)
