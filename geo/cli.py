@@ -152,10 +152,7 @@ def distance_record(lon: float, lat: float) -> dict[str, Any]:
     from geo.classification import classify_lonlat, prepare
 
     row = classify_lonlat([lon], [lat]).iloc[0]
-    dist = {
-        name: round(float(prepare(name).distance([lon], [lat])[0]), 3)
-        for name in DISTANCE_TO
-    }
+    dist = {name: round(float(prepare(name).distance([lon], [lat])[0]), 3) for name in DISTANCE_TO}
     return {
         "lat": float(lat),
         "lon": float(lon),
