@@ -242,8 +242,8 @@ class GeodesicTarget:
             raise InputError(f"lon and lat differ in length: {lon.size} vs {lat.size}")
         n = lon.size
         dist = np.empty(n)
-        flon = np.empty(n)
-        flat = np.empty(n)
+        flon = np.zeros(n)  # written by the kernel only when with_points
+        flat = np.zeros(n)
         status = np.zeros(n, dtype=np.int8)
         rlon = np.radians(lon)
         rlat = np.radians(lat)
