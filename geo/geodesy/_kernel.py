@@ -9,10 +9,10 @@ is read-only as in an installed wheel, in numba's per-user cache directory or
 Per point:
 
 1. Candidate chords. The target's chords (ECEF, centred on the target) are
-   grouped in blocks of consecutive chords and blocks in groups, each with
-   two lower bounds on the distance to any of its chords (a capsule round
-   the run's end-to-end segment, a bounding sphere). Groups, then blocks, are
-   opened best-first, and only while they can hold a chord closer than the
+   grouped in blocks of consecutive chords, blocks in groups and groups in
+   tops, each with a lower bound on the distance to any of its chords (a
+   capsule round the run's end-to-end segment; for groups and tops also a
+   bounding sphere). Tops, groups, then blocks are opened best-first, and only while they can hold a chord closer than the
    best so far plus the ranking slack. Every chord whose chord distance is
    within that slack of the best is kept.
 2. Near-ties. Chord distance ranks geodesic distance only to within
@@ -208,6 +208,17 @@ def _gap(px: float, py: float, pz: float, box: np.ndarray, i: int) -> float:
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def _capsule_gap(px: float, py: float, pz: float, box: np.ndarray, i: int) -> float:
+    """The capsule half of :func:`_gap` alone (tight enough for short, straight runs)."""
+    dx = px - box[i, 0]
+    dy = py - box[i, 1]
+    dz = pz - box[i, 2]
+    w = dx * box[i, 3] + dy * box[i, 4] + dz * box[i, 5]
+    t = min(max(w, 0.0), box[i, 6])
+    return math.sqrt(max(dx * dx + dy * dy + dz * dz - t * (2.0 * w - t), 0.0)) - box[i, 7]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def _order(gaps: np.ndarray, idx: np.ndarray, n: int) -> None:
     """Sort ``idx[:n]`` by ``gaps`` (insertion sort: n is small)."""
     for c in range(1, n):
@@ -304,7 +315,7 @@ def query(
                 b0 = g * per_grp
                 nbg = min(nb, b0 + per_grp) - b0
                 for kb in range(nbg):
-                    blk_gap[b0 + kb] = _gap(px, py, pz, blk, b0 + kb)
+                    blk_gap[b0 + kb] = _capsule_gap(px, py, pz, blk, b0 + kb)
                     blk_idx[kb] = b0 + kb
                 _order(blk_gap, blk_idx, nbg)
                 for kb in range(nbg):

@@ -74,9 +74,9 @@ _ARC_M: float = 350_000.0
 #: Points per kernel call (and per thread-pool task).
 _CHUNK: int = 1 << 15
 #: Chords per block, blocks per group, groups per top of the kernel's bounds.
-_PER_BLOCK: int = 8
-_PER_GROUP: int = 8
-_PER_TOP: int = 8
+_PER_BLOCK: int = 6
+_PER_GROUP: int = 6
+_PER_TOP: int = 6
 #: Edge length (m) of the geodesic pieces the exact method minimises along.
 _EXACT_EDGE_M: float = 20_000.0
 #: Points handled together by the exact method (bounds its memory).
