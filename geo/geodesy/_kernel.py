@@ -12,8 +12,9 @@ Per point:
    grouped in blocks of consecutive chords, blocks in groups and groups in
    tops, each with a lower bound on the distance to any of its chords (a
    capsule round the run's end-to-end segment; for groups and tops also a
-   bounding sphere). Tops, groups, then blocks are opened best-first, and only while they can hold a chord closer than the
-   best so far plus the ranking slack. Every chord whose chord distance is
+   bounding sphere). Tops, groups, then blocks are opened best-first, and
+   only while they can hold a chord closer than the best so far plus the
+   ranking slack. Every chord whose chord distance is
    within that slack of the best is kept.
 2. Near-ties. Chord distance ranks geodesic distance only to within
    ``tie * d**3 + sag``; kept chords are taken in order of chord distance and
