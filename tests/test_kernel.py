@@ -51,3 +51,21 @@ def test_to_surface_lands_on_the_ellipsoid_along_the_normal():
     below = on - 0.05 * normal  # a chord's foot is centimetres below the surface
     back = np.array([_kernel._to_surface(*b) for b in below])
     assert np.abs(back - on).max() < 1e-8
+
+
+def test_one_and_two_threads_give_identical_results():
+    import numba
+
+    from geo.geodesy import prepare
+    from tests.geodesy_cases import NE_LINE, points_around
+
+    lon, lat = points_around(NE_LINE, 100_000, 300, seed=9)
+    target = prepare(NE_LINE)
+    numba.set_num_threads(1)
+    try:
+        one = target.nearest(lon, lat)
+    finally:
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    two = target.nearest(lon, lat)
+    for a, b in zip(one, two, strict=True):
+        np.testing.assert_array_equal(a, b)
