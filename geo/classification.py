@@ -221,11 +221,15 @@ def _chunk(lon: np.ndarray, lat: np.ndarray, ctx: dict[str, Any]) -> dict[str, n
 
 def _joined(bits: np.ndarray, ids: list[str]) -> np.ndarray:
     """The ids whose bits are set, joined by ";", for each bit mask."""
-    masks, inverse = np.unique(bits, return_inverse=True)
+    if len(ids) <= 12:  # a table of every mask is cheaper than finding the distinct ones
+        masks = np.arange(1 << len(ids))
+        inverse = bits
+    else:
+        masks, inverse = np.unique(bits, return_inverse=True)
     text = np.array(
         [";".join(i for j, i in enumerate(ids) if int(m) >> j & 1) for m in masks], dtype=object
     )
-    return text[inverse.ravel()] if len(bits) else np.array([], dtype=object)
+    return text[np.asarray(inverse, dtype=np.int64).ravel()]
 
 
 def classify_lonlat(
