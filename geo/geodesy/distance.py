@@ -160,7 +160,7 @@ class GeodesicTarget:
         # distances rank geodesic ones only to within twice that as well.
         longest = float(length.max(initial=0.0))
         self._sag = 2.0 * longest**2 / (8.0 * RHO_MIN) + 1e-3
-        self._nv = len(a) + len(dense)
+        self._nv = sum(len(d) for d in dense)
 
     def _build_bounds(self) -> None:
         """Lower bounds of runs of consecutive chords: blocks, groups of blocks, tops."""
