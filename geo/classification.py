@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import geopandas as gpd
@@ -162,19 +163,39 @@ def _context(specs_digest: str) -> dict[str, Any]:
     return {"countries": polys, "aos": aos, "specs": specs, "targets": targets, "reach": reach}
 
 
+def _inside(geom: Any, lon: np.ndarray, lat: np.ndarray, sub: np.ndarray) -> np.ndarray:
+    """Indices among ``sub`` of the points inside a prepared polygon (bbox first)."""
+    x0, y0, x1, y1 = geom.bounds
+    sub = sub[(lon[sub] >= x0) & (lon[sub] <= x1) & (lat[sub] >= y0) & (lat[sub] <= y1)]
+    return sub[shapely.contains_xy(geom, lon[sub], lat[sub])]
+
+
 def _chunk(lon: np.ndarray, lat: np.ndarray, ctx: dict[str, Any]) -> dict[str, np.ndarray]:
     n = len(lon)
     targets = ctx["targets"]
     dist = {r: targets[r].distance(lon, lat) for r in _PRIMARY}
-    country = np.full(n, "", dtype=object)
-    for name, geom in ctx["countries"]:
-        country[shapely.contains_xy(geom, lon, lat) & (country == "")] = name
-    in_aos = shapely.contains_xy(ctx["aos"], lon, lat)
+    # countries as small codes (0: none); each polygon tests only the points
+    # in its bounding box that no earlier polygon holds
+    names = np.array(["", *(name for name, _ in ctx["countries"])], dtype=object)
+    code = np.zeros(n, dtype=np.int8)
+    left = np.arange(n)
+    for k, (_, geom) in enumerate(ctx["countries"], start=1):
+        code[_inside(geom, lon, lat, left)] = k
+        left = left[code[left] == 0]
+    country = names[code]
+    in_aos = np.zeros(n, dtype=bool)
+    in_aos[_inside(ctx["aos"], lon, lat, np.arange(n))] = True
+    # territory membership per (country, in AoS) combination, looked up by code
+    combo_country = np.repeat(names, 2)
+    combo_aos = np.tile([False, True], len(names))
+    combo = code.astype(np.int64) * 2 + in_aos
 
-    zone = np.full(n, "", dtype=object)
-    all_zones = np.full(n, "", dtype=object)
-    for item in ctx["specs"]:
-        mask = zones.in_territory(item.territory, country, in_aos)
+    specs = ctx["specs"]
+    zone_code = np.full(n, -1, dtype=np.int64)
+    # one bit per zone (Python ints past 62 zones)
+    bits = np.zeros(n, dtype=np.int64 if len(specs) < 63 else object)
+    for j, item in enumerate(specs):
+        mask = zones.in_territory(item.territory, combo_country, combo_aos)[combo]
         inner, outer = item.inner_km * 1000.0, item.distance_km * 1000.0
         if item.reference in dist:
             d = dist[item.reference]
@@ -185,17 +206,30 @@ def _chunk(lon: np.ndarray, lat: np.ndarray, ctx: dict[str, Any]) -> dict[str, n
             if near.any():
                 d[near] = targets[item.reference].distance(lon[near], lat[near])
         member = mask & (d > inner) & (d <= outer) if inner > 0 else mask & (d <= outer)
-        zone[member & (zone == "")] = item.id
-        all_zones[member] += ";" + item.id
-    all_zones = np.array([z[1:] for z in all_zones], dtype=object) if n else all_zones
+        zone_code[member & (zone_code < 0)] = j
+        bits[member] |= 1 << j
+    ids = np.array([item.id for item in specs] + [""], dtype=object)
     return {
         "distance_line_a_m": dist["golan_line_a"],
         "distance_blue_line_m": dist["blue_line"],
         "country": country,
         "in_area_of_separation": in_aos,
-        "zone": zone,
-        "zones": all_zones,
+        "zone": ids[zone_code],
+        "zones": _joined(bits, [item.id for item in specs]),
     }
+
+
+def _joined(bits: np.ndarray, ids: list[str]) -> np.ndarray:
+    """The ids whose bits are set, joined by ";", for each bit mask."""
+    if len(ids) <= 12:  # a table of every mask is cheaper than finding the distinct ones
+        masks = np.arange(1 << len(ids))
+        inverse = bits
+    else:
+        masks, inverse = np.unique(bits, return_inverse=True)
+    text = np.array(
+        [";".join(i for j, i in enumerate(ids) if int(m) >> j & 1) for m in masks], dtype=object
+    )
+    return text[np.asarray(inverse, dtype=np.int64).ravel()]
 
 
 def classify_lonlat(
@@ -216,10 +250,15 @@ def classify_lonlat(
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
     ctx = _context(zones.specs_sha256())
-    parts = []
-    for start in range(0, len(lon), CHUNK):
+    starts = range(0, len(lon), CHUNK)
+
+    def work(start: int) -> pd.DataFrame:
         sl = slice(start, start + CHUNK)
-        parts.append(pd.DataFrame(_chunk(lon[sl], lat[sl], ctx), columns=COLUMNS))
+        return pd.DataFrame(_chunk(lon[sl], lat[sl], ctx), columns=COLUMNS)
+
+    # chunks in parallel: the kernel, shapely and numpy release the GIL
+    with ThreadPoolExecutor(max(1, min(2, len(starts)))) as pool:
+        parts = list(pool.map(work, starts))
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in COLUMNS})
     out = pd.concat(parts, ignore_index=True)

@@ -1,27 +1,37 @@
 """Geodesic distance and nearest points from many points to a line or polygon.
 
 A target is prepared once (:func:`prepare`, cached by geometry) as a
-:class:`GeodesicTarget` and queried many times:
+:class:`GeodesicTarget` and queried many times by a compiled kernel
+(:mod:`geo.geodesy._kernel`, numba):
 
 1. The target is densified along its geodesics (vertices at most
    ``max_segment_m``, 1 km by default, apart) and put in Earth-centred (ECEF)
    coordinates, where a short geodesic is a straight chord to within
    nanometres once projected back to the surface along the normal.
-2. For each query point a k-d tree gives the nearest vertices; the closest
-   point on each adjacent chord is found by 3-D projection. Chord length
-   ranks candidates the way geodesic distance does, except between branches
-   whose distances differ by less than a bound that grows as distance cubed
-   (about 0.6 m at 300 km): those are all evaluated exactly. The tree and
-   the chords live in a local frame (centred, on the vertices' principal
-   axes), where the tree's boxes fit the line and far queries stay cheap.
-3. The foot point is projected to the ellipsoid and its distance to the query
-   point computed with Vincenty's inverse formula in vectorised numpy
-   (iterated to 1e-12 rad; non-converged cases fall back to GeographicLib).
+2. For each query point the chords that can be nearest are found through
+   bounding spheres of blocks of consecutive chords; the closest point on
+   each is a 3-D projection. Chord length ranks candidates the way geodesic
+   distance does, except between branches whose distances differ by less
+   than a bound that grows as distance cubed (about 0.6 m at 300 km): those
+   are all evaluated exactly.
+3. The foot point is moved to the ellipsoid; its geodesic distance to the
+   query point is, up to 350 km, the arc of the normal-section curvature at
+   the midpoint over the chord (0.06 mm at 300 km; the error grows as the
+   fifth power of the distance), beyond that Vincenty's inverse formula
+   (iterated to 1e-12 rad).
 
 The foot point found on the chord is where the *normal section* from the
 query point meets the line at right angles, which differs from the geodesic
 foot by about ``1e-6 rad × distance``; the distance error that causes is
 second order (below a micrometre at 300 km).
+
+Far from the target (a chord distance above :data:`FAR_M`, where the
+ranking bound is no longer trusted, near-antipodal points included) and
+wherever Vincenty does not converge, the distance comes from an exact
+method instead: GeographicLib distances to the target's vertices bound each
+edge's distance from below (an edge lies within half its length of an end),
+and the edges that may hold the minimum are minimised along their geodesic
+by golden-section search with GeographicLib.
 
 Targets are geometries (or GeoSeries/GeoDataFrames with a CRS), never layer
 names: :func:`geo.classification.distance` resolves names.
@@ -30,118 +40,62 @@ names: :func:`geo.classification.distance` resolves names.
 from __future__ import annotations
 
 import functools
-import os
 from concurrent.futures import ThreadPoolExecutor
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError, MissingCRSError
 from geo.geodesy.ellipsoid import (
-    EP2,
     RHO_MAX,
     RHO_MIN,
     WGS84,
-    B,
-    F,
     densify_lonlat,
     ecef,
-    geodetic,
     linear_parts,
     polygons,
 )
 from geo.points import as_lonlat
 
-__all__ = ["GeodesicTarget", "distance", "nearest_points", "prepare"]
+__all__ = ["FAR_M", "GeodesicTarget", "distance", "nearest_points", "prepare"]
 
 #: Chord length c vs geodesic length s: s = c + c**3 / (24 rho**2) + ...;
 #: rho varies with place and direction, so chords rank geodesics only to
 #: within c**3 * _TIE_COEF (plus a millimetre).
 _TIE_COEF: float = 1.5 * (1.0 / RHO_MIN**2 - 1.0 / RHO_MAX**2) / 24.0
+#: Chord distance (m) beyond which the exact GeographicLib method is used.
+FAR_M: float = 2_000_000.0
+#: Chord distance (m) up to which the kernel's arc formula replaces Vincenty.
+_ARC_M: float = 350_000.0
+#: Points per kernel call (and per thread-pool task).
 _CHUNK: int = 1 << 15
-_WORKERS: int = max(1, min(4, os.cpu_count() or 1))
-_VINCENTY_TOL: float = 1e-12
+#: Chords per block, blocks per group, groups per top of the kernel's bounds.
+_PER_BLOCK: int = 6
+_PER_GROUP: int = 6
+_PER_TOP: int = 6
+#: Edge length (m) of the geodesic pieces the exact method minimises along.
+_EXACT_EDGE_M: float = 20_000.0
+#: Points handled together by the exact method (bounds its memory).
+_EXACT_CHUNK: int = 512
 
 
-def _inverse(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
-    """Geodesic distance (m) between points in radians: Vincenty, vectorised.
+@functools.cache
+def _kernel() -> ModuleType:
+    """The compiled kernel, imported (and compiled or loaded from cache) on first use."""
+    from geo.geodesy import _kernel as kernel
 
-    Iterates to ``_VINCENTY_TOL``; pairs that do not converge (nearly
-    antipodal) are handed to GeographicLib.
-    """
-    tu1 = (1.0 - F) * np.tan(lat1)
-    cu1 = 1.0 / np.sqrt(1.0 + tu1 * tu1)
-    su1 = tu1 * cu1
-    tu2 = (1.0 - F) * np.tan(lat2)
-    cu2 = 1.0 / np.sqrt(1.0 + tu2 * tu2)
-    su2 = tu2 * cu2
-    big_l = np.remainder(lon2 - lon1 + np.pi, 2.0 * np.pi) - np.pi
-    lam = big_l
-    cc = cu1 * cu2
-    ss = su1 * su2
-    cs = cu1 * su2
-    sc = su1 * cu2
-    for _ in range(8):
-        sl = np.sin(lam)
-        cl = np.cos(lam)
-        x = cu2 * sl
-        y = cs - sc * cl
-        ssig = np.sqrt(x * x + y * y)
-        csig = ss + cc * cl
-        sig = np.arctan2(ssig, csig)
-        sa = cc * sl / np.maximum(ssig, 1e-300)
-        c2a = 1.0 - sa * sa
-        c2sm = csig - 2.0 * ss / np.where(c2a == 0.0, 1.0, c2a)
-        c = F / 16.0 * c2a * (4.0 + F * (4.0 - 3.0 * c2a))
-        new = big_l + (1.0 - c) * F * sa * (sig + c * ssig * (c2sm + c * csig * (2 * c2sm**2 - 1)))
-        change = np.abs(new - lam)
-        lam = new
-        if change.max(initial=0.0) < _VINCENTY_TOL:
-            break
-    # One more evaluation at the converged lambda.
-    sl = np.sin(lam)
-    cl = np.cos(lam)
-    x = cu2 * sl
-    y = cs - sc * cl
-    ssig = np.sqrt(x * x + y * y)
-    csig = ss + cc * cl
-    sig = np.arctan2(ssig, csig)
-    sa = cc * sl / np.maximum(ssig, 1e-300)
-    c2a = 1.0 - sa * sa
-    c2sm = csig - 2.0 * ss / np.where(c2a == 0.0, 1.0, c2a)
-    u2 = c2a * EP2
-    k1 = np.sqrt(1.0 + u2)
-    k1 = (k1 - 1.0) / (k1 + 1.0)
-    big_a = (1.0 + 0.25 * k1 * k1) / (1.0 - k1)
-    big_b = k1 * (1.0 - 0.375 * k1 * k1)
-    dsig = (
-        big_b
-        * ssig
-        * (
-            c2sm
-            + big_b
-            / 4.0
-            * (
-                csig * (2.0 * c2sm**2 - 1.0)
-                - big_b / 6.0 * c2sm * (4.0 * ssig**2 - 3.0) * (4.0 * c2sm**2 - 3.0)
-            )
-        )
-    )
-    s = B * big_a * (sig - dsig)
-    bad = change >= _VINCENTY_TOL
-    if bad.any():
-        _, _, exact = WGS84.inv(
-            np.degrees(lon1[bad]),
-            np.degrees(lat1[bad]),
-            np.degrees(lon2[bad]),
-            np.degrees(lat2[bad]),
-        )
-        s[bad] = exact
-    return s
+    return kernel
+
+
+def _threads() -> int:
+    """Threads for the kernel: numba's thread count (``NUMBA_NUM_THREADS``)."""
+    import numba
+
+    return max(1, int(numba.get_num_threads()))
 
 
 class GeodesicTarget:
@@ -169,68 +123,67 @@ class GeodesicTarget:
         _check_target(geom)
         #: The target geometry, lon/lat.
         self.geometry: BaseGeometry = geom
-        dense = [densify_lonlat(p, max_segment_m) for p in _checked_parts(geom)]
-        self._build_chords(dense)
-        self._build_search_frame()
+        parts = _checked_parts(geom)
+        self._build_chords([densify_lonlat(p, max_segment_m) for p in parts])
+        self._build_bounds()
+        self._build_exact_edges([densify_lonlat(p, _EXACT_EDGE_M) for p in parts])
         self._area = _densified_area(geom, max_segment_m)
 
     def _build_chords(self, dense: list[np.ndarray]) -> None:
-        """ECEF vertices and, per vertex, its forward and backward chords."""
-        lon = np.concatenate([d[:, 0] for d in dense])
-        lat = np.concatenate([d[:, 1] for d in dense])
-        sizes = np.array([len(d) for d in dense])
-        part_end = np.cumsum(sizes) - 1
-        xyz = ecef(np.radians(lon), np.radians(lat))
-        nv = xyz.shape[0]
-        # Segment v runs from vertex v to v + 1; a part's last vertex gets a
-        # zero-length segment (its own point) so every vertex has one.
-        has_next = np.ones(nv, dtype=bool)
-        has_next[part_end] = False
-        nxt = np.where(has_next, np.arange(nv) + 1, np.arange(nv))
-        vec = xyz[nxt] - xyz
-        seg_len = np.sqrt((vec * vec).sum(axis=1))
+        """The chords between consecutive vertices, ECEF, centred on the target.
+
+        A one-vertex part (a point) is a zero-length chord.
+        """
+        starts, ends, part, cum = [], [], [], []
+        for k, d in enumerate(dense):
+            xyz = ecef(np.radians(d[:, 0]), np.radians(d[:, 1]))
+            a, b = (xyz[:-1], xyz[1:]) if len(xyz) > 1 else (xyz, xyz)
+            length = np.sqrt(((b - a) ** 2).sum(axis=1))
+            starts.append(a)
+            ends.append(b)
+            part.append(np.full(len(a), k, dtype=np.int64))
+            cum.append(np.concatenate([[0.0], np.cumsum(length)[:-1]]))
+        a = np.concatenate(starts)
+        b = np.concatenate(ends)
+        self._origin = 0.5 * (a.min(axis=0) + a.max(axis=0))
+        vec = b - a
+        length = np.sqrt((vec * vec).sum(axis=1))
         with np.errstate(invalid="ignore", divide="ignore"):
-            unit = np.where(seg_len[:, None] > 0, vec / seg_len[:, None], 0.0)
-        prev = np.arange(nv) - 1
-        part_start = np.concatenate([[0], part_end[:-1] + 1])
-        prev[part_start] = part_start
-        # Per vertex v, two one-sided chords start at S_v: forward (to v + 1)
-        # and backward (to v - 1), as direction d, length L and c = -S_v . d,
-        # so that the foot parameter is w = P . d + c (zero-length at ends).
-        back_unit = -unit[prev]
-        back_len = seg_len[prev].copy()
-        back_unit[part_start] = 0.0
-        back_len[part_start] = 0.0
-        self._xyz = xyz
-        self._dirs = np.stack([unit, back_unit])  # (2, nv, 3)
-        self._lens = np.stack([seg_len, back_len])  # (2, nv)
-        self._part = np.repeat(np.arange(len(sizes)), sizes)
-        self._cum = np.concatenate([[0.0], np.cumsum(seg_len)[:-1]])
-        self._half_max = float(seg_len.max(initial=0.0)) / 2.0
+            unit = np.where(length[:, None] > 0, vec / length[:, None], 0.0)
+        self._seg_a = np.ascontiguousarray(a - self._origin)
+        self._seg_b = np.ascontiguousarray(b - self._origin)
+        self._seg_u = np.ascontiguousarray(unit)
+        self._seg_len = length
+        self._seg_part = np.concatenate(part)
+        self._seg_cum = np.concatenate(cum)
         # A chord runs below its geodesic by up to its sagitta, so chord
         # distances rank geodesic ones only to within twice that as well.
-        self._sag = 2.0 * (2.0 * self._half_max) ** 2 / (8.0 * RHO_MIN) + 1e-3
-        self._nv = nv
+        longest = float(length.max(initial=0.0))
+        self._sag = 2.0 * longest**2 / (8.0 * RHO_MIN) + 1e-3
+        self._nv = sum(len(d) for d in dense)
 
-    def _build_search_frame(self) -> None:
-        """The k-d tree of the vertices, in a local frame.
+    def _build_bounds(self) -> None:
+        """Lower bounds of runs of consecutive chords: blocks, groups of blocks, tops."""
+        self._blk = _bounds(self._seg_a, self._seg_b, _PER_BLOCK)
+        self._grp = _bounds(self._seg_a, self._seg_b, _PER_BLOCK * _PER_GROUP)
+        self._top = _bounds(self._seg_a, self._seg_b, _PER_BLOCK * _PER_GROUP * _PER_TOP)
 
-        Centred on the vertices and turned to their principal axes (the line
-        is nearly flat, so one axis is almost empty): small numbers round
-        less, and the tree's boxes then fit the line, which keeps queries
-        from far away cheap.
-        """
-        xyz = self._xyz
-        origin = xyz.mean(axis=0)
-        _, _, axes = np.linalg.svd(xyz - origin, full_matrices=True)
-        local = (xyz - origin) @ axes.T
-        self._origin = origin
-        self._axes = axes
-        self._ldirs = self._dirs @ axes.T  # (2, nv, 3), local frame
-        self._offs = -np.einsum("snj,nj->sn", self._ldirs, local)  # (2, nv)
-        # Unbalanced, non-compact: measured 5x faster than scipy's defaults
-        # for points hundreds of km from a dense line, no slower near it.
-        self._tree = cKDTree(local, leafsize=16, balanced_tree=False, compact_nodes=False)
+    def _build_exact_edges(self, coarse: list[np.ndarray]) -> None:
+        """Geodesic edges (at most ``_EXACT_EDGE_M`` long) for the exact method."""
+        lon0, lat0, lon1, lat1 = [], [], [], []
+        for c in coarse:
+            a, b = (c[:-1], c[1:]) if len(c) > 1 else (c, c)
+            lon0.append(a[:, 0])
+            lat0.append(a[:, 1])
+            lon1.append(b[:, 0])
+            lat1.append(b[:, 1])
+        self._ex_lon0 = np.concatenate(lon0)
+        self._ex_lat0 = np.concatenate(lat0)
+        self._ex_lon1 = np.concatenate(lon1)
+        self._ex_lat1 = np.concatenate(lat1)
+        az, _, length = WGS84.inv(self._ex_lon0, self._ex_lat0, self._ex_lon1, self._ex_lat1)
+        self._ex_az = np.asarray(az)
+        self._ex_len = np.asarray(length)
 
     def __repr__(self) -> str:
         return f"<GeodesicTarget {self.geometry.geom_type}, {self._nv} vertices after densifying>"
@@ -289,148 +242,139 @@ class GeodesicTarget:
             raise InputError(f"lon and lat differ in length: {lon.size} vs {lat.size}")
         n = lon.size
         dist = np.empty(n)
-        flon = np.empty(n) if with_points else None
-        flat = np.empty(n) if with_points else None
+        flon = np.zeros(n)  # written by the kernel only when with_points
+        flat = np.zeros(n)
+        status = np.zeros(n, dtype=np.int8)
+        rlon = np.radians(lon)
+        rlat = np.radians(lat)
+        query = _kernel().query
 
         def work(start: int) -> None:
             sl = slice(start, min(n, start + _CHUNK))
-            d, x, y = self._chunk(lon[sl], lat[sl])
-            dist[sl] = d
-            if flon is not None and flat is not None:
-                flon[sl] = x
-                flat[sl] = y
+            query(
+                rlon[sl], rlat[sl], self._origin, self._seg_a, self._seg_u, self._seg_len,
+                self._seg_part, self._seg_cum, self._blk, self._grp, self._top, _PER_BLOCK,
+                _PER_GROUP, _PER_TOP,
+                _TIE_COEF, self._sag, FAR_M, _ARC_M, with_points,
+                dist[sl], flon[sl], flat[sl], status[sl],
+            )  # fmt: skip
 
         starts = range(0, n, _CHUNK)
-        if n > _CHUNK and _WORKERS > 1:
-            with ThreadPoolExecutor(_WORKERS) as pool:
+        workers = min(_threads(), len(starts))
+        if workers > 1:
+            with ThreadPoolExecutor(workers) as pool:
                 list(pool.map(work, starts))
         else:
             for s in starts:
                 work(s)
-        return dist, flon, flat
-
-    def _candidates(
-        self, p: np.ndarray, k: int
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Chord distance² and foot parameters on the chords at the k nearest vertices.
-
-        Returns (dd (n, 2k), code (n, 2k), t (n, 2k), r_k (n,)): candidate c
-        is the chord from vertex ``code // 2`` forward (``code % 2 == 0``) or
-        backward; r_k is the distance to the k-th nearest vertex (inf when k
-        covers them all).
-        """
-        r, idx = self._tree.query(p, k=k)
-        if k == 1:
-            r = r[:, None]
-            idx = idx[:, None]
-        r2 = r * r
-        px = p[:, 0:1]
-        py = p[:, 1:2]
-        pz = p[:, 2:3]
-        dd = np.empty((len(p), 2 * k))
-        tt = np.empty((len(p), 2 * k))
-        for side in (0, 1):
-            d = self._ldirs[side]
-            w = px * d[idx, 0] + py * d[idx, 1] + pz * d[idx, 2] + self._offs[side][idx]
-            t = np.minimum(np.maximum(w, 0.0), self._lens[side][idx])
-            dd[:, side::2] = r2 - t * (2.0 * w - t)
-            tt[:, side::2] = t
-        code = np.empty((len(p), 2 * k), dtype=np.int64)
-        code[:, 0::2] = 2 * idx
-        code[:, 1::2] = 2 * idx + 1
-        r_k = r[:, -1] if k < self._nv else np.full(len(p), np.inf)
-        return dd, code, tt, r_k
-
-    def _foot(self, code: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Lon, lat (radians) of the surface point at distance t along a chord."""
-        v = code // 2
-        q = self._xyz[v] + self._dirs[code % 2, v] * t[:, None]
-        return geodetic(q[:, 0], q[:, 1], q[:, 2])
-
-    def _along(self, code: np.ndarray, t: np.ndarray) -> np.ndarray:
-        """Position along the (densified) line, metres, of a chord foot."""
-        return self._cum[code // 2] + np.where(code % 2 == 0, t, -t)
-
-    def _search(self, p: np.ndarray, k: int) -> tuple[np.ndarray, ...]:
-        """Best chord foot and, where a near-tie is possible, the runner-up.
-
-        Returns (done, code1, t1, code2, t2); code2 is -1 without a near-tie;
-        ``done`` is False where more than k vertices must be examined.
-        """
-        dd, code, t, r_k = self._candidates(p, k)
-        rows = np.arange(len(p))
-        i1 = np.argmin(dd, axis=1)
-        d1 = np.sqrt(np.maximum(dd[rows, i1], 0.0))
-        c1 = code[rows, i1]
-        t1 = t[rows, i1]
-        slack = _TIE_COEF * d1**3 + self._sag
-        # Any chord closer than d1 + slack has an end vertex within this radius
-        # (3-D geometry): if the k-th vertex is farther, the search is complete.
-        radius = np.sqrt((d1 + slack) ** 2 + self._half_max**2)
-        done = r_k > radius
-        # Chords ranking within the slack of the best but outside the stretch
-        # of line where a single smooth minimum could put them belong to
-        # another branch: a possible tie, to be settled exactly.
-        along = self._along(code, t)
-        along1 = self._along(c1, t1)
-        basin = 1.5 * np.sqrt(2.0 * (d1 + slack) * slack) + 1e-3
-        other = (self._part[code // 2] != self._part[c1 // 2][:, None]) | (
-            np.abs(along - along1[:, None]) > basin[:, None]
-        )
-        ddo = np.where(other, dd, np.inf)
-        i2 = np.argmin(ddo, axis=1)
-        d2 = np.sqrt(np.maximum(ddo[rows, i2], 0.0))
-        tie = d2 <= d1 + slack
-        c2 = np.where(tie, code[rows, i2], -1)
-        t2 = np.where(tie, t[rows, i2], 0.0)
-        return done, c1, t1, c2, t2
-
-    def _chunk(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, ...]:
-        n = lon.size
-        plon = np.radians(lon)
-        plat = np.radians(lat)
-        p = (ecef(plon, plat) - self._origin) @ self._axes.T
-        best_seg = np.empty(n, dtype=np.int64)
-        best_t = np.empty(n)
-        alt_seg = np.full(n, -1, dtype=np.int64)
-        alt_t = np.zeros(n)
-        todo = np.arange(n)
-        k = min(2, self._nv)
-        while todo.size:
-            # Bound memory: at most ~4M candidate chords per pass.
-            piece = max(1, 2_000_000 // k)
-            left = []
-            for start in range(0, todo.size, piece):
-                sub = todo[start : start + piece]
-                done, s1, t1, s2, t2 = self._search(p[sub], k)
-                fin = sub[done]
-                best_seg[fin] = s1[done]
-                best_t[fin] = t1[done]
-                alt_seg[fin] = s2[done]
-                alt_t[fin] = t2[done]
-                left.append(sub[~done])
-            todo = np.concatenate(left)
-            k = min(self._nv, k * 4 if k < 64 else self._nv)
-        flon, flat = self._foot(best_seg, best_t)
-        dist = _inverse(flon, flat, plon, plat)
-        has_alt = np.flatnonzero(alt_seg >= 0)
-        if has_alt.size:
-            alon, alat = self._foot(alt_seg[has_alt], alt_t[has_alt])
-            adist = _inverse(alon, alat, plon[has_alt], plat[has_alt])
-            better = adist < dist[has_alt]
-            w = has_alt[better]
-            dist[w] = adist[better]
-            flon[w] = alon[better]
-            flat[w] = alat[better]
-        out_lon = np.degrees(flon)
-        out_lat = np.degrees(flat)
+        np.degrees(flon, out=flon)
+        np.degrees(flat, out=flat)
+        far = np.flatnonzero(status)
+        if far.size:
+            dist[far], flon[far], flat[far] = self._exact(lon[far], lat[far])
         if self._area is not None:
             inside = shapely.contains_xy(self._area, lon, lat)
             if inside.any():
                 dist[inside] = 0.0
-                out_lon[inside] = lon[inside]
-                out_lat[inside] = lat[inside]
-        return dist, out_lon, out_lat
+                flon[inside] = lon[inside]
+                flat[inside] = lat[inside]
+        if not with_points:
+            return dist, None, None
+        return dist, flon, flat
+
+    def _exact(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Distance and nearest point by GeographicLib alone, for any point on Earth."""
+        dist = np.empty(lon.size)
+        flon = np.empty(lon.size)
+        flat = np.empty(lon.size)
+        for start in range(0, lon.size, _EXACT_CHUNK):
+            sl = slice(start, start + _EXACT_CHUNK)
+            dist[sl], flon[sl], flat[sl] = self._exact_chunk(lon[sl], lat[sl])
+        return dist, flon, flat
+
+    def _exact_chunk(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, ...]:
+        n, m = lon.size, self._ex_len.size
+        px, py = np.repeat(lon, m), np.repeat(lat, m)
+        d0 = np.asarray(WGS84.inv(px, py, np.tile(self._ex_lon0, n), np.tile(self._ex_lat0, n))[2])
+        d1 = np.asarray(WGS84.inv(px, py, np.tile(self._ex_lon1, n), np.tile(self._ex_lat1, n))[2])
+        near = np.minimum(d0, d1).reshape(n, m)
+        # every point of an edge is within half its length of one of its ends
+        keep = near - self._ex_len / 2.0 <= near.min(axis=1)[:, None]
+        pi, ei = np.nonzero(keep)
+        s, d = _golden_on_edges(
+            self._ex_lon0[ei], self._ex_lat0[ei], self._ex_az[ei], self._ex_len[ei],
+            lon[pi], lat[pi],
+        )  # fmt: skip
+        order = np.lexsort((d, pi))
+        first = order[np.r_[True, pi[order][1:] != pi[order][:-1]]]
+        x, y, _ = WGS84.fwd(self._ex_lon0[ei[first]], self._ex_lat0[ei[first]],
+                            self._ex_az[ei[first]], s[first])  # fmt: skip
+        return d[first], np.asarray(x), np.asarray(y)
+
+
+def _bounds(a: np.ndarray, b: np.ndarray, per: int) -> np.ndarray:
+    """Per run of ``per`` chords (a -> b): a capsule and a sphere holding them all.
+
+    Row: capsule start (3), unit direction (3), length, radius; sphere centre
+    (3), radius. Chords are convex, so the largest distance of a run from any
+    convex set is reached at a chord end: checking the ends is enough.
+    """
+    n = len(a)
+    out = np.empty(((n + per - 1) // per, 12))
+    for j in range(len(out)):
+        pts = np.vstack([a[j * per : (j + 1) * per], b[j * per : (j + 1) * per]])
+        start, end = a[j * per], b[min(n, (j + 1) * per) - 1]
+        vec = end - start
+        length = float(np.sqrt(vec @ vec))
+        unit = vec / length if length > 0 else np.zeros(3)
+        w = (pts - start) @ unit
+        t = np.clip(w, 0.0, length)
+        dev = np.sqrt(np.maximum(((pts - start) ** 2).sum(axis=1) - t * (2.0 * w - t), 0.0))
+        centre = 0.5 * (pts.min(axis=0) + pts.max(axis=0))
+        radius = np.sqrt(((pts - centre) ** 2).sum(axis=1)).max()
+        out[j, 0:3] = start
+        out[j, 3:6] = unit
+        out[j, 6] = length
+        out[j, 7] = dev.max() * (1.0 + 1e-9) + 1e-6
+        out[j, 8:11] = centre
+        out[j, 11] = radius * (1.0 + 1e-9) + 1e-6
+    return out
+
+
+def _golden_on_edges(
+    lon0: np.ndarray,
+    lat0: np.ndarray,
+    az: np.ndarray,
+    length: np.ndarray,
+    plon: np.ndarray,
+    plat: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Position along each geodesic edge (m) of the point nearest P, and its distance."""
+
+    def f(s: np.ndarray) -> np.ndarray:
+        x, y, _ = WGS84.fwd(lon0, lat0, az, s)
+        return np.asarray(WGS84.inv(x, y, plon, plat)[2])
+
+    g = (np.sqrt(5.0) - 1.0) / 2.0
+    a = np.zeros_like(length)
+    b = length.copy()
+    c1 = b - g * (b - a)
+    c2 = a + g * (b - a)
+    f1, f2 = f(c1), f(c2)
+    for _ in range(60):
+        left = f1 < f2  # the minimum is in [a, c2]: drop (c2, b]; else drop [a, c1)
+        b = np.where(left, c2, b)
+        a = np.where(left, a, c1)
+        x = np.where(left, b - g * (b - a), a + g * (b - a))
+        fx = f(x)  # one new evaluation per iteration
+        c1, c2 = np.where(left, x, c2), np.where(left, c1, x)
+        f1, f2 = np.where(left, fx, f2), np.where(left, f1, fx)
+    mid = 0.5 * (a + b)
+    cands = np.stack([np.zeros_like(length), length, mid])
+    vals = np.stack([f(cands[0]), f(cands[1]), f(cands[2])])
+    k = np.argmin(vals, axis=0)
+    cols = np.arange(length.size)
+    return cands[k, cols], vals[k, cols]
 
 
 def _check_target(geom: Any) -> None:
