@@ -350,3 +350,21 @@ def test_graticule_ticks_sit_where_meridians_cross_the_frame(drawn):
     for y, label in zip(yt, [t.get_text() for t in ax.get_yticklabels()], strict=True):
         _, lat = to_ll.transform(x0, y)
         assert lat == pytest.approx(float(label.split("°")[0]), abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    "key", ["zone:granted_5km", "zone:requested_not_granted", "undof_area_of_separation"]
+)
+def test_each_area_is_filled_in_its_web_map_style(drawn, key):
+    fig, _ = drawn
+    want = matplotlib.colors.to_rgba(style.mpl_area(style.AREA_STYLES[key])["facecolor"])
+    fills = [
+        tuple(c.get_facecolor()[0]) for c in _map_axes(fig).collections if len(c.get_facecolor())
+    ]
+    assert want in fills
+    legend = [
+        tuple(h.get_facecolor())
+        for h in fig.legends[0].legend_handles
+        if hasattr(h, "get_facecolor") and not isinstance(h, Line2D)
+    ]
+    assert want in legend

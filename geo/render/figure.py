@@ -7,10 +7,21 @@ by under 0.05 % anywhere on the sheet (checked against ``pyproj.Geod`` in the
 tests). Never Web Mercator. North is marked by an arrow pointing to true
 north at its own position.
 
-The figure carries a legend, a scale bar, a north arrow and a credit line
-naming every source with its licence (from the layer manifest) and the date.
-Output format follows the extension (PNG, SVG, PDF); the same inputs and
-date give the same bytes.
+Every layer is drawn in its :mod:`geo.render.style` style, the one the web
+map uses (Line B black dashed, the wall and the fence told apart, ...). The
+Area of Separation is drawn opaque over the 5 km zone, with the zone's outline
+on top, so their overlap shows a legend colour and never a mix; places are
+drawn over the barrier, and their labels are set where they clear the names,
+the other dots and the barrier.
+
+The sheet carries a title, country and water names, a "Golan Heights" label,
+degree ticks where the projected meridians and parallels cross the frame, a
+legend, a locator of the Levant with the map's extent, a scale bar, a north
+arrow and a credit line naming every source with its licence (from the layer
+manifest) and the date, all at least 5 mm from the page edge. Output format
+follows the extension (PNG, SVG, PDF); a PDF embeds TrueType (Type 42) fonts
+and carries title, author and subject; the same inputs and date give the same
+bytes.
 
 Examples
 --------
@@ -37,12 +48,12 @@ matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt
 import numpy as np
 import pyproj
-import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
 
 from geo import layers, zones
@@ -53,8 +64,11 @@ from geo.render import style
 __all__ = [
     "CENTRE",
     "EXTENT",
+    "GRATICULE_DEG",
     "KEY_PLACES",
+    "MAP_NAMES",
     "PAGE_INCHES",
+    "TITLE",
     "credit_line",
     "make_figure",
     "map_crs",
@@ -293,13 +307,13 @@ def _place_labels(
     renderer: Any,
     points: list[tuple[str, float, float]],
     obstacles: list[Bbox],
-    barrier: Any,
+    barrier: list[MplPath],
 ) -> list[Any]:
     """Label each point at the first candidate spot clear of every obstacle.
 
     ``obstacles`` are display boxes already taken (names, markers); ``barrier``
-    is the barrier drawn in display coordinates (a shapely geometry, buffered),
-    which a label may not cover. Purely a layout step: no geometry of the data
+    is the barrier drawn, as display-coordinate paths, which a label (padded by
+    3 px) may not cover. Purely a layout step: no geometry of the data
     is computed here.
     """
     frame = ax.get_window_extent(renderer)
@@ -333,8 +347,9 @@ def _place_labels(
                 and box.y1 <= frame.y1 - 2
             )
             clear = inside and not any(_boxes_overlap(box, o) for o in obstacles)
-            if clear and barrier is not None:
-                clear = not barrier.intersects(shapely.box(box.x0, box.y0, box.x1, box.y1))
+            if clear:
+                padded = box.padded(3)
+                clear = not any(p.intersects_bbox(padded, filled=False) for p in barrier)
             if clear or i == order[-1]:
                 chosen = text
                 break
@@ -559,7 +574,11 @@ def make_figure(*, date: str | _dt.date | None = None) -> Figure:
     to_px = ax.transData.transform
     for px, py in to_px(np.column_stack([key_m.geometry.x, key_m.geometry.y])):
         obstacles.append(Bbox([[px - 4, py - 4], [px + 4, py + 4]]))
-    drawn = shapely.transform(barrier.geometry.union_all(), to_px).buffer(3)
+    drawn = [
+        MplPath(to_px(np.asarray(line.coords)[:, :2]))
+        for geom in barrier.geometry
+        for line in getattr(geom, "geoms", [geom])
+    ]
     points = [(KEY_PLACES[n], g.x, g.y) for n, g in zip(key["name"], key_m.geometry, strict=True)]
     _place_labels(ax, renderer, points, obstacles, drawn)
 
