@@ -162,3 +162,4 @@ def test_classify_counts_and_legend_name_every_event():
     drawn = set(plot["zones under the points"])
     assert {"granted_5km", "requested_not_granted"} <= drawn
     assert {z for z in want if z != "no zone"} <= drawn  # each zone a point is in, drawn
+    assert plot["points above every area"] is True
