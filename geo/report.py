@@ -294,44 +294,65 @@ def _zone_sections(gdf: Any) -> list[Section]:
 
 
 def _requested_section(zone_rows: dict[str, dict[str, Any]]) -> Section:
+    """The 2017 request against the grant: each row fills only the columns it is about.
+
+    Areas are km² (floats); populations and place counts are integers; a
+    share or an overlap is given only for the zone it describes, the other
+    cells left empty (``None``).
+    """
     req, gra, gap = (
         zone_rows.get("requested_60km"),
         zone_rows.get("granted_5km"),
         zone_rows.get("requested_not_granted"),
     )
     rows: list[dict[str, Any]] = []
+
+    def row(measure: str, unit: str, **cells: Any) -> dict[str, Any]:
+        return {
+            "measure": measure,
+            "requested_60km": cells.get("requested_60km"),
+            "granted_5km": cells.get("granted_5km"),
+            "requested_not_granted": cells.get("requested_not_granted"),
+            "unit": unit,
+        }
+
     if req and gra:
-        for label, key, unit in (
-            ("area", "area_km2", "km²"),
-            ("population", "population", "people"),
-            ("populated places", "places", "places"),
+        for label, key, unit, kind in (
+            ("area", "area_km2", "km²", float),
+            ("population", "population", "people", int),
+            ("populated places", "places", "places", int),
         ):
-            row = {
-                "measure": label,
-                "requested_60km": req[key],
-                "granted_5km": gra[key],
-                "requested_not_granted": gap[key] if gap else None,
-                "unit": unit,
-            }
-            rows.append(row)
+            rows.append(
+                row(
+                    label,
+                    unit,
+                    requested_60km=kind(req[key]),
+                    granted_5km=kind(gra[key]),
+                    requested_not_granted=kind(gap[key]) if gap else None,
+                )
+            )
         rows.append(
-            {
-                "measure": "granted zone inside the UNDOF Area of Separation",
-                "requested_60km": req["in_area_of_separation_pct"],
-                "granted_5km": gra["in_area_of_separation_pct"],
-                "requested_not_granted": gap["in_area_of_separation_pct"] if gap else None,
-                "unit": "% of the zone",
-            }
+            row(
+                "granted zone inside the UNDOF Area of Separation",
+                "% of the granted zone",
+                granted_5km=gra["in_area_of_separation_pct"],
+            )
         )
         rows.append(
-            {
-                "measure": "granted as a share of requested (area)",
-                "requested_60km": 100.0,
-                "granted_5km": _share(gra["area_km2"], req["area_km2"]),
-                "requested_not_granted": _share(gap["area_km2"], req["area_km2"]) if gap else None,
-                "unit": "%",
-            }
+            row(
+                "granted as a share of requested (area)",
+                "% of the requested area",
+                granted_5km=_share(gra["area_km2"], req["area_km2"]),
+            )
         )
+        if gap:
+            rows.append(
+                row(
+                    "not granted as a share of requested (area)",
+                    "% of the requested area",
+                    requested_not_granted=_share(gap["area_km2"], req["area_km2"]),
+                )
+            )
     return Section(
         "requested_vs_granted",
         "Requested (60 km) against granted (5 km), 2017",
@@ -339,7 +360,8 @@ def _requested_section(zone_rows: dict[str, dict[str, Any]]) -> Section:
         tuple(rows),
         (
             "Both measured from Line A into Syria (the UNDOF Area of Separation included); "
-            "requested_not_granted is the 5–60 km band.",
+            "requested_not_granted is the 5–60 km band. A share or an overlap fills only the "
+            "column of the zone it describes.",
         ),
     )
 

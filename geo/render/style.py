@@ -30,6 +30,7 @@ __all__ = [
     "BAND_OPACITY",
     "BARRIER_STYLES",
     "BEYOND_TERRITORY_FACTOR",
+    "FIGURE_GROUND",
     "LANDMARK_STYLE",
     "LINE_STYLES",
     "MIN_DELTA_E",
@@ -123,6 +124,16 @@ LANDMARK_STYLE: dict[str, Any] = {
 
 #: Fill opacity of a zone's part beyond its territory, as a fraction of its own.
 BEYOND_TERRITORY_FACTOR = 0.45
+
+#: The print figure's ground, where the web map has its base tiles: land, sea,
+#: graticule and label colours (not legend entries).
+FIGURE_GROUND: dict[str, str] = {
+    "land": "#F4F1EA",
+    "sea": "#D6E6F2",
+    "graticule": "#9A9A9A",
+    "water_label": "#2B6A99",
+    "country_label": "#555555",
+}
 
 #: Colours for zones users add and for points coloured by zone (Okabe–Ito).
 ZONE_COLOURS: tuple[str, ...] = (
