@@ -40,6 +40,11 @@ Placement = Literal["centred_on", "centred_between", "from_towards", "span"]
 
 _T = TypeVar("_T")
 
+#: A name written only in the letters of the Arabic alphabet proper (and its vowel marks).
+_ARABIC_LETTERS = re.compile(r"^[\u0621-\u064A\u064B-\u0652\u0670\u0671 ]+$")
+#: A name written only in Hebrew letters (with geresh, apostrophe, hyphen).
+_HEBREW_LETTERS = re.compile(r"^[\u05D0-\u05EA\u05F3\u05F4' \-]+$")
+
 
 def _where(file: str, row: int, field: str) -> str:
     return f"{file}, row {row}, field {field!r}"
@@ -129,6 +134,9 @@ class Landmark:
     """A landmark at the precision its source gives, or derived from a layer."""
 
     name: str
+    #: Arabic and Hebrew names, if the source gives them.
+    name_ar: str | None
+    name_he: str | None
     #: Position (degrees); None for a derived landmark (its ``source`` says how).
     lon: float | None
     lat: float | None
@@ -298,18 +306,21 @@ def _landmark(row: dict[str, str], file: str, n: int) -> Landmark:
     accuracy = _float(row["stated_accuracy_m"], w("stated_accuracy_m"), optional=True)
     if lon is not None and accuracy is None:
         raise InputError(f"{w('stated_accuracy_m')}: a given position needs its accuracy")
+    ar, he = row["name_ar"] or None, row["name_he"] or None
+    if ar is not None and not _ARABIC_LETTERS.match(ar):
+        raise InputError(f"{w('name_ar')}: {ar!r} is not written in Arabic letters")
+    if he is not None and not _HEBREW_LETTERS.match(he):
+        raise InputError(f"{w('name_he')}: {he!r} is not written in Hebrew letters")
     return Landmark(
         name=_text(row, "name", w("name")),
+        name_ar=ar,
+        name_he=he,
         lon=lon,
         lat=lat,
         elevation_m=_float(row["elevation_m"], w("elevation_m"), optional=True),
         stated_accuracy_m=accuracy,
         source=_text(row, "source", w("source")),
     )
-
-
-_ARABIC_LETTERS = re.compile(r"^[\u0621-\u064A\u064B-\u0652\u0670\u0671 ]+$")
-_HEBREW_LETTERS = re.compile(r"^[\u05D0-\u05EA\u05F3\u05F4' \-]+$")
 
 
 def _override(row: dict[str, str], file: str, n: int) -> NameOverride:

@@ -86,8 +86,8 @@ def test_missing_or_extra_columns_and_ragged_rows_are_refused(data):
     path.write_text(text.replace("elevation_m,", "height,", 1), encoding="utf-8")
     with pytest.raises(InputError, match=r"landmarks.csv: columns .*missing \['elevation_m'\]"):
         digitised.load_sources(data)
-    path.write_text(text + "Extra,1,2,3,4,src,surplus\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"landmarks.csv, row 4: 6 fields expected"):
+    path.write_text(text + "Extra,,,1,2,3,4,src,surplus\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"landmarks.csv, row 4: 8 fields expected"):
         digitised.load_sources(data)
     (data / "anchors.csv").unlink()
     with pytest.raises(InputError, match=r"anchors.csv: cannot read"):
