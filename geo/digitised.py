@@ -124,6 +124,12 @@ class BarrierSegment:
         return (self.anchor_a,) if self.anchor_b is None else (self.anchor_a, self.anchor_b)
 
     @property
+    def positional_anchors(self) -> tuple[str, ...]:
+        """The anchors that fix where the segment is (``from_towards``'s second
+        anchor only gives the direction)."""
+        return (self.anchor_a,) if self.placement == "from_towards" else self.anchors
+
+    @property
     def source(self) -> str:
         """The main source as one line: outlet, 'title', date."""
         return f"{self.source_outlet}, '{self.source_title}', {self.source_date}"

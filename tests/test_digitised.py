@@ -46,6 +46,9 @@ def test_the_committed_tables_read_and_agree():
     assert hermon.elevation_m == 2814 and not hermon.derived
     assert next(m for m in src.landmarks if m.name == "Rosh HaNikra").derived
     assert src.names[294247].name_he == "מטולה"
+    by_id = {s.id: s for s in src.barrier}
+    assert by_id["smart_fence_rosh_hanikra"].positional_anchors == ("Rosh HaNikra (coast)",)
+    assert by_id["wall_metula_kfar_kila_2012"].positional_anchors == ("Kfar Kila", "Metula")
 
 
 @pytest.mark.parametrize(
