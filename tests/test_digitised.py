@@ -60,7 +60,7 @@ def test_the_committed_tables_read_and_agree():
         ("barrier_segments.csv", 1, {"placement": "near"}, r"row 1, field 'placement'"),
         ("barrier_segments.csv", 2, {"year": "17"}, r"row 2, field 'year'"),
         ("barrier_segments.csv", 3, {"anchor_b": ""}, r"row 3, field 'anchor_b'.*second anchor"),
-        ("barrier_segments.csv", 2, {"anchor_b": "Metula"}, r"row 2, field 'anchor_b'.*one anchor"),
+        ("barrier_segments.csv", 4, {"anchor_b": "Metula"}, r"row 4, field 'anchor_b'.*one anchor"),
         ("barrier_segments.csv", 1, {"length_m": "-3"}, r"row 1, field 'length_m'.*positive"),
         ("barrier_segments.csv", 4, {"source_date": "April 2016"}, r"row 4, field 'source_date'"),
         ("barrier_segments.csv", 1, {"source_outlet": ""}, r"row 1, field 'source_outlet'"),
