@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write results here")
     args = parser.parse_args(argv)
 
+    load_start = " ".join(f"{x:.2f}" for x in os.getloadavg())
     line_a, blue = line("golan_line_a"), line("blue_line")
     lon, lat = random_points(line_a, args.n, args.seed)
     classify_lonlat(lon[:1000], lat[:1000])  # warm up: prepare targets and polygons
@@ -111,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
         "exact_geographiclib_extrapolated_s": t_exact * args.n,
         "speedup_vs_naive": t_naive / t,
         "speedup_vs_exact": t_exact * args.n / t,
-        "machine": f"{platform.machine()}, {platform.python_version()}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
+        "load_average_start": load_start,
+        "load_average_end": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
     print(
         f"classify {args.n:,} points: median {t:.2f} s ({args.n / t:,.0f} pts/s); "

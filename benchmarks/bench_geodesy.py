@@ -1,28 +1,46 @@
-"""Benchmark geodesic distance to a line: speed and error vs GeographicLib.
+"""Benchmark geodesic distance to a line: speed on 1 and 2 cores, error vs GeographicLib.
 
 Run ``python benchmarks/bench_geodesy.py [--n 1000000] [--seed 0] [--json OUT]``.
-Reports, for a ~90-vertex line (``golan_line_a`` or the Natural Earth 1974
-ceasefire line) and a ~1,500-vertex line (``blue_line`` or a seeded random
-walk): points/s (median of 3 runs), max error against GeographicLib on a
-sample that includes near-tie points, and two baselines measured in the same
-run: geopandas in the estimated UTM zone, and exact per-point GeographicLib.
-Also (``cross`` in the JSON) the long line measured from points in the short
-line's box: the classification workload, mostly 100-400 km from the line.
+
+Workload (issue 13): ``--n`` seeded points uniform in lon 35.3-36.8, lat
+32.4-33.9, distance to ``golan_line_a`` (91 vertices) and to ``blue_line``
+(1,810 vertices; or stand-ins if the layers are missing). For each line,
+measured in the same run:
+
+- the engine (numba kernel) with 1 and with 2 threads (median of 3 runs);
+- the previous, plain-numpy/scipy engine (``geo/geodesy.py`` of commit
+  ``BASELINE_COMMIT``, loaded from git) with 1 and 2 worker threads;
+- geopandas in the estimated UTM zone (``to_crs(estimate_utm_crs())`` then
+  ``distance``; timed on up to 200,000 points, single-threaded);
+- exact per-point GeographicLib (the truth procedure; on 20 points);
+- max error against GeographicLib on ``--sample`` of the points plus near-tie
+  points (geodesic midpoints between distant vertices).
+
+Also: the first call in a fresh process after ``import geo`` (prepare, import
+numba, compile or load the cached kernel, query) with a cold and a warm numba
+cache, and worldwide plus
+near-antipodal points against the brute-force truth.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+import types
 import warnings
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
+import numba
 import numpy as np
 import shapely
 
@@ -30,12 +48,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from geo import geodesy  # noqa: E402
+from geo.geodesy.distance import _prepare_wkb  # noqa: E402
 from tests.geodesy_cases import (  # noqa: E402
     GEOD,
     NE_LINE,
     random_walk_line,
     truth_distance,
 )
+
+#: The last commit with the plain-numpy engine (geo/geodesy.py, k-d tree + numpy Vincenty).
+BASELINE_COMMIT = "b6d3067"
+BOX = (35.3, 32.4, 36.8, 33.9)
 
 
 def targets() -> list[tuple[str, shapely.LineString]]:
@@ -58,8 +81,14 @@ def targets() -> list[tuple[str, shapely.LineString]]:
     return out
 
 
+def box_points(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded points uniform in lon/lat over the issue's box."""
+    rng = np.random.default_rng(seed)
+    return rng.uniform(BOX[0], BOX[2], n), rng.uniform(BOX[1], BOX[3], n)
+
+
 def random_points(line, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Uniform points in a box reaching ~300 km around the line."""
+    """Uniform points in a box reaching ~300 km around the line (bench_classify)."""
     rng = np.random.default_rng(seed)
     x0, y0, x1, y1 = line.bounds
     lat = rng.uniform(y0 - 2.7, y1 + 2.7, n)
@@ -89,16 +118,54 @@ def median_time(fn, repeats: int = 3) -> float:
     return statistics.median(times)
 
 
-def bench_line(name: str, line, n: int, seed: int, sample: int) -> dict:
-    lon, lat = random_points(line, n, seed)
-    geodesy._prepare_wkb.cache_clear()
+def baseline_engine() -> types.ModuleType | None:
+    """The previous numpy engine, from git, as a module of its own (None without git)."""
+    try:
+        src = subprocess.run(
+            ["git", "show", f"{BASELINE_COMMIT}:geo/geodesy.py"],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    path = Path(tempfile.mkdtemp()) / "geodesy_numpy_baseline.py"
+    path.write_text(src)
+    spec = importlib.util.spec_from_file_location("geodesy_numpy_baseline", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def ours(target, lon, lat, threads: int) -> float:
+    numba.set_num_threads(threads)
+    try:
+        target.distance(lon[:1000], lat[:1000])  # warm up
+        return median_time(lambda: target.distance(lon, lat))
+    finally:
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+
+
+def theirs(old: types.ModuleType, line, lon, lat, threads: int) -> float:
+    saved = old._WORKERS
+    old._WORKERS = threads
+    try:
+        target = old.GeodesicTarget(line)
+        target.distance(lon[:1000], lat[:1000])
+        return median_time(lambda: target.distance(lon, lat))
+    finally:
+        old._WORKERS = saved
+
+
+def bench_line(name: str, line, n: int, seed: int, sample: int, old) -> dict[str, Any]:
+    lon, lat = box_points(n, seed)
+    _prepare_wkb.cache_clear()
     t0 = time.perf_counter()
     target = geodesy.prepare(line)
     prep_s = time.perf_counter() - t0
-    target.distance(lon[:1000], lat[:1000])  # warm up
-    t = median_time(lambda: target.distance(lon, lat))
+    t1 = ours(target, lon, lat, 1)
+    t2 = ours(target, lon, lat, 2)
 
-    # Error on a sample of the random points plus near-tie points.
+    # Error on a sample of the points plus near-tie points.
     rng = np.random.default_rng(seed + 1)
     idx = rng.choice(n, min(n, sample), replace=False)
     tlon, tlat = near_tie_points(line, max(50, sample // 10), seed + 2)
@@ -107,70 +174,121 @@ def bench_line(name: str, line, n: int, seed: int, sample: int) -> dict:
     coords = np.asarray(line.coords)
     truth = truth_distance(coords, slon, slat)
     err = np.abs(target.distance(slon, slat) - truth)
+    out: dict[str, Any] = {
+        "target": name,
+        "vertices": len(coords),
+        "length_km": round(geodesy.geodesic_length(line) / 1000, 1),
+        "n_points": n,
+        "prepare_s": prep_s,
+        "seconds_median_1_thread": t1,
+        "seconds_median_2_threads": t2,
+        "points_per_s_1_thread": n / t1,
+        "points_per_s": n / t2,
+        "speedup_2_vs_1_thread": t1 / t2,
+        "max_error_m": float(err.max()),
+        "error_sample": int(err.size),
+        "near_tie_points": int(tlon.size),
+    }
 
-    # Baseline 1: geopandas in the estimated UTM zone.
-    pts = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=4326)
+    if old is not None:
+        o1 = theirs(old, line, lon, lat, 1)
+        o2 = theirs(old, line, lon, lat, 2)
+        old_err = np.abs(old.GeodesicTarget(line).distance(slon, slat) - truth)
+        out |= {
+            "numpy_engine_commit": BASELINE_COMMIT,
+            "numpy_engine_points_per_s_1_thread": n / o1,
+            "numpy_engine_points_per_s_2_threads": n / o2,
+            "numpy_engine_max_error_m": float(old_err.max()),
+            "speedup_vs_numpy_engine_1_thread": o1 / t1,
+            "speedup_vs_numpy_engine_2_threads": o2 / t2,
+        }
+
+    # geopandas in the estimated UTM zone, on up to 200,000 of the points.
+    m = min(n, 200_000)
+    pts = gpd.GeoSeries(gpd.points_from_xy(lon[:m], lat[:m]), crs=4326)
     line_s = gpd.GeoSeries([line], crs=4326)
     utm = line_s.estimate_utm_crs()
 
     def naive() -> np.ndarray:
         return pts.to_crs(utm).distance(line_s.to_crs(utm).iloc[0]).to_numpy()
 
-    t_naive = median_time(naive, repeats=1 if n > 200_000 else 3)
+    t_naive = median_time(naive, repeats=1)
     naive_d = gpd.GeoSeries(gpd.points_from_xy(slon, slat), crs=4326).to_crs(utm)
     naive_err = np.abs(naive_d.distance(line_s.to_crs(utm).iloc[0]).to_numpy() - truth)
 
-    # Baseline 2: exact per-point GeographicLib (golden section over edges).
-    m = 20
+    # Exact per-point GeographicLib (the truth procedure), on 20 points.
+    k = 20
     t0 = time.perf_counter()
-    truth_distance(coords, lon[:m], lat[:m])
-    t_exact = (time.perf_counter() - t0) / m
-
-    return {
-        "target": name,
-        "vertices": len(coords),
-        "length_km": round(geodesy.geodesic_length(line) / 1000, 1),
-        "n_points": n,
-        "prepare_s": prep_s,
-        "seconds_median": t,
-        "points_per_s": n / t,
-        "max_error_m": float(err.max()),
-        "error_sample": int(err.size),
-        "near_tie_points": int(tlon.size),
+    truth_distance(coords, lon[:k], lat[:k])
+    t_exact = (time.perf_counter() - t0) / k
+    out |= {
         "utm_crs": utm.to_string(),
-        "naive_utm_points_per_s": n / t_naive,
+        "naive_utm_points_per_s": m / t_naive,
         "naive_utm_max_error_m": float(naive_err.max()),
         "exact_geographiclib_points_per_s": 1.0 / t_exact,
-        "exact_geographiclib_extrapolated_s_for_n": t_exact * n,
-        "speedup_vs_naive_utm": t_naive / t,
-        "speedup_vs_exact": t_exact * n / t,
+        "speedup_vs_naive_utm_1_thread": (t_naive / m) * n / t1,
     }
+    return out
 
 
-def bench_cross(name: str, line, box_name: str, box_line, n: int, seed: int, sample: int) -> dict:
-    """Distance to ``line`` for points in the box around ``box_line``.
-
-    This is the classification workload: points around Line A measured to
-    the (dense) Blue Line, most of them 100-400 km from it.
-    """
-    lon, lat = random_points(box_line, n, seed)
-    geodesy._prepare_wkb.cache_clear()
+def bench_world(line, seed: int) -> dict[str, Any]:
+    """1,500 points uniform over the globe and 20 near the antipodes of the vertices."""
+    rng = np.random.default_rng(seed)
+    lon = rng.uniform(-180.0, 180.0, 1500)
+    lat = np.degrees(np.arcsin(rng.uniform(-1.0, 1.0, 1500)))
+    c = np.asarray(line.coords)
+    i = rng.integers(0, len(c), 20)
+    alon, alat, _ = GEOD.fwd(
+        c[i, 0] - 180.0, -c[i, 1], rng.uniform(-180, 180, 20), rng.uniform(0, 50e3, 20)
+    )
     target = geodesy.prepare(line)
-    target.distance(lon[:1000], lat[:1000])  # warm up
-    t = median_time(lambda: target.distance(lon, lat))
-    rng = np.random.default_rng(seed + 1)
-    idx = rng.choice(n, min(n, sample), replace=False)
-    truth = truth_distance(np.asarray(line.coords), lon[idx], lat[idx])
-    err = np.abs(target.distance(lon[idx], lat[idx]) - truth)
+    t0 = time.perf_counter()
+    got = target.distance(np.concatenate([lon, alon]), np.concatenate([lat, alat]))
+    t = time.perf_counter() - t0
+    truth = truth_distance(c, np.concatenate([lon, alon]), np.concatenate([lat, alat]))
+    err = np.abs(got - truth)
     return {
-        "target": name,
-        "points_around": box_name,
-        "n_points": n,
-        "seconds_median": t,
-        "points_per_s": n / t,
-        "max_error_m": float(err.max()),
-        "error_sample": int(err.size),
+        "worldwide_points": 1500,
+        "near_antipodal_points": 20,
+        "max_error_worldwide_m": float(err[:1500].max()),
+        "max_error_near_antipodal_m": float(err[1500:].max()),
+        "max_distance_km": float(truth.max() / 1000),
+        "seconds": t,
     }
+
+
+FIRST_CALL = """
+import time
+t0 = time.perf_counter()
+from shapely import LineString
+from geo import geodesy
+t1 = time.perf_counter()
+line = LineString([(35.8, 33.4), (35.82, 33.0), (35.76, 32.74)])
+geodesy.distance([(35.9, 33.1)], line)
+t2 = time.perf_counter()
+print(t1 - t0, t2 - t1)
+"""
+
+
+def bench_first_call() -> dict[str, Any]:
+    """Import + prepare + first query in a fresh process: cold, then warm numba cache."""
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        for label in ("cold", "warm", "warm_again"):
+            proc = subprocess.run(
+                [sys.executable, "-c", FIRST_CALL], cwd=ROOT, env=env,
+                capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            imp, first = proc.stdout.strip().splitlines()[-1].split()
+            # the first call: prepare, import numba, compile or load the kernel, query
+            out[f"first_call_{label}_s"] = float(first)
+            out[f"import_geo_{label}_s"] = float(imp)
+    return out
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -181,36 +299,57 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write results here")
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")
+    old = baseline_engine()
+    load_start = load()
     (short_name, short_line), (long_name, long_line) = targets()
+    lines = [
+        bench_line(name, line, args.n, args.seed, args.sample, old)
+        for name, line in ((short_name, short_line), (long_name, long_line))
+    ]
     results = {
         "command": " ".join(["python", "benchmarks/bench_geodesy.py", *sys.argv[1:]]),
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
         "python": platform.python_version(),
-        "lines": [
-            bench_line(name, line, args.n, args.seed, args.sample)
-            for name, line in ((short_name, short_line), (long_name, long_line))
-        ],
-        "cross": bench_cross(
-            long_name, long_line, short_name, short_line, args.n, args.seed, args.sample // 4
-        ),
+        "numba": numba.__version__,
+        "load_average_start": load_start,
+        "lines": lines,
+        "world": bench_world(short_line, args.seed + 3),
+        "startup": bench_first_call(),
+        "load_average_end": load(),
     }
+    print(f"load average {results['load_average_start']} -> {results['load_average_end']}")
     for r in results["lines"]:
         print(
-            f"{r['target']:>20} ({r['vertices']} vertices): "
-            f"{r['points_per_s']:,.0f} pts/s, max err {r['max_error_m'] * 1000:.3f} mm | "
-            f"UTM geopandas {r['naive_utm_points_per_s']:,.0f} pts/s, "
-            f"max err {r['naive_utm_max_error_m']:.1f} m | "
-            f"exact per point {r['exact_geographiclib_points_per_s']:,.0f} pts/s"
+            f"{r['target']:>18} ({r['vertices']} vertices): "
+            f"{r['points_per_s_1_thread'] / 1e6:.2f} M pts/s 1 thread, "
+            f"{r['points_per_s'] / 1e6:.2f} M 2 threads ({r['speedup_2_vs_1_thread']:.2f}x), "
+            f"max err {r['max_error_m'] * 1000:.3f} mm"
         )
-    c = results["cross"]
+        if "numpy_engine_commit" in r:
+            print(
+                f"{'':>18} numpy engine {r['numpy_engine_points_per_s_1_thread'] / 1e6:.2f} M / "
+                f"{r['numpy_engine_points_per_s_2_threads'] / 1e6:.2f} M, "
+                f"max err {r['numpy_engine_max_error_m'] * 1000:.3f} mm"
+            )
+        print(
+            f"{'':>18} UTM geopandas {r['naive_utm_points_per_s'] / 1e6:.3f} M pts/s, "
+            f"max err {r['naive_utm_max_error_m']:.1f} m | exact per point "
+            f"{r['exact_geographiclib_points_per_s']:,.0f} pts/s"
+        )
+    w = results["world"]
     print(
-        f"{c['target']:>20} (points around {c['points_around']}): "
-        f"{c['points_per_s']:,.0f} pts/s ({c['seconds_median']:.3f} s), "
-        f"max err {c['max_error_m'] * 1000:.3f} mm"
+        f"worldwide: max err {w['max_error_worldwide_m'] * 1000:.3f} mm; near-antipodal "
+        f"{w['max_error_near_antipodal_m'] * 1000:.3f} mm ({w['seconds']:.2f} s)"
+    )
+    s = results["startup"]
+    print(
+        f"first call: cold cache {s['first_call_cold_s']:.2f} s, warm "
+        f"{s['first_call_warm_s']:.2f} s ({s['first_call_warm_again_s']:.2f} s), "
+        f"after `import geo` ({s['import_geo_warm_s']:.2f} s)"
     )
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
     return 0
 
 

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, asset_cache, open_page
 
-from geo import webmap
+from geo.render import webmap
 
 
 def main() -> int:

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from geo import layers, zones
 
-from geo import layers, zones  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 README = ROOT / "README.md"
 LAYERS_DOC = ROOT / "docs" / "layers.md"

@@ -2,25 +2,39 @@
 
 The modules, in the order data flows through them:
 
-- :mod:`geo.layers`: the vector layers and their provenance manifest.
+- :mod:`geo.errors`: every error and warning the package raises.
+- :mod:`geo.manifest`: the provenance manifest beside the layers, read and written.
+- :mod:`geo.layers`: the vector layers, loaded checked against the manifest.
+- :mod:`geo.specs`: zone specifications (data in ``layers/zones.csv``).
 - :mod:`geo.points`, :mod:`geo.inputs`: validated points in memory; users'
   point files read and written (CSV, GeoJSON, GeoPackage).
 - :mod:`geo.places`: place names looked up in the ``places`` layer.
 - :mod:`geo.geodesy`: geodesic distances, lengths, areas and buffers.
-- :mod:`geo.zones`: zone specs (data in ``layers/zones.csv``) and geometry.
+- :mod:`geo.zones`: zone geometry.
 - :mod:`geo.classification`: points against lines, countries and zones.
-- :mod:`geo.report`, :mod:`geo.figure`: the zones table and the print figure.
-- :mod:`geo.webmap` (with :mod:`geo.display`, :mod:`geo.assets`): the map.
+- :mod:`geo.report`: the zones table and other figures.
+- :mod:`geo.render`: what people look at: the map (:mod:`geo.render.webmap`,
+  with :mod:`geo.render.display`, :mod:`geo.render.assets`), the print figure
+  (:mod:`geo.render.figure`) and their shared :mod:`geo.render.style`.
+- :mod:`geo.upstream`, :mod:`geo.derivation`: the pinned upstream data and the
+  layers derived from it.
+- :mod:`geo.workflows`: rebuilding the layers (used by the recipe).
 - :mod:`geo.cli`: the ``border-zones`` command line.
+
+Importing :mod:`geo` is cheap: the functions below are imported from their
+modules on first use (PEP 562), so ``border-zones --version`` does not load
+geopandas.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from geo.classification import classify
+from geo._meta import package_version
 from geo.errors import (
+    AmbiguousPlaceError,
+    AssetError,
     BorderZonesError,
     InputError,
     LayerIntegrityError,
@@ -29,14 +43,18 @@ from geo.errors import (
     UnknownLayerError,
     UnknownNameError,
 )
-from geo.geodesy import distance, geodesic_area, geodesic_buffer, geodesic_length, nearest_points
 
-try:
-    __version__ = version("border-zones")
-except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-    __version__ = "0+unknown"
+if TYPE_CHECKING:  # the names __getattr__ provides, for type checkers
+    from geo import layers, zones
+    from geo.classification import classify, distance, nearest_points
+    from geo.geodesy import geodesic_area, geodesic_buffer, geodesic_length
+    from geo.render.webmap import build_map, save_map
+
+    __version__: str
 
 __all__ = [
+    "AmbiguousPlaceError",
+    "AssetError",
     "BorderZonesError",
     "InputError",
     "LayerIntegrityError",
@@ -51,15 +69,40 @@ __all__ = [
     "geodesic_area",
     "geodesic_buffer",
     "geodesic_length",
+    "layers",
     "nearest_points",
     "save_map",
+    "zones",
 ]
+
+#: Public name → the module it lives in, imported on first use.
+_LAZY = {
+    "classify": "geo.classification",
+    "distance": "geo.classification",
+    "geodesic_area": "geo.geodesy",
+    "geodesic_buffer": "geo.geodesy",
+    "geodesic_length": "geo.geodesy",
+    "nearest_points": "geo.classification",
+    "build_map": "geo.render.webmap",
+    "save_map": "geo.render.webmap",
+}
+
+#: Submodules reachable as attributes of :mod:`geo` without importing them first.
+_SUBMODULES = ("layers", "zones")
 
 
 def __getattr__(name: str) -> Any:
-    # folium is imported only when the map is asked for
-    if name in ("build_map", "save_map"):
-        from geo import webmap
+    if name == "__version__":
+        value: Any = package_version()
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"geo.{name}")
+    else:
+        raise AttributeError(f"module 'geo' has no attribute {name!r}")
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
 
-        return getattr(webmap, name)
-    raise AttributeError(f"module 'geo' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

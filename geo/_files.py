@@ -3,21 +3,74 @@
 Every product of the package (layers, maps, tables, figures, classified
 points, cached assets) is written to a temporary file beside its target and
 renamed into place, so a failed run leaves the old file, or none, and no
-temporary files.
+temporary files. The temporary folder's name holds the writing process's id
+(``.NAME.bz-PID-XXXXXXXX.tmp``); what a killed run leaves (SIGKILL cannot be
+caught) is removed by the next run writing the same target once that process
+is gone.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from geo.errors import InputError
 
-__all__ = ["atomic_path", "write_bytes", "write_text"]
+__all__ = ["atomic_path", "cache_base", "remove_stale", "write_bytes", "write_text"]
+
+_STALE = re.compile(r"^\.(?P<name>.+)\.bz-(?P<pid>\d+)-[^.]+\.tmp$")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    except OSError:  # pragma: no cover - e.g. an impossible pid
+        return False
+    return True
+
+
+def remove_stale(target: str | os.PathLike[str]) -> list[Path]:
+    """Remove temporary folders left beside ``target`` by processes now gone.
+
+    Only folders named as :func:`atomic_path` names them for this target,
+    whose owner process no longer runs, are removed; return them.
+    """
+    t = Path(target)
+    folder = t.parent if str(t.parent) else Path(".")
+    removed: list[Path] = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _STALE.match(entry.name)
+        if m is None or m["name"] != t.name or not entry.is_dir():
+            continue
+        if not _alive(int(m["pid"])):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
+def _read_only(path: Path) -> bool:
+    # the write bits, not os.access alone: root may write anything
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) or not os.access(path, os.W_OK)
 
 
 @contextlib.contextmanager
@@ -44,14 +97,30 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise InputError(f"{target}: the folder {folder} does not exist")
     if target.is_dir():
         raise InputError(f"{target}: is a folder; give a file name")
-    tmpdir = Path(tempfile.mkdtemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp"))
+    if target.exists() and _read_only(target):
+        raise InputError(f"{target}: the file is read-only; not replaced")
+    if _read_only(folder):
+        raise InputError(f"{target}: the folder {folder} is read-only")
+    remove_stale(target)
+    try:
+        tmpdir = Path(
+            tempfile.mkdtemp(dir=folder, prefix=f".{target.name}.bz-{os.getpid()}-", suffix=".tmp")
+        )
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write in {folder} ({exc.strerror})") from None
     try:
         tmp = tmpdir / target.name
-        yield tmp
+        try:
+            yield tmp
+        except OSError as exc:  # name the user's file, never the temporary one
+            raise InputError(f"{target}: cannot write ({exc.strerror or exc})") from None
         if not tmp.exists():  # pragma: no cover - writer bug
             raise InputError(f"{target}: nothing was written")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        try:
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise InputError(f"{target}: cannot write ({exc.strerror})") from None
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
 
@@ -69,3 +138,13 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+def cache_base() -> Path:
+    """Return the project's cache base: ``$BORDER_ZONES_CACHE`` or ``~/.cache/border-zones``.
+
+    Downloaded upstream data (``upstream/``), page assets (``assets/``) and npm
+    packs (``npm/``) are kept under it.
+    """
+    env = os.environ.get("BORDER_ZONES_CACHE")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "border-zones"

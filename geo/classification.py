@@ -19,8 +19,8 @@ Examples
 from __future__ import annotations
 
 import functools
-import itertools
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import geopandas as gpd
@@ -29,9 +29,9 @@ import pandas as pd
 import shapely
 
 from geo import geodesy, layers, zones
-from geo.points import as_lonlat
+from geo.points import added_column_names, as_lonlat
 
-__all__ = ["COLUMNS", "classify", "classify_lonlat"]
+__all__ = ["COLUMNS", "classify", "classify_lonlat", "distance", "nearest_points", "prepare"]
 
 #: Columns :func:`classify` adds, in order.
 COLUMNS = [
@@ -49,6 +49,92 @@ CHUNK = 250_000
 _PRIMARY = {"golan_line_a": "distance_line_a_m", "blue_line": "distance_blue_line_m"}
 
 
+def prepare(target: Any) -> geodesy.GeodesicTarget:
+    """A prepared geodesic target from a layer name or anything geodesy takes.
+
+    Parameters
+    ----------
+    target : str, shapely geometry, GeoSeries, GeoDataFrame or GeodesicTarget
+        A layer name (see :func:`geo.layers.names`) is loaded, transformed
+        to lon/lat and unioned; anything else goes to
+        :func:`geo.geodesy.prepare` unchanged.
+
+    Returns
+    -------
+    geo.geodesy.GeodesicTarget
+        Cached: the same layer gives the same prepared target.
+
+    Raises
+    ------
+    geo.errors.UnknownLayerError
+        For a name that is not a layer.
+
+    Examples
+    --------
+    >>> prepare("golan_line_a") is prepare("golan_line_a")
+    True
+    """
+    if isinstance(target, str):
+        return _prepare_layer(target)
+    return geodesy.prepare(target)
+
+
+@functools.lru_cache(maxsize=16)
+def _prepare_layer(name: str) -> geodesy.GeodesicTarget:
+    frame = layers.load(name)
+    return geodesy.prepare(shapely.union_all(np.asarray(frame.geometry.to_crs(4326).array)))
+
+
+def distance(points: Any, to: Any, *, assume_lonlat: bool = False) -> np.ndarray:
+    """Geodesic distance in metres from each point to a layer, line or polygon.
+
+    :func:`geo.geodesy.distance` with layer names resolved (see :func:`prepare`).
+
+    Parameters
+    ----------
+    points : points
+        Anything :func:`geo.points.as_lonlat` accepts.
+    to : str or target
+        A layer name, or anything :func:`geo.geodesy.prepare` accepts.
+    assume_lonlat : bool, default False
+        Read CRS-less GeoSeries points as lon/lat.
+
+    Returns
+    -------
+    numpy.ndarray
+        Metres on WGS84 (0 inside polygons), accurate to well under 1 cm.
+
+    Examples
+    --------
+    >>> distance([(35.825, 33.126)], "golan_line_a").round(-1)  # Quneitra
+    array([650.])
+    """
+    return geodesy.distance(points, prepare(to), assume_lonlat=assume_lonlat)
+
+
+def nearest_points(points: Any, to: Any, *, assume_lonlat: bool = False) -> pd.DataFrame:
+    """Distance to, and location of, the nearest point of a layer, line or polygon.
+
+    :func:`geo.geodesy.nearest_points` with layer names resolved (see
+    :func:`prepare`).
+
+    Parameters
+    ----------
+    points : points
+        Anything :func:`geo.points.as_lonlat` accepts.
+    to : str or target
+        A layer name, or anything :func:`geo.geodesy.prepare` accepts.
+    assume_lonlat : bool, default False
+        Read CRS-less GeoSeries points as lon/lat.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``distance_m``, ``nearest_lon``, ``nearest_lat``.
+    """
+    return geodesy.nearest_points(points, prepare(to), assume_lonlat=assume_lonlat)
+
+
 @functools.lru_cache(maxsize=1)
 def _context(specs_digest: str) -> dict[str, Any]:
     """Prepared geometries and zone specs, built once per zone list."""
@@ -62,44 +148,54 @@ def _context(specs_digest: str) -> dict[str, Any]:
     # innermost first: the nearest outer edge, then the narrowest band
     specs = sorted(zones.read_specs(), key=lambda s: (s.distance_km, -s.inner_km))
     refs = {s.reference for s in specs} | set(_PRIMARY)
-    targets = {r: geodesy.prepare(layers.load(r).geometry.union_all()) for r in sorted(refs)}
+    targets = {r: prepare(r) for r in sorted(refs)}
     # how far any point of another reference line is from Line A: with it, a
     # point's distance to Line A bounds its distance to that line from below
     reach = {}
     for r in refs - {"golan_line_a"}:
-        line = layers.load(r).geometry.union_all()
-        xy = np.asarray(_densified(line))
+        xy = np.vstack(
+            [
+                geodesy.densify_lonlat(np.asarray(part.coords)[:, :2], 500.0)
+                for part in shapely.get_parts(layers.load(r).geometry.union_all())
+            ]
+        )
         reach[r] = float(np.max(targets["golan_line_a"].distance(xy[:, 0], xy[:, 1]))) + 100.0
     return {"countries": polys, "aos": aos, "specs": specs, "targets": targets, "reach": reach}
 
 
-def _densified(line: Any, step_m: float = 500.0) -> np.ndarray:
-    """Vertices of ``line`` with geodesic points added every ``step_m``."""
-    out = []
-    for part in shapely.get_parts(shapely.line_merge(line)):
-        xy = np.asarray(part.coords)
-        for (x0, y0), (x1, y1) in itertools.pairwise(xy):
-            out.append((x0, y0))
-            n = int(geodesy.WGS84.inv(x0, y0, x1, y1)[2] // step_m)
-            if n > 0:
-                out.extend(geodesy.WGS84.npts(x0, y0, x1, y1, n))
-        out.append(tuple(xy[-1]))
-    return np.asarray(out)
+def _inside(geom: Any, lon: np.ndarray, lat: np.ndarray, sub: np.ndarray) -> np.ndarray:
+    """Indices among ``sub`` of the points inside a prepared polygon (bbox first)."""
+    x0, y0, x1, y1 = geom.bounds
+    sub = sub[(lon[sub] >= x0) & (lon[sub] <= x1) & (lat[sub] >= y0) & (lat[sub] <= y1)]
+    return sub[shapely.contains_xy(geom, lon[sub], lat[sub])]
 
 
 def _chunk(lon: np.ndarray, lat: np.ndarray, ctx: dict[str, Any]) -> dict[str, np.ndarray]:
     n = len(lon)
     targets = ctx["targets"]
     dist = {r: targets[r].distance(lon, lat) for r in _PRIMARY}
-    country = np.full(n, "", dtype=object)
-    for name, geom in ctx["countries"]:
-        country[shapely.contains_xy(geom, lon, lat) & (country == "")] = name
-    in_aos = shapely.contains_xy(ctx["aos"], lon, lat)
+    # countries as small codes (0: none); each polygon tests only the points
+    # in its bounding box that no earlier polygon holds
+    names = np.array(["", *(name for name, _ in ctx["countries"])], dtype=object)
+    code = np.zeros(n, dtype=np.int8)
+    left = np.arange(n)
+    for k, (_, geom) in enumerate(ctx["countries"], start=1):
+        code[_inside(geom, lon, lat, left)] = k
+        left = left[code[left] == 0]
+    country = names[code]
+    in_aos = np.zeros(n, dtype=bool)
+    in_aos[_inside(ctx["aos"], lon, lat, np.arange(n))] = True
+    # territory membership per (country, in AoS) combination, looked up by code
+    combo_country = np.repeat(names, 2)
+    combo_aos = np.tile([False, True], len(names))
+    combo = code.astype(np.int64) * 2 + in_aos
 
-    zone = np.full(n, "", dtype=object)
-    all_zones = np.full(n, "", dtype=object)
-    for item in ctx["specs"]:
-        mask = zones.in_territory(item.territory, country, in_aos)
+    specs = ctx["specs"]
+    zone_code = np.full(n, -1, dtype=np.int64)
+    # one bit per zone (Python ints past 62 zones)
+    bits = np.zeros(n, dtype=np.int64 if len(specs) < 63 else object)
+    for j, item in enumerate(specs):
+        mask = zones.in_territory(item.territory, combo_country, combo_aos)[combo]
         inner, outer = item.inner_km * 1000.0, item.distance_km * 1000.0
         if item.reference in dist:
             d = dist[item.reference]
@@ -110,17 +206,30 @@ def _chunk(lon: np.ndarray, lat: np.ndarray, ctx: dict[str, Any]) -> dict[str, n
             if near.any():
                 d[near] = targets[item.reference].distance(lon[near], lat[near])
         member = mask & (d > inner) & (d <= outer) if inner > 0 else mask & (d <= outer)
-        zone[member & (zone == "")] = item.id
-        all_zones[member] += ";" + item.id
-    all_zones = np.array([z[1:] for z in all_zones], dtype=object) if n else all_zones
+        zone_code[member & (zone_code < 0)] = j
+        bits[member] |= 1 << j
+    ids = np.array([item.id for item in specs] + [""], dtype=object)
     return {
         "distance_line_a_m": dist["golan_line_a"],
         "distance_blue_line_m": dist["blue_line"],
         "country": country,
         "in_area_of_separation": in_aos,
-        "zone": zone,
-        "zones": all_zones,
+        "zone": ids[zone_code],
+        "zones": _joined(bits, [item.id for item in specs]),
     }
+
+
+def _joined(bits: np.ndarray, ids: list[str]) -> np.ndarray:
+    """The ids whose bits are set, joined by ";", for each bit mask."""
+    if len(ids) <= 12:  # a table of every mask is cheaper than finding the distinct ones
+        masks = np.arange(1 << len(ids))
+        inverse = bits
+    else:
+        masks, inverse = np.unique(bits, return_inverse=True)
+    text = np.array(
+        [";".join(i for j, i in enumerate(ids) if int(m) >> j & 1) for m in masks], dtype=object
+    )
+    return text[np.asarray(inverse, dtype=np.int64).ravel()]
 
 
 def classify_lonlat(
@@ -141,10 +250,15 @@ def classify_lonlat(
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
     ctx = _context(zones.specs_sha256())
-    parts = []
-    for start in range(0, len(lon), CHUNK):
+    starts = range(0, len(lon), CHUNK)
+
+    def work(start: int) -> pd.DataFrame:
         sl = slice(start, start + CHUNK)
-        parts.append(pd.DataFrame(_chunk(lon[sl], lat[sl], ctx), columns=COLUMNS))
+        return pd.DataFrame(_chunk(lon[sl], lat[sl], ctx), columns=COLUMNS)
+
+    # chunks in parallel: the kernel, shapely and numpy release the GIL
+    with ThreadPoolExecutor(max(1, min(2, len(starts)))) as pool:
+        parts = list(pool.map(work, starts))
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in COLUMNS})
     out = pd.concat(parts, ignore_index=True)
@@ -172,8 +286,10 @@ def classify(points: Any, *, assume_lonlat: bool = False) -> gpd.GeoDataFrame | 
     -------
     GeoDataFrame or DataFrame
         A GeoDataFrame input comes back as a copy with the columns
-        :data:`COLUMNS` added (any existing columns of those names are
-        replaced); anything else gives a DataFrame with ``lon``, ``lat`` and
+        :data:`COLUMNS` added; the frame's own columns are never replaced:
+        an added column whose name is taken gets the suffix ``_right``
+        (:data:`geo.points.COLLISION_SUFFIX`), with a warning naming it.
+        Anything else gives a DataFrame with ``lon``, ``lat`` and
         those columns. ``distance_*_m`` are geodesic metres on WGS84;
         ``country`` is the de facto polygon holding the point ("" if none);
         ``zone`` the innermost zone (smallest distance) holding it ("" if none);
@@ -189,8 +305,9 @@ def classify(points: Any, *, assume_lonlat: bool = False) -> gpd.GeoDataFrame | 
     table = classify_lonlat(lon, lat)
     if isinstance(points, gpd.GeoDataFrame):
         out = points.copy()
+        names = added_column_names(list(out.columns), COLUMNS, where="points")
         for col in COLUMNS:
-            out[col] = table[col].to_numpy()
+            out[names[col]] = table[col].to_numpy()
         return out
     table.insert(0, "lat", lat)
     table.insert(0, "lon", lon)

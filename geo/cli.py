@@ -5,31 +5,71 @@ of points), ``report`` (the zones table), ``figure`` (a map for print),
 ``layers``, ``zones`` and ``build`` (the web map).
 
 Exit codes: 0 success, 1 bad input (the message names the file, row or
-field), 2 usage error. Errors are one line on stderr,
-``border-zones COMMAND: error: ...``, never a traceback.
+field), 2 usage error (including a ``--lat``/``--lon`` that is not a finite
+number in range), 70 internal error (a bug; please report it), 130
+interrupted (Ctrl-C), 143 terminated (SIGTERM). Errors are one line on
+stderr, ``border-zones COMMAND: error: ...``, never a traceback. Heavy
+modules (pandas, geopandas, folium) are imported only inside the commands,
+after the signal handlers are installed, so ``--version`` and usage errors
+answer at once.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
+import signal
 import sys
-import time
-import warnings
-from collections.abc import Callable, Sequence
-from typing import Any
+from types import FrameType
 
-from geo import __version__, layers
-from geo.errors import BorderZonesError, InputError
+
+class Terminated(BaseException):
+    """SIGTERM received: unwinds like Ctrl-C, so temporary files are removed."""
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
+def install_signal_handlers() -> None:
+    """SIGINT raises KeyboardInterrupt and SIGTERM :class:`Terminated`; both clean up."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+
+
+# before anything else is imported: an interrupt at any moment is one line
+install_signal_handlers()
+try:
+    import argparse
+    import json
+    import math
+    import os
+    import time
+    import warnings
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
+    from geo.errors import BorderZonesError, InputError
+except KeyboardInterrupt:  # pragma: no cover - timing
+    print("border-zones: interrupted", file=sys.stderr)
+    raise SystemExit(130) from None
+except Terminated:  # pragma: no cover - timing
+    print("border-zones: terminated", file=sys.stderr)
+    raise SystemExit(143) from None
 
 __all__ = ["main"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
+#: A bug (sysexits' EX_SOFTWARE): neither bad input nor a usage error.
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
-EPILOG = "exit codes: 0 ok, 1 bad input, 2 usage error"
+EPILOG = (
+    "exit codes: 0 ok, 1 bad input, 2 usage error (a --lat/--lon that is not a finite "
+    "number in range too), 70 internal error, 130 interrupted, 143 terminated"
+)
+
 
 #: Lines ``distance`` measures to, with their labels.
 DISTANCE_TO = {
@@ -66,6 +106,8 @@ def _print_table(headers: list[str], table: list[list[str]]) -> None:
 # layers
 # --------------------------------------------------------------------------
 def _cmd_layers(args: argparse.Namespace) -> int:
+    from geo import layers
+
     rows = []
     for name in layers.names():
         meta = layers.info(name)
@@ -107,14 +149,10 @@ def _cmd_layers(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------
 def distance_record(lon: float, lat: float) -> dict[str, Any]:
     """The ``distance --json`` record of one point (validated lon/lat degrees)."""
-    from geo import geodesy
-    from geo.classification import classify_lonlat
+    from geo.classification import classify_lonlat, prepare
 
     row = classify_lonlat([lon], [lat]).iloc[0]
-    dist = {
-        name: round(float(geodesy.prepare(name).distance([lon], [lat])[0]), 3)
-        for name in DISTANCE_TO
-    }
+    dist = {name: round(float(prepare(name).distance([lon], [lat])[0]), 3) for name in DISTANCE_TO}
     return {
         "lat": float(lat),
         "lon": float(lon),
@@ -242,7 +280,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_figure(args: argparse.Namespace) -> int:
-    from geo import figure
+    from geo.render import figure
 
     print(f"wrote {figure.save_figure(args.output, dpi=args.dpi)}")
     return EXIT_OK
@@ -299,7 +337,7 @@ def _cmd_zones(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from geo import webmap
+    from geo.render import webmap
 
     points = None
     if args.points:
@@ -315,18 +353,22 @@ def _cmd_build(args: argparse.Namespace) -> int:
                 assume_lonlat=args.assume_lonlat,
             )
         _warn("build", caught)
-        bad = (gdf[inputs.ERROR_COLUMN] != "").to_numpy()
+        error_col = gdf.attrs.get("error_column", inputs.ERROR_COLUMN)
+        bad = (gdf[error_col] != "").to_numpy()
         if len(gdf) and bad.all():
-            first = gdf[inputs.ERROR_COLUMN].iloc[0]
+            first = gdf[error_col].iloc[0]
             raise InputError(f"{args.points}: no row could be read (row 1: {first})")
         if bad.any():
             print(
                 f"border-zones build: {int(bad.sum()):,} row(s) of {args.points} could not be "
                 f"read and are left off the map (row {gdf.index[bad][0]}: "
-                f"{gdf[inputs.ERROR_COLUMN].to_numpy()[bad][0]})",
+                f"{gdf[error_col].to_numpy()[bad][0]})",
                 file=sys.stderr,
             )
-        points = classify(gdf[~bad].drop(columns=[inputs.ERROR_COLUMN]))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            points = classify(gdf[~bad].drop(columns=[error_col]))
+        _warn("build", caught)
     print(f"wrote {webmap.save_map(args.output, points=points, offline=args.offline)}")
     return EXIT_OK
 
@@ -344,11 +386,20 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+def _coordinate(limit: float) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{shown!r} is not a number") from None
+        if not math.isfinite(value) or abs(value) > limit:
+            raise argparse.ArgumentTypeError(
+                f"{shown!r} is not a number in [-{limit:g}, {limit:g}]"
+            )
+        return value
+
+    return parse
 
 
 def _add_point_file_options(p: argparse.ArgumentParser) -> None:
@@ -368,6 +419,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Measure the Israel–Syria–Lebanon frontier on the WGS84 ellipsoid.",
         epilog=EPILOG,
     )
+    from geo import __version__
+
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
@@ -391,11 +444,13 @@ def build_parser() -> argparse.ArgumentParser:
         "  border-zones distance --lat 33.27 --lon 35.77 --json\n\n"
         "A place name is looked up in the 'places' layer (GeoNames), ignoring case and "
         "accents, with common spellings (Quneitra, Daraa, Kiswah, Mount Hermon ...); a "
-        "name matching several places lists them and exits 1.",
+        "name matching several places lists them and exits 1; every alternate name "
+        "GeoNames has is known too (القنيطرة, קצרין). A --lat/--lon that is not a finite "
+        "number within range is a usage error (exit 2), like any bad option.",
     )
     p.add_argument("place", nargs="?", help="a place name (quote names with spaces)")
-    p.add_argument("--lat", type=_number, help="latitude, WGS84 degrees")
-    p.add_argument("--lon", type=_number, help="longitude, WGS84 degrees")
+    p.add_argument("--lat", type=_coordinate(90.0), help="latitude, WGS84 degrees, -90 to 90")
+    p.add_argument("--lon", type=_coordinate(180.0), help="longitude, WGS84 degrees, -180 to 180")
     p.add_argument(
         "--json",
         action="store_true",
@@ -417,7 +472,11 @@ def build_parser() -> argparse.ArgumentParser:
         "lon/lng/long/longitude/x (any case), or given with --lat-col/--lon-col. The file "
         "is streamed in chunks. Every row comes out, in order; a row whose coordinates "
         "cannot be read gets a message in the 'error' column. The output is written to "
-        "a temporary file and renamed: a failed run leaves an existing output untouched.",
+        "a temporary file and renamed: a failed run leaves an existing output untouched. "
+        "A row with more fields than the header is a row error, never shifted.\n\n"
+        "Your columns are never renamed or replaced: an added column whose name your "
+        "file already has (distance_line_a_m, country, zone, zones, error, ...) gets the "
+        "suffix _right, as in geopandas' sjoin, and a warning names it.",
     )
     p.add_argument("input", help="the points to classify")
     p.add_argument("-o", "--output", required=True, help="the file to write")
@@ -508,13 +567,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 1 on bad input, 2 on a usage error.
+        0 on success, 1 on bad input, 2 on a usage error, 70 on an internal
+        error, 130 when interrupted, 143 when terminated.
     """
-    parser = build_parser()
+    install_signal_handlers()
+    command = "?"
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse: --help/--version exit 0, usage errors 2
-        return int(exc.code or 0)
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # argparse: --help/--version exit 0, usage errors 2
+            return int(exc.code or 0)
+        command = args.command
+        return _run(args)
+    except KeyboardInterrupt:
+        print("border-zones: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Terminated:
+        print("border-zones: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # a bug: one line for the user, the traceback on request
+        if os.environ.get("BORDER_ZONES_DEBUG"):
+            raise
+        print(
+            f"border-zones {command}: error: internal error ({type(exc).__name__}: "
+            f"{str(exc)[:200]}); rerun with BORDER_ZONES_DEBUG=1 for the traceback and "
+            "please report it",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _run(args: argparse.Namespace) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
@@ -524,21 +610,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BorderZonesError as exc:
         print(f"border-zones {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("border-zones: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return EXIT_OK
     except OSError as exc:  # e.g. an output folder without write permission
+        if isinstance(exc, BrokenPipeError):
+            raise
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"border-zones {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except Exception as exc:  # a bug: one line for the user, the traceback on request
-        if os.environ.get("BORDER_ZONES_DEBUG"):
-            raise
-        print(
-            f"border-zones {args.command}: error: internal error ({type(exc).__name__}: {exc}); "
-            "rerun with BORDER_ZONES_DEBUG=1 for the traceback and please report it",
-            file=sys.stderr,
-        )
         return EXIT_BAD_INPUT

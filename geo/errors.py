@@ -6,7 +6,12 @@ command line) can catch the package's own failures apart from bugs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 __all__ = [
+    "AmbiguousPlaceError",
+    "AssetError",
     "BorderZonesError",
     "InputError",
     "LayerIntegrityError",
@@ -42,6 +47,40 @@ class UnknownLayerError(UnknownNameError):
 
     def __init__(self, name: str, available: list[str] | tuple[str, ...]) -> None:
         super().__init__("layer", name, available)
+
+
+class _Described(Protocol):
+    def describe(self) -> str: ...
+
+
+class AmbiguousPlaceError(UnknownNameError):
+    """A name that matches more than one place; lists them with coordinates.
+
+    Examples
+    --------
+    >>> class P:
+    ...     def __init__(self, text):
+    ...         self.text = text
+    ...     def describe(self):
+    ...         return self.text
+    >>> err = AmbiguousPlaceError("Ein", [P("Ein A (35.1, 33.0)"), P("Ein B (35.2, 33.1)")])
+    >>> str(err).split(": ")[0], err.available
+    ("place name 'Ein' is ambiguous, 2 places match", ('Ein A (35.1, 33.0)', 'Ein B (35.2, 33.1)'))
+    """
+
+    def __init__(self, name: str, matches: Sequence[_Described]) -> None:
+        self.matches = list(matches)
+        described = [p.describe() for p in self.matches]
+        super().__init__("place", name, described)
+        self.args = (
+            f"place name {name!r} is ambiguous, {len(described)} places match: "
+            + "; ".join(described)
+            + ". Give coordinates instead",
+        )
+
+
+class AssetError(BorderZonesError):
+    """An asset that could not be found in the cache, downloaded or packed."""
 
 
 class LayerIntegrityError(BorderZonesError):

@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -38,7 +39,7 @@ import shapely
 
 from geo._files import atomic_path
 from geo.errors import InputError, LikelySwappedWarning, MissingCRSError
-from geo.points import REGION_BBOX
+from geo.points import COLLISION_SUFFIX, REGION_BBOX, added_column_names, clip
 
 __all__ = [
     "ERROR_COLUMN",
@@ -102,6 +103,8 @@ ERROR_COLUMN = "error"
 #: Rows read at a time from a CSV or GeoPackage.
 CHUNK_ROWS = 250_000
 
+csv.field_size_limit(2**31 - 1)  # a long text field is data, not an error
+
 _NAME_CLEAN = re.compile(r"[\s._\-()\[\]°]+")
 
 
@@ -154,12 +157,14 @@ def find_coordinate_columns(
         When a given column is absent or none is found, listing the columns.
     """
     cols = [str(c) for c in columns]
-    found = ", ".join(repr(c) for c in cols) or "none"
+    found = clip(", ".join(repr(c) for c in cols) or "none")
 
     def pick(given: str | None, names: tuple[str, ...], what: str, flag: str) -> str | None:
         if given is not None:
             if given not in cols:
-                raise InputError(f"{file}: no column {given!r} ({flag}); the columns are: {found}")
+                raise InputError(
+                    f"{file}: no column {clip(given, 60)!r} ({flag}); the columns are: {found}"
+                )
             return given
         keyed: dict[str, str] = {}
         for c in cols:
@@ -198,6 +203,9 @@ class PointChunk:
     first_row: int
     #: Fraction of the input read so far, 0–1 (for progress bars).
     progress: float = 0.0
+    #: Height (the geometry's Z) where the input has one, else NaN; None for
+    #: inputs without Z.
+    z: np.ndarray | None = None
 
     @property
     def ok(self) -> np.ndarray:
@@ -270,22 +278,106 @@ def _swapped(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------
 # reading
 # --------------------------------------------------------------------------
-def _sniff_separator(head: str) -> str:
-    first = head.splitlines()[0] if head else ""
-    counts = {sep: first.count(sep) for sep in (",", ";", "\t", "|")}
+def _sniff_separator(header: str) -> str:
+    bare = re.sub(r'"[^"]*"', "", header)  # separators inside quoted names do not count
+    counts = {sep: bare.count(sep) for sep in (",", ";", "\t", "|")}
     best = max(counts, key=lambda s: counts[s])
     return best if counts[best] > 0 else ","
 
 
 def _open_text(path: Path) -> IO[str]:
     try:
-        return open(path, encoding="utf-8-sig", newline="")
+        with open(path, "rb") as raw:
+            start = raw.read(4)
+        utf16 = start[:2] in (b"\xff\xfe", b"\xfe\xff")
+        return open(path, encoding="utf-16" if utf16 else "utf-8-sig", newline="")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a folder, not a file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+#: Longest header record read (a quote left open would otherwise read the file).
+HEADER_MAX_CHARS = 16 * 1024 * 1024
+
+
+def _read_header(fh: IO[str], path: Path) -> str:
+    """The header record as text: any length, quoted line breaks included."""
+    parts: list[str] = []
+    quotes = 0
+    size = 0
+    while True:
+        line = fh.readline()
+        if not line:
+            break
+        if not parts and not line.strip():
+            continue  # blank lines before the header
+        parts.append(line)
+        quotes += line.count('"')
+        size += len(line)
+        if quotes % 2 == 0:
+            break
+        if size > HEADER_MAX_CHARS:
+            raise InputError(
+                f"{path}: the header is longer than {HEADER_MAX_CHARS:,} characters "
+                "(a quote left open?)"
+            )
+    return "".join(parts)
+
+
+def _unique_names(header: list[str], path: Path) -> list[str]:
+    """Column names made unique as pandas does (``lat``, ``lat.1``), with a warning."""
+    seen: set[str] = set()
+    out = []
+    renamed = []
+    for name in header:
+        new, k = name, 0
+        while new in seen:
+            k += 1
+            new = f"{name}.{k}"
+        seen.add(new)
+        out.append(new)
+        if new != name:
+            renamed.append(f"{clip(name, 40)!r} → {clip(new, 40)!r}")
+    if renamed:
+        warnings.warn(
+            f"{path}: the header repeats column names; the first of each is used and the "
+            f"repeats are renamed: {', '.join(renamed)}",
+            UserWarning,
+            stacklevel=3,
+        )
+    return out
+
+
+class _Ragged(Exception):
+    """A row with too many fields for pandas' fast reader."""
+
+
+def _csv_chunk(
+    frame: pd.DataFrame,
+    long_rows: np.ndarray,
+    n_header: int,
+    field_counts: np.ndarray | None,
+    lat_name: str,
+    lon_name: str,
+    first: int,
+    progress: float,
+) -> PointChunk:
+    lat_raw, lon_raw = frame[lat_name], frame[lon_name]
+    lat = _parse_numbers(lat_raw)
+    lon = _parse_numbers(lon_raw)
+    err = _check_values(lon_raw, lat_raw, lon, lat, lon_name, lat_name)
+    if long_rows.any():
+        idx = np.flatnonzero(long_rows)
+        counts = field_counts[idx] if field_counts is not None else np.full(idx.size, n_header + 1)
+        err[idx] = [f"{int(c)} fields, the header has {n_header}" for c in counts]
+    bad = err != ""
+    lon[bad] = np.nan
+    lat[bad] = np.nan
+    frame.index = pd.RangeIndex(first, first + len(frame))
+    return PointChunk(frame, lon, lat, err, first, progress)
 
 
 def _iter_csv(
@@ -295,53 +387,129 @@ def _iter_csv(
     fh = _open_text(path)
     with fh:
         try:
-            head = fh.read(65536)
+            header_text = _read_header(fh, path)
         except UnicodeDecodeError as exc:
             raise InputError(
                 f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV"
             ) from None
-        fh.seek(0)
-        if not head.strip():
+        if not header_text.strip():
             raise InputError(f"{path}: the file is empty")
-        sep = "\t" if path.suffix.lower() == ".tsv" else _sniff_separator(head)
+        sep = "\t" if path.suffix.lower() == ".tsv" else _sniff_separator(header_text)
+        header = next(csv.reader(io.StringIO(header_text), delimiter=sep), [])
+        names = _unique_names(header, path)
+        lat_name, lon_name = find_coordinate_columns(names, lat_col, lon_col, file=path)
+        width = len(names)
+        pad = "\x00extra"
+        while pad in names:
+            pad += "\x00"
+        first = 1
         try:
-            header = next(csv.reader([head.splitlines()[0]], delimiter=sep))
-        except csv.Error as exc:  # pragma: no cover - csv is lenient
-            raise InputError(f"{path}: cannot read the header line ({exc})") from None
-        lat_name, lon_name = find_coordinate_columns(header, lat_col, lon_col, file=path)
-        try:
+            # one spare column: a row with one field too many lands in it (a
+            # single empty one is tolerated); more fields stop the fast reader
             reader = pd.read_csv(
                 fh,
                 sep=sep,
+                header=None,
+                names=[*names, pad],
+                index_col=False,
                 dtype=str,
                 keep_default_na=False,
                 na_filter=False,
                 chunksize=chunk_rows,
             )
-            first = 1
-            for frame in reader:
-                lat_raw, lon_raw = frame[lat_name], frame[lon_name]
-                lat = _parse_numbers(lat_raw)
-                lon = _parse_numbers(lon_raw)
-                err = _check_values(lon_raw, lat_raw, lon, lat, lon_name, lat_name)
-                bad = err != ""
-                lon[bad] = np.nan
-                lat[bad] = np.nan
-                frame.index = pd.RangeIndex(first, first + len(frame))
+            while True:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always", pd.errors.ParserWarning)
+                    frame = next(reader, None)
+                if frame is None:
+                    return
+                if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+                    break  # pandas would drop the extra fields of a long first row
+                extra = frame.pop(pad).to_numpy(dtype=object)
                 try:
                     pos = fh.tell()
                 except OSError:  # pragma: no cover
                     pos = 0
-                yield PointChunk(frame, lon, lat, err, first, min(1.0, pos / size))
+                chunk = _csv_chunk(
+                    frame, extra != "", width, None, lat_name, lon_name, first, min(1.0, pos / size)
+                )
+                yield chunk
                 first += len(frame)
         except UnicodeDecodeError as exc:
             raise InputError(
                 f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV"
             ) from None
         except pd.errors.ParserError as exc:
-            raise InputError(f"{path}: malformed CSV ({exc})") from None
+            if "fields in line" not in str(exc):
+                raise InputError(f"{path}: malformed CSV ({clip(exc)})") from None
         except pd.errors.EmptyDataError:
-            raise InputError(f"{path}: the file is empty") from None
+            return
+    # a row with two or more fields too many: read on from where the fast reader stopped
+    yield from _iter_csv_rows(path, sep, names, lat_name, lon_name, chunk_rows, first, size)
+
+
+def _iter_csv_rows(
+    path: Path,
+    sep: str,
+    names: list[str],
+    lat_name: str,
+    lon_name: str,
+    chunk_rows: int,
+    first: int,
+    size: int,
+) -> Iterator[PointChunk]:
+    """Python's csv reader from row ``first`` on: every row's field count is known."""
+    width = len(names)
+    with _open_text(path) as fh:
+        _read_header(fh, path)
+        rows: list[list[str]] = []
+        counts: list[int] = []
+        number = 0
+        try:
+            for rec in csv.reader(fh, delimiter=sep):
+                if not rec:
+                    continue  # blank line, as pandas skips it
+                number += 1
+                if number < first:
+                    continue
+                n = len(rec)
+                if n > width:
+                    if not (n == width + 1 and rec[-1] == ""):
+                        counts.append(n)
+                    else:
+                        counts.append(0)
+                    rec = rec[:width]
+                else:
+                    counts.append(0)
+                    if n < width:
+                        rec = rec + [""] * (width - n)
+                rows.append(rec)
+                if len(rows) == chunk_rows:
+                    yield _rows_chunk(rows, counts, names, lat_name, lon_name, first, 0.99)
+                    first += len(rows)
+                    rows, counts = [], []
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV"
+            ) from None
+        except csv.Error as exc:
+            raise InputError(f"{path}: malformed CSV at row {number} ({exc})") from None
+        if rows:
+            yield _rows_chunk(rows, counts, names, lat_name, lon_name, first, 1.0)
+
+
+def _rows_chunk(
+    rows: list[list[str]],
+    counts: list[int],
+    names: list[str],
+    lat_name: str,
+    lon_name: str,
+    first: int,
+    progress: float,
+) -> PointChunk:
+    frame = pd.DataFrame(rows, columns=names, dtype=object)
+    c = np.asarray(counts)
+    return _csv_chunk(frame, c > 0, len(names), c, lat_name, lon_name, first, progress)
 
 
 def _geo_error(path: Path, exc: Exception) -> InputError:
@@ -375,6 +543,7 @@ def _geo_chunk(
     err = np.full(n, "", dtype=object)
     lon = np.full(n, np.nan)
     lat = np.full(n, np.nan)
+    z: np.ndarray | None = None
     if n:
         missing = np.array([g is None for g in geoms], dtype=bool)
         err[missing] = "geometry: missing"
@@ -398,8 +567,15 @@ def _geo_chunk(
                     )
             elif not series.crs.equals("EPSG:4326"):
                 series = series.to_crs("EPSG:4326")
-            x = shapely.get_x(np.asarray(series.array, dtype=object))
-            y = shapely.get_y(np.asarray(series.array, dtype=object))
+            garr = np.asarray(series.array, dtype=object)
+            x = shapely.get_x(garr)
+            y = shapely.get_y(garr)
+            has_z = shapely.has_z(garr)
+            if has_z.any():
+                z = np.full(n, np.nan)
+                z[np.flatnonzero(good)[has_z]] = shapely.get_coordinates(
+                    garr[has_z], include_z=True
+                )[:, 2]
             sub = _check_values(None, None, x, y, "lon", "lat")
             err[np.flatnonzero(good)] = [
                 s.replace("lat:", "geometry: latitude").replace("lon:", "geometry: longitude")
@@ -412,7 +588,9 @@ def _geo_chunk(
             lat[ok] = y[sub == ""]
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     frame.index = pd.RangeIndex(first, first + n)
-    return PointChunk(frame, lon, lat, err, first, progress)
+    if z is not None:
+        z[err != ""] = np.nan
+    return PointChunk(frame, lon, lat, err, first, progress, z)
 
 
 def _iter_geo(path: Path, assume_lonlat: bool, chunk_rows: int) -> Iterator[PointChunk]:
@@ -516,26 +694,39 @@ def read_points(
 
     Every row is kept, in order, indexed by row number from 1; rows whose
     coordinates cannot be read have no geometry and a message in the
-    ``error`` column. See :func:`iter_points` for the parameters.
+    ``error`` column (``error_right`` if the file has an ``error`` column of
+    its own; the name is in ``attrs["error_column"]``). See :func:`iter_points` for the parameters.
 
     Returns
     -------
     geopandas.GeoDataFrame
     """
-    parts = []
+    parts: list[gpd.GeoDataFrame] = []
+    error_col = ERROR_COLUMN
     for chunk in iter_points(path, lat_col=lat_col, lon_col=lon_col, assume_lonlat=assume_lonlat):
-        parts.append(_with_geometry(chunk.frame, chunk))
+        if not parts:
+            error_col = added_column_names(
+                [*chunk.frame.columns, "geometry"], [ERROR_COLUMN], where=str(path)
+            )[ERROR_COLUMN]
+        parts.append(_with_geometry(chunk.frame, chunk, error_col))
     if not parts:
-        return gpd.GeoDataFrame({ERROR_COLUMN: []}, geometry=[], crs="EPSG:4326")
-    return gpd.GeoDataFrame(pd.concat(parts), geometry="geometry", crs="EPSG:4326")
+        out = gpd.GeoDataFrame({ERROR_COLUMN: []}, geometry=[], crs="EPSG:4326")
+    else:
+        out = gpd.GeoDataFrame(pd.concat(parts), geometry="\x00geometry", crs="EPSG:4326")
+        if "geometry" not in out.columns:
+            out = out.rename_geometry("geometry")
+    out.attrs["error_column"] = error_col
+    return out
 
 
-def _with_geometry(frame: pd.DataFrame, chunk: PointChunk) -> gpd.GeoDataFrame:
+def _with_geometry(frame: pd.DataFrame, chunk: PointChunk, error_col: str) -> gpd.GeoDataFrame:
     out = frame.copy()
-    out[ERROR_COLUMN] = chunk.error
+    out[error_col] = chunk.error
     geom = shapely.points(chunk.lon, chunk.lat)
     geom[~chunk.ok] = None
-    return gpd.GeoDataFrame(out, geometry=geom, crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        out.assign(**{"\x00geometry": geom}), geometry="\x00geometry", crs="EPSG:4326"
+    )
 
 
 # --------------------------------------------------------------------------
@@ -549,33 +740,95 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _free_name(name: str, taken: set[str]) -> str:
+    while name.lower() in taken:
+        name += COLLISION_SUFFIX
+    return name
+
+
 class _Writer:
     """Write chunks of rows with point geometry to CSV, GeoJSON or GPKG."""
 
-    def __init__(self, tmp: Path, fmt: Format, layer: str) -> None:
+    def __init__(self, tmp: Path, fmt: Format, layer: str, target: Path | None = None) -> None:
         self.tmp, self.fmt, self.layer = tmp, fmt, layer
+        self.target = target if target is not None else tmp
         self.rows = 0
+        self.has_z = False
         self._fh: IO[str] | None = None
+        self._gpkg_names: dict[str, str] | None = None
+        self._gpkg_options: dict[str, str] = {}
 
-    def write(self, frame: pd.DataFrame, lon: np.ndarray, lat: np.ndarray, ok: np.ndarray) -> None:
+    def _geometry(
+        self, lon: np.ndarray, lat: np.ndarray, ok: np.ndarray, z: np.ndarray | None
+    ) -> np.ndarray:
+        if z is not None and self.has_z:
+            geom = shapely.points(lon, lat, np.where(np.isfinite(z), z, 0.0))
+            flat = ~np.isfinite(z)
+            if flat.any():
+                geom[flat] = shapely.points(lon[flat], lat[flat])
+        else:
+            geom = shapely.points(lon, lat)
+        geom[~ok] = None
+        return geom
+
+    def _gpkg_columns(self, columns: list[str]) -> dict[str, str]:
+        """GeoPackage names: unique without case; free of the FID and geometry names."""
+        if self._gpkg_names is None:
+            taken: set[str] = set()
+            names: dict[str, str] = {}
+            moved = []
+            for c in columns:
+                new = _free_name(str(c), taken)
+                taken.add(new.lower())
+                names[c] = new
+                if new != c:
+                    moved.append(f"{c!r} → {new!r}")
+            if moved:
+                warnings.warn(
+                    f"{self.target}: GeoPackage column names ignore case, so this one is renamed: "
+                    f"{', '.join(moved)}",
+                    UserWarning,
+                    stacklevel=4,
+                )
+            self._gpkg_options = {
+                "FID": _free_name("fid", taken),
+                "GEOMETRY_NAME": _free_name("geom", taken | {"fid"}),
+            }
+            self._gpkg_names = names
+        return self._gpkg_names
+
+    def write(
+        self,
+        frame: pd.DataFrame,
+        lon: np.ndarray,
+        lat: np.ndarray,
+        ok: np.ndarray,
+        z: np.ndarray | None = None,
+    ) -> None:
+        if self.rows == 0 and self._fh is None and z is not None:
+            self.has_z = True
         if self.fmt == "csv":
+            header = self._fh is None
             if self._fh is None:
                 self._fh = open(self.tmp, "w", encoding="utf-8", newline="")
-                frame.to_csv(self._fh, index=False, lineterminator="\n")
-            else:
-                frame.to_csv(self._fh, index=False, header=False, lineterminator="\n")
+            text = frame.to_csv(index=False, header=header, lineterminator="\n")
+            if "\r" in text:  # a bare CR is a line break to readers: quote every field
+                text = frame.to_csv(
+                    index=False, header=header, lineterminator="\n", quoting=csv.QUOTE_ALL
+                )
+            self._fh.write(text)
         elif self.fmt == "geojson":
             if self._fh is None:
                 self._fh = open(self.tmp, "w", encoding="utf-8", newline="\n")
                 self._fh.write('{"type":"FeatureCollection","features":[\n')
             records = frame.to_dict("records")
+            zs = z if z is not None else np.full(len(frame), np.nan)
             lines = []
-            for rec, x, y, good in zip(records, lon, lat, ok, strict=True):
-                geom = (
-                    {"type": "Point", "coordinates": [round(float(x), 7), round(float(y), 7)]}
-                    if good
-                    else None
-                )
+            for rec, x, y, h, good in zip(records, lon, lat, zs, ok, strict=True):
+                coords = [round(float(x), 7), round(float(y), 7)]
+                if np.isfinite(h):
+                    coords.append(round(float(h), 3))
+                geom = {"type": "Point", "coordinates": coords} if good else None
                 props = {str(k): _plain(v) for k, v in rec.items()}
                 feat = {"type": "Feature", "properties": props, "geometry": geom}
                 lines.append(json.dumps(feat, ensure_ascii=False, separators=(",", ":")))
@@ -584,12 +837,16 @@ class _Writer:
         else:
             import pyogrio
 
-            geom = shapely.points(lon, lat)
-            geom[~ok] = None
-            gdf = gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=geom, crs="EPSG:4326")
-            for col in gdf.columns:
-                if col == gdf.geometry.name:
-                    continue
+            names = self._gpkg_columns([str(c) for c in frame.columns])
+            table = frame.reset_index(drop=True)
+            table.columns = [names[str(c)] for c in frame.columns]
+            geom_col = "\x00geometry"
+            gdf = gpd.GeoDataFrame(
+                table.assign(**{geom_col: self._geometry(lon, lat, ok, z)}),
+                geometry=geom_col,
+                crs="EPSG:4326",
+            )
+            for col in table.columns:
                 values = gdf[col]
                 if values.dtype == object:
                     kinds = {type(v) for v in values if v is not None}
@@ -603,14 +860,18 @@ class _Writer:
                     driver="GPKG",
                     append=self.rows > 0,
                     promote_to_multi=False,
-                    geometry_type="Point",
+                    geometry_type="Point Z" if self.has_z else "Point",
+                    layer_options=self._gpkg_options,
                 )
             except Exception as exc:
-                raise InputError(f"cannot write GeoPackage: {exc}") from None
+                raise InputError(f"{self.target}: cannot write GeoPackage ({clip(exc)})") from None
         self.rows += len(frame)
 
-    def finish(self) -> None:
-        """Complete the file (after the last chunk)."""
+    def finish(self, empty: pd.DataFrame | None = None) -> None:
+        """Complete the file (after the last chunk); ``empty``: the columns of no rows."""
+        if self.rows == 0 and empty is not None and self._fh is None:
+            none = np.zeros(0)
+            self.write(empty, none, none, np.zeros(0, dtype=bool))
         if self.fmt == "geojson":
             if self._fh is None:
                 self._fh = open(self.tmp, "w", encoding="utf-8", newline="\n")
@@ -618,8 +879,8 @@ class _Writer:
             self._fh.write("\n]}\n")
         if self.fmt == "csv" and self._fh is None:
             self.tmp.write_text("", encoding="utf-8")
-        if self.fmt == "gpkg" and self.rows == 0:
-            raise InputError("nothing to write: the input has no rows")
+        if self.fmt == "gpkg" and not self.tmp.exists():
+            raise InputError(f"{self.target}: nothing to write: the input has no rows")
         self.close()
 
     def close(self) -> None:
@@ -649,7 +910,7 @@ def write_points(points: gpd.GeoDataFrame | pd.DataFrame, path: str | os.PathLik
     fmt = detect_format(target)
     frame, lon, lat, ok = _split_geometry(points)
     with atomic_path(target) as tmp:
-        writer = _Writer(tmp, fmt, target.stem)
+        writer = _Writer(tmp, fmt, target.stem, target)
         try:
             if fmt == "csv" and "lon" not in frame.columns and isinstance(points, gpd.GeoDataFrame):
                 frame = frame.assign(lon=np.where(ok, lon, np.nan), lat=np.where(ok, lat, np.nan))
@@ -707,6 +968,21 @@ class Summary:
     examples: list[str] = field(default_factory=list)
 
 
+def _empty_csv_frame(
+    src: Path, lat_col: str | None, lon_col: str | None, added: list[str]
+) -> pd.DataFrame:
+    """The output columns of a CSV with a header and no rows."""
+    with _open_text(src) as fh:
+        header_text = _read_header(fh, src)
+    sep = "\t" if src.suffix.lower() == ".tsv" else _sniff_separator(header_text)
+    header = next(csv.reader(io.StringIO(header_text), delimiter=sep), [])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cols = _unique_names(header, src)
+        names = added_column_names(cols, added)
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in [*cols, *names.values()]})
+
+
 def classify_file(
     src: str | os.PathLike[str],
     dst: str | os.PathLike[str],
@@ -722,7 +998,11 @@ def classify_file(
 
     The output has every input column and row, in order, followed by the
     columns of :data:`geo.classify.COLUMNS` and ``error`` (empty where the row
-    could be read). A CSV output of a GeoJSON/GeoPackage input gets ``lon``
+    could be read). The input's columns are never renamed or replaced: an
+    added column whose name the input already has (in any case) gets the
+    suffix ``_right`` (:data:`geo.points.COLLISION_SUFFIX`), with one warning
+    naming them. A header-only input gives a header-only output in every
+    format. A CSV output of a GeoJSON/GeoPackage input gets ``lon``
     and ``lat`` columns; a GeoJSON/GeoPackage output of a CSV input gets point
     geometry. The output is written to a temporary file and renamed, so a
     failure leaves any existing ``dst`` untouched.
@@ -758,7 +1038,9 @@ def classify_file(
         raise InputError(f"{dst_p}: the output would overwrite the input; choose another name")
     summary = Summary(path=dst_p)
     with atomic_path(dst_p) as tmp:
-        writer = _Writer(tmp, out_fmt, dst_p.stem)
+        writer = _Writer(tmp, out_fmt, dst_p.stem, dst_p)
+        names: dict[str, str] | None = None
+        empty: pd.DataFrame | None = None
         try:
             for chunk in iter_points(
                 src_p,
@@ -769,12 +1051,20 @@ def classify_file(
             ):
                 ok = chunk.ok
                 n = len(chunk.frame)
+                coords = ["lon", "lat"] if in_fmt != "csv" and out_fmt == "csv" else []
+                if coords and chunk.z is not None:
+                    coords.append("z")
+                if names is None:
+                    names = added_column_names(
+                        list(chunk.frame.columns),
+                        [*coords, *COLUMNS, ERROR_COLUMN],
+                        where=str(src_p),
+                    )
                 res = classify_lonlat(chunk.lon[ok], chunk.lat[ok])
-                frame = chunk.frame
-                if in_fmt != "csv" and out_fmt == "csv":
-                    frame = frame.assign(lon=chunk.lon, lat=chunk.lat)
-                frame = frame.drop(columns=[c for c in [*COLUMNS, ERROR_COLUMN] if c in frame])
                 extra: dict[str, Any] = {}
+                for col, values_in in (("lon", chunk.lon), ("lat", chunk.lat), ("z", chunk.z)):
+                    if col in coords and col in names:
+                        extra[names[col]] = values_in
                 for col in COLUMNS:
                     values = res[col].to_numpy()
                     if col.startswith("distance"):
@@ -784,10 +1074,15 @@ def classify_file(
                     else:
                         full = np.full(n, "", dtype=object)
                     full[ok] = np.round(values, 3) if col.startswith("distance") else values
-                    extra[col] = full
-                extra[ERROR_COLUMN] = chunk.error
-                frame = pd.concat([frame, pd.DataFrame(extra, index=frame.index)], axis=1)
-                writer.write(frame, chunk.lon, chunk.lat, ok)
+                    extra[names[col]] = full
+                extra[names[ERROR_COLUMN]] = chunk.error
+                frame = pd.concat(
+                    [chunk.frame, pd.DataFrame(extra, index=chunk.frame.index)], axis=1
+                )
+                if n == 0:
+                    empty = frame
+                    continue
+                writer.write(frame, chunk.lon, chunk.lat, ok, chunk.z)
                 summary.rows += n
                 bad = np.flatnonzero(~ok)
                 if strict and bad.size:
@@ -806,7 +1101,9 @@ def classify_file(
                     f"{src_p}: no row could be read ({summary.rows} rows; "
                     f"{summary.examples[0]}); nothing written"
                 )
-            writer.finish()
+            if names is None and summary.rows == 0 and in_fmt == "csv":
+                empty = _empty_csv_frame(src_p, lat_col, lon_col, [*COLUMNS, ERROR_COLUMN])
+            writer.finish(empty)
         finally:
             writer.close()
     return summary

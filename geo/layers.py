@@ -20,34 +20,54 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import shapely
 
+from geo import manifest
 from geo._files import write_text
 from geo.errors import LayerIntegrityError, UnknownLayerError
 
 __all__ = [
     "MANIFEST_NAME",
+    "PRODUCT_LAYERS",
     "credits",
     "file_sha256",
     "info",
     "layers_dir",
+    "line_names",
     "load",
     "names",
     "path",
+    "using",
     "write_geojson",
 ]
 
-#: File name of the manifest beside the layers.
-MANIFEST_NAME = "manifest.json"
+#: File name of the manifest beside the layers (see :mod:`geo.manifest`).
+MANIFEST_NAME = manifest.MANIFEST_NAME
+
+#: The layers the products (map, figure, report) are made from, in the order
+#: their credits are listed; :func:`credits` of a product's subset.
+PRODUCT_LAYERS = (
+    "golan_line_a",
+    "golan_line_a_natural_earth",
+    "golan_line_b",
+    "undof_area_of_separation",
+    "blue_line",
+    "lebanon_border_barrier",
+    "countries",
+    "syria_governorates",
+    "places",
+    "zones",
+)
 
 #: Decimal places kept in layer coordinates (~0.1 m).
 PRECISION = 6
@@ -64,7 +84,42 @@ def layers_dir() -> Path:
         installed wheel; else ``layers/`` beside ``geo/`` in a checkout or an
         editable install.
     """
-    override = os.environ.get("BORDER_ZONES_LAYERS")
+    if _USING:
+        return _USING[-1]
+    return _layers_dir(os.environ.get("BORDER_ZONES_LAYERS") or "")
+
+
+#: Folders set by :func:`using`, innermost last.
+_USING: list[Path] = []
+
+
+@contextlib.contextmanager
+def using(folder: str | os.PathLike[str]) -> Iterator[Path]:
+    """Work on the layers in another folder for the duration of a ``with`` block.
+
+    Parameters
+    ----------
+    folder : path
+        A folder holding a ``manifest.json`` (e.g. layers being rebuilt).
+
+    Yields
+    ------
+    pathlib.Path
+        The folder, resolved; :func:`layers_dir` returns it inside the block.
+    """
+    path = Path(folder).resolve()
+    if not (path / MANIFEST_NAME).is_file():
+        raise LayerIntegrityError(f"{path}: no {MANIFEST_NAME} in that folder")
+    _USING.append(path)
+    try:
+        yield path
+    finally:
+        _USING.pop()
+
+
+@functools.lru_cache(maxsize=8)
+def _layers_dir(override: str) -> Path:
+    # cached per value of the variable; failures are not cached
     if override:
         folder = Path(override).resolve()
         if not (folder / MANIFEST_NAME).is_file():
@@ -82,20 +137,8 @@ def layers_dir() -> Path:
     )
 
 
-def _manifest(folder: Path) -> dict[str, Any]:
-    file = folder / MANIFEST_NAME
-    try:
-        return _manifest_cached(file, file.stat().st_mtime_ns)
-    except OSError as exc:
-        raise LayerIntegrityError(f"{file}: cannot read the layer manifest ({exc})") from exc
-
-
-@functools.lru_cache(maxsize=4)
-def _manifest_cached(file: Path, mtime_ns: int) -> dict[str, Any]:
-    try:
-        return dict(json.loads(file.read_text(encoding="utf-8")))
-    except (OSError, ValueError) as exc:
-        raise LayerIntegrityError(f"{file}: cannot read the layer manifest ({exc})") from exc
+def _manifest(folder: Path) -> Mapping[str, Any]:
+    return manifest.read(folder)
 
 
 def names() -> list[str]:
@@ -106,6 +149,34 @@ def names() -> list[str]:
     list of str
     """
     return sorted(_manifest(layers_dir()))
+
+
+def line_names() -> frozenset[str]:
+    """Names of the layers whose geometries are lines, read once per manifest.
+
+    Returns
+    -------
+    frozenset of str
+
+    Examples
+    --------
+    >>> "blue_line" in line_names(), "countries" in line_names()
+    (True, False)
+    """
+    return _line_names(_manifest(layers_dir()))
+
+
+def _line_names(entries: Mapping[str, Any]) -> frozenset[str]:
+    cached = _LINE_NAMES.get(id(entries))
+    if cached is None or cached[0] is not entries:
+        names = frozenset(n for n, e in entries.items() if "LineString" in e["geometry_type"])
+        _LINE_NAMES.clear()
+        _LINE_NAMES[id(entries)] = cached = (entries, names)
+    return cached[1]
+
+
+#: The line-layer names of the last manifest read (the manifest object kept alive).
+_LINE_NAMES: dict[int, tuple[Mapping[str, Any], frozenset[str]]] = {}
 
 
 def info(name: str) -> dict[str, Any]:
@@ -216,12 +287,12 @@ def load(name: str) -> gpd.GeoDataFrame:
     return _load(layers_dir(), name, entry["sha256"]).copy()
 
 
-def credits(names: Iterable[str]) -> tuple[list[str], list[str]]:
+def credits(names: Iterable[str] = PRODUCT_LAYERS) -> tuple[list[str], list[str]]:
     """Attributions and licences owed for a set of layers, without repeats.
 
     Parameters
     ----------
-    names : iterable of str
+    names : iterable of str, default :data:`PRODUCT_LAYERS`
         Layer names.
 
     Returns

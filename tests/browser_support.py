@@ -13,13 +13,13 @@ import os
 import shutil
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from geo import assets
+from geo.render import assets
 
 CHROMIUM = os.environ.get("BORDER_ZONES_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -82,10 +82,20 @@ class PageLog:
     served: list[str] = field(default_factory=list)
 
 
-def open_page(browser, url: str, *, offline: bool = False, cache: Path | None = None):
+def open_page(
+    browser,
+    url: str,
+    *,
+    offline: bool = False,
+    cache: Path | None = None,
+    tamper: Callable[[str, bytes], bytes] | None = None,
+    ready: bool = True,
+):
     """Open ``url`` in a new page; return ``(page, log)``.
 
-    With ``offline`` every request except the page itself is refused.
+    With ``offline`` every request except the page itself is refused. ``tamper``
+    may change the bytes served for a CDN URL (to check integrity is enforced);
+    with ``ready=False`` the page is not waited for.
     """
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     page = context.new_page()
@@ -122,6 +132,8 @@ def open_page(browser, url: str, *, offline: bool = False, cache: Path | None = 
             log.refused.append(req_url)
             r.abort()
             return
+        if tamper is not None:
+            body = tamper(req_url, body)
         log.served.append(req_url)
         kind = (
             "text/css"
@@ -138,7 +150,8 @@ def open_page(browser, url: str, *, offline: bool = False, cache: Path | None = 
 
     page.route("**/*", route)
     page.goto(url)
-    page.wait_for_selector("[data-bz-ready]", timeout=30_000)
+    if ready:
+        page.wait_for_selector("[data-bz-ready]", timeout=30_000)
     return page, log
 
 

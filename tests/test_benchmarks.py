@@ -3,9 +3,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow  # runs the script (~13 s)
 def test_geodesy_benchmark_runs(tmp_path):
     out = tmp_path / "bench.json"
     proc = subprocess.run(
@@ -26,6 +29,7 @@ def test_geodesy_benchmark_runs(tmp_path):
     assert "pts/s" in proc.stdout
 
 
+@pytest.mark.slow  # runs the script (~15 s)
 def test_classify_benchmark_runs(tmp_path):
     out = tmp_path / "bench_classify.json"
     proc = subprocess.run(
@@ -40,3 +44,24 @@ def test_classify_benchmark_runs(tmp_path):
     assert data["near_tie_points"] >= 50
     assert data["naive_geopandas_max_distance_error_m"] > 1.0  # the naive way is off
     assert 0 < data["in_a_zone_share"] < 1
+
+
+@pytest.mark.slow  # ~20 subprocesses
+def test_startup_benchmark_runs(tmp_path):
+    out, md = tmp_path / "startup.json", tmp_path / "startup.md"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_startup.py"), "--repeat", "1",
+         "--json", str(out), "--markdown", str(md)],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    (times,) = json.loads(out.read_text()).values()
+    assert set(times) == {
+        "python -c pass",
+        'python -c "import geo"',
+        "border-zones --version",
+        "border-zones classify (2 rows)",
+    }
+    assert all(t > 0 for t in times.values())
+    assert times["border-zones classify (2 rows)"] > times["python -c pass"]
+    assert "| `python -c pass` |" in md.read_text()

@@ -11,7 +11,8 @@ import shapely
 from browser_support import browser, open_page  # noqa: F401 (fixture)
 from pyproj import Geod
 
-from geo import display, layers, webmap
+from geo import layers
+from geo.render import assets, display, webmap
 
 pytestmark = pytest.mark.browser
 
@@ -101,6 +102,14 @@ def test_loads_clean(loaded) -> None:
     assert log.refused == []
     assert [u for u in log.failed if u not in log.tiles] == []
     assert log.served, "CDN assets should have been requested and answered from npm"
+    # every external asset was checked against its integrity hash, and passed
+    tags = page.eval_on_selector_all(
+        "script[src], link[rel=stylesheet]",
+        "els => els.map(e => [e.src || e.href, e.integrity, e.crossOrigin])",
+    )
+    assert sorted(url for url, _, _ in tags) == sorted(assets.required_urls())
+    assert all(sri == assets.INTEGRITY[url] and co == "anonymous" for url, sri, co in tags)
+    assert all(url in log.served for url in assets.required_urls())
 
 
 def test_every_layer_listed_and_toggles(loaded) -> None:
@@ -257,3 +266,56 @@ def test_payloads_show_as_text(browser, cache: Path, tmp_path: Path) -> None:  #
         assert not any(u.endswith("/x") for u in log.refused + log.failed)
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("changed", ["leaflet.js", "leaflet.groupedlayercontrol.min.css"])
+def test_a_changed_cdn_file_is_refused(browser, map_file: Path, cache: Path, changed: str) -> None:  # noqa: F811
+    """Subresource Integrity is enforced: one byte more and Chromium refuses the file."""
+
+    def tamper(url: str, body: bytes) -> bytes:
+        return body + b"\n/* changed */" if url.endswith("/" + changed) else body
+
+    page, log = open_page(browser, map_file.as_uri(), cache=cache, tamper=tamper, ready=False)
+    try:
+        page.wait_for_timeout(1500)
+        assert any(changed in u for u in log.served)
+        assert any("integrity" in msg.lower() for msg in log.console_errors), log.console_errors
+        if changed == "leaflet.js":
+            assert page.evaluate("typeof window.L") == "undefined"
+            assert page.locator("[data-bz-ready]").count() == 0
+        else:
+            sheets = page.evaluate("Array.from(document.styleSheets, s => s.href).filter(Boolean)")
+            assert not any(changed in href for href in sheets)
+    finally:
+        page.context.close()
+
+
+def test_layers_drawn_in_panes_by_kind(loaded) -> None:
+    """Draw order fixed by kind: context < zones < lines < barrier < points < markers."""
+    page, _ = loaded
+    order = ["context", "zones", "lines", "barrier", "points", "markers", "tools"]
+    z = page.evaluate(
+        "(names) => names.map(n => Number(BorderZones.map.getPane('bz-' + n).style.zIndex))",
+        order,
+    )
+    assert z == sorted(z) and len(set(z)) == len(z) and z[-1] < 600  # under markers, popups
+    where = page.evaluate(
+        """() => Object.fromEntries(Object.entries(BorderZones.layers).map(([k, v]) => {
+            const first = v.layer.getLayers()[0];
+            const node = first.getElement ? first.getElement() : null;
+            const pane = node ? node.closest('.leaflet-pane:not(.leaflet-overlay-pane)') : null;
+            return [k, [first.options.pane, pane ? pane.className : null]];
+        }))"""
+    )
+    expected = {
+        "countries": "bz-context",
+        "zone:granted_5km": "bz-zones",
+        "undof_area_of_separation": "bz-zones",
+        "golan_line_a": "bz-lines",
+        "blue_line": "bz-lines",
+        "lebanon_border_barrier": "bz-barrier",
+        "places": "bz-points",
+    }
+    for key, pane in expected.items():
+        assert where[key][0] == pane
+        assert where[key][1] is not None and f"leaflet-{pane}-pane" in where[key][1]

@@ -11,7 +11,8 @@ from shapely import Point
 from geo import classification as classify_mod
 from geo import layers, zones
 from geo.classification import COLUMNS, classify
-from geo.errors import InputError, MissingCRSError
+from geo.errors import InputError, MissingCRSError, UnknownLayerError
+from tests.geodesy_cases import GEOD, truth_distance
 from tests.truth import ExactLine
 
 KNOWN = {  # name: (lon, lat, country, in AoS)
@@ -69,6 +70,23 @@ def test_distances_against_geographiclib():
     tb = np.array([exact_b.distance(x, y) for x, y in zip(lon, lat, strict=False)])
     assert np.max(np.abs(got["distance_line_a_m"] - ta)) <= 0.01
     assert np.max(np.abs(got["distance_blue_line_m"] - tb)) <= 0.01
+
+
+def test_distance_and_nearest_points_by_layer_name():
+    # geo.classification resolves layer names; the truth never calls geo
+    rng = np.random.default_rng(8)
+    lon = rng.uniform(35.3, 36.8, 12)
+    lat = rng.uniform(32.4, 33.9, 12)
+    want = truth_distance(line("golan_line_a"), lon, lat)
+    got = classify_mod.distance((lon, lat), "golan_line_a")
+    assert np.max(np.abs(got - want)) <= 0.01
+    near = classify_mod.nearest_points((lon, lat), "blue_line")
+    assert np.max(np.abs(near["distance_m"] - truth_distance(line("blue_line"), lon, lat))) <= 0.01
+    _, _, back = GEOD.inv(lon, lat, near["nearest_lon"], near["nearest_lat"])
+    assert np.max(np.abs(back - near["distance_m"])) <= 0.01
+    assert classify_mod.prepare("blue_line") is classify_mod.prepare("blue_line")
+    with pytest.raises(UnknownLayerError, match="golan"):
+        classify_mod.distance((lon, lat), "golan")
 
 
 def test_zone_membership_agrees_with_zone_polygons():

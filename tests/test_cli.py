@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from geo import layers
@@ -60,8 +63,8 @@ DISTANCE_KEYS = {"lat", "lon", "distance_m", "country", "in_area_of_separation",
 
 
 def test_distance_json_by_coordinates_matches_api():
-    from geo import geodesy
     from geo.classification import classify_lonlat
+    from tests.truth import ExactLine
 
     res = run("distance", "--lat", "33.27", "--lon", "35.77", "--json")
     assert res.returncode == 0, res.stderr
@@ -70,7 +73,8 @@ def test_distance_json_by_coordinates_matches_api():
     assert set(out["distance_m"]) == {"golan_line_a", "golan_line_b", "blue_line"}
     assert (out["lat"], out["lon"]) == (33.27, 35.77)
     for name, d in out["distance_m"].items():
-        assert d == pytest.approx(geodesy.distance((35.77, 33.27), name)[0], abs=1e-3)
+        coords = np.asarray(layers.load(name).geometry.iloc[0].coords)
+        assert d == pytest.approx(ExactLine(coords).distance(35.77, 33.27), abs=0.01)
     row = classify_lonlat([35.77], [33.27]).iloc[0]
     assert out["country"] == row["country"] == "Israel"
     assert out["in_area_of_separation"] is False
@@ -98,7 +102,11 @@ def test_distance_human_output():
     [
         (["Duma"], 1, "ambiguous"),
         (["Qunetra"], 1, "did you mean 'Quneitra"),
-        (["--lat", "95", "--lon", "35"], 1, "latitude outside"),
+        (["--lat", "95", "--lon", "35"], 2, "'95' is not a number in [-90, 90]"),
+        (["--lon", "inf", "--lat", "33"], 2, "'inf' is not a number in [-180, 180]"),
+        (["القنيطرة", "--json"], 0, ""),
+        (["קצרין"], 0, ""),
+        (["x" * 100_000], 1, "(100,000 characters)"),
         (["--lat", "33"], 2, "both --lat and --lon"),
         (["Quneitra", "--lat", "33", "--lon", "35"], 2, "not both"),
         (["--lat", "abc", "--lon", "35"], 2, "not a number"),
@@ -108,7 +116,9 @@ def test_distance_bad_input(args, code, needle):
     res = run("distance", *args)
     assert res.returncode == code
     assert needle in res.stderr
-    assert "Traceback" not in res.stderr and res.stdout == ""
+    assert "Traceback" not in res.stderr
+    assert (res.stdout == "") == (code != 0)
+    assert len(res.stderr) < 1000
     if code == 1:
         assert res.stderr.startswith("border-zones distance: error: ")
         assert len(res.stderr.strip().splitlines()) == 1
@@ -364,3 +374,104 @@ def test_classify_strict_refuses_bad_rows_and_writes_nothing(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.csv", "out.csv"]
     lenient = run("classify", str(src), "-o", str(out))
     assert lenient.returncode == 0 and "1 of 2 row(s) could not be read" in lenient.stderr
+
+
+@pytest.mark.slow
+def test_sigterm_and_sigkill_leave_nothing(tmp_path):
+    import signal
+    import time
+
+    n = 400_000
+    rng = np.random.default_rng(1)
+    pd.DataFrame({"lat": rng.uniform(32.5, 33.5, n), "lon": rng.uniform(35.5, 36.5, n)}).to_csv(
+        tmp_path / "big.csv", index=False
+    )
+    exe = shutil.which("border-zones")
+    args = [exe, "classify", str(tmp_path / "big.csv"), "-o", str(tmp_path / "o.csv")]
+
+    def started(p):
+        # wait until the run has made its temporary folder
+        for _ in range(600):
+            if any(f.name.endswith(".tmp") for f in tmp_path.iterdir()) or p.poll() is not None:
+                return
+            time.sleep(0.05)
+
+    p = subprocess.Popen([*args, "--chunk-rows", "20000"], stderr=subprocess.PIPE, text=True)
+    started(p)
+    p.send_signal(signal.SIGTERM)
+    err = p.communicate(timeout=120)[1]
+    assert p.returncode == 143 and err.strip() == "border-zones: terminated"
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["big.csv"]
+    p = subprocess.Popen([*args, "--chunk-rows", "20000"], stderr=subprocess.PIPE, text=True)
+    started(p)
+    p.kill()
+    p.communicate(timeout=60)
+    left = [f.name for f in tmp_path.iterdir() if f.name.endswith(".tmp")]
+    assert left and f"bz-{p.pid}-" in left[0]  # recognisable: the owner's pid
+    small = tmp_path / "small.csv"
+    small.write_text("lat,lon\n33.1,35.8\n", encoding="utf-8")
+    res = run("classify", str(small), "-o", str(tmp_path / "o.csv"))
+    assert res.returncode == 0
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["big.csv", "o.csv", "small.csv"]
+
+
+def test_interrupt_is_one_line_exit_130(tmp_path):
+    import signal
+    import time
+
+    exe = shutil.which("border-zones")
+    p = subprocess.Popen([exe, "report"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.3)  # during the imports
+    p.send_signal(signal.SIGINT)
+    _out, err = p.communicate(timeout=60)
+    assert p.returncode == 130 and err.strip() == "border-zones: interrupted"
+
+
+def test_version_answers_without_heavy_imports():
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from geo import cli; cli.main(['--version']); heavy = "
+            "('pandas', 'geopandas', 'folium', 'numpy'); "
+            "print(sorted(m for m in heavy if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert res.stdout.strip().endswith("[]")
+
+
+def test_internal_error_exit_70(monkeypatch, capsys):
+    from geo import cli
+
+    def broken(args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli, "_cmd_layers", broken)
+    monkeypatch.delenv("BORDER_ZONES_DEBUG", raising=False)
+    parser = cli.build_parser
+    monkeypatch.setattr(
+        cli,
+        "build_parser",
+        lambda: _with_func(parser(), broken),
+    )
+    assert cli.main(["layers"]) == cli.EXIT_INTERNAL == 70
+    err = capsys.readouterr().err
+    assert "internal error (RuntimeError: a bug)" in err and len(err.splitlines()) == 1
+
+
+def _with_func(parser, func):
+    parser.set_defaults(func=func)
+    for action in parser._subparsers._group_actions:
+        for sub in action.choices.values():
+            sub.set_defaults(func=func)
+    return parser
+
+
+def test_long_header_echo_cut(tmp_path):
+    src = tmp_path / "w.csv"
+    src.write_text(",".join(f"column_{i}" for i in range(5000)) + "\n1\n", encoding="utf-8")
+    res = run("classify", str(src), "-o", str(tmp_path / "o.csv"))
+    assert res.returncode == 1 and len(res.stderr) < 800

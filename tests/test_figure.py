@@ -1,4 +1,4 @@
-"""The print figure (geo.figure): written, right size, not blank, true scale."""
+"""The print figure (geo.render.figure): written, right size, not blank, true scale."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 import pyproj
 import pytest
 
-from geo import figure
+from geo.render import figure
 
 GEOD = pyproj.Geod(ellps="WGS84")
 

@@ -206,6 +206,7 @@ def test_hermon_and_places():
     assert 800 <= len(places) <= 1000
 
 
+@pytest.mark.slow  # ~3 s
 def test_barrier_segments_near_blue_line_on_israeli_side():
     barrier = layers.load("lebanon_border_barrier")
     assert set(barrier["confidence"]) == {"schematic"}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import site
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -42,8 +44,23 @@ def test_wheel_installs_and_loads_layers(tmp_path):
     )
     (wheel,) = dist.glob("border_zones-*.whl")
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, system_site_packages=True, with_pip=True)
+    venv.create(env_dir, system_site_packages=False, with_pip=True)
     py = env_dir / "bin" / "python"
+    # the wheel's dependencies come from the environment running the tests (the
+    # active virtualenv, or the system's): its site directories are appended to
+    # the new venv's path; the .pth files in them are not run, so an editable
+    # install of geo there is not seen
+    purelib = subprocess.run(
+        [py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    ours = [sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]
+    ours += [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
+    ours += [site.getusersitepackages()] if site.ENABLE_USER_SITE else []
+    dirs = [p for p in dict.fromkeys(ours) if Path(p).is_dir() and Path(p) != Path(purelib)]
+    (Path(purelib) / "_test_deps.pth").write_text("\n".join(dirs) + "\n")
     subprocess.run(
         [py, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
         check=True,

@@ -69,3 +69,17 @@ def test_unknown_without_suggestion(query):
 def test_normalise():
     assert places.normalise("Ḩarastā") == "harasta"
     assert places.normalise("Rosh Ha‘Ayin") == "rosh haayin"
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [("القنيطرة", "Al Qunayţirah"), ("קצרין", "Katzrin"), ("دمشق", "Damascus")],
+)
+def test_alternate_names_in_any_script(query, name):
+    assert places.find(query).name == name
+
+
+def test_long_name_echo_cut():
+    with pytest.raises(UnknownNameError) as exc:
+        places.find("q" * 100_000)
+    assert len(str(exc.value)) < 600 and "(100,000 characters)" in str(exc.value)

@@ -107,3 +107,32 @@ def test_quneitra_given_as_lat_lon_is_flagged():
     msgs = [str(c.message) for c in caught if issubclass(c.category, LikelySwappedWarning)]
     assert len(msgs) == 1 and "1 " in msgs[0]
     assert lon[0] == 33.126  # used as given
+
+
+def test_added_column_names_never_replace():
+    import warnings
+
+    from geo.points import added_column_names
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        names = added_column_names(["ZONE", "zone_right", "id"], ["zone", "country"])
+    assert names == {"zone": "zone_right_right", "country": "country"}
+    assert len(caught) == 1 and "'zone' → 'zone_right_right'" in str(caught[0].message)
+
+
+def test_classify_frame_keeps_user_columns():
+    import geopandas as gpd
+    import pytest
+
+    from geo.classification import classify
+
+    gdf = gpd.GeoDataFrame(
+        {"country": ["mine"], "zone": ["z"]},
+        geometry=gpd.points_from_xy([35.8], [33.1]),
+        crs="EPSG:4326",
+    )
+    with pytest.warns(UserWarning, match="country_right"):
+        out = classify(gdf)
+    assert out["country"].tolist() == ["mine"] and out["zone"].tolist() == ["z"]
+    assert out["country_right"].tolist() == ["Israel"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import warnings
@@ -12,8 +13,9 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from geo import assets, display, layers, webmap
+from geo import layers
 from geo import zones as zones_mod
+from geo.render import assets, display, webmap
 
 PAYLOADS = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>")
 
@@ -36,6 +38,13 @@ def data() -> display.MapData:
 @pytest.fixture(scope="module")
 def page(data: display.MapData) -> str:
     return webmap.render_html(webmap.build_map(data=data))
+
+
+def page_data(page: str) -> dict:
+    """The map data of a page: its one ``<script type="application/json" id="bz-data">``."""
+    found = re.findall(r'<script type="application/json" id="bz-data">(.*?)</script>', page, re.S)
+    assert len(found) == 1
+    return json.loads(found[0])
 
 
 def payload_points() -> gpd.GeoDataFrame:
@@ -75,8 +84,16 @@ def test_every_layer_is_in_the_page_grouped(data: display.MapData, page: str) ->
     assert {"lebanon_border_barrier", "countries", "places"} <= keys
     for layer in data.layers:
         assert json.dumps(layer.title.replace("&", "&amp;"), ensure_ascii=False)[1:-1] in page
+    shown = page_data(page)
+    assert [item["key"] for item in shown["layers"]] == [layer.key for layer in data.layers]
+    for item, layer in zip(shown["layers"], data.layers, strict=True):
+        assert item["title"] == layer.title
+        assert item["controlName"] == html.escape(layer.title)
+        assert item["group"] == layer.group and item["show"] == layer.show
+        assert item["geojson"] == json.loads(json.dumps(layer.geojson))
     for group in ("Lines", "Zones", "Border barrier", "Context"):
-        assert f'"{group}": {{' in page
+        assert group in shown["groups"]
+        assert any(item["group"] == group for item in shown["layers"])
     assert "L.control.groupedLayers" in page
     assert "BorderZones.init" in page
 
@@ -189,8 +206,10 @@ def test_popup_figures_and_provenance(data: display.MapData) -> None:
 def test_basemap_choice_and_errors() -> None:
     page = webmap.render_html(webmap.build_map(basemap="satellite"))
     assert "World_Imagery" in page
+    assert page_data(page)["basemap"] == "satellite"
     offline = webmap.render_html(webmap.build_map(offline=True))
-    assert "none.addTo(map)" in offline
+    assert page_data(offline)["basemap"] == "none"
+    assert 'if (config.basemap === "none") none.addTo(map)' in offline
     with pytest.raises(KeyError, match="available: streets"):
         webmap.build_map(basemap="topo")  # type: ignore[arg-type]
 

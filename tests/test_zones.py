@@ -11,7 +11,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo import geodesy, layers, zones
+from geo import geodesy, layers, manifest, zones
 from geo.errors import InputError
 from tests.truth import GEOD, ExactLine
 
@@ -41,7 +41,7 @@ def test_specs_listed():
 def test_committed_zone_file_matches_recomputation(computed, tmp_path):
     target = tmp_path / "zones.geojson"
     feats = [
-        ({k: zones._plain(r[k]) for k in zones.FIELDS}, g)
+        ({k: manifest.plain(r[k]) for k in zones.FIELDS}, g)
         for r, g in zip(computed.to_dict("records"), computed.geometry, strict=True)
     ]
     layers.write_geojson(target, feats)
@@ -172,6 +172,7 @@ def test_bad_spec_rows_name_file_and_line(tmp_path):
         zones.read_specs(f)
 
 
+@pytest.mark.slow  # computes every zone afresh (~10 s)
 def test_user_adds_an_85km_zone_without_code(tmp_path, monkeypatch):
     src = layers.layers_dir()
     for f in src.iterdir():
@@ -201,6 +202,7 @@ def test_user_adds_an_85km_zone_without_code(tmp_path, monkeypatch):
     assert os.environ["BORDER_ZONES_LAYERS"] == str(tmp_path)
 
 
+@pytest.mark.slow  # 15 pairs of geodesic zones (~10 s)
 @settings(max_examples=15, deadline=None)
 @given(d1=st.floats(1.0, 100.0), d2=st.floats(1.0, 100.0))
 def test_property_nested_and_growing(d1, d2):

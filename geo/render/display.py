@@ -4,14 +4,14 @@ This is the products stage between the layers (and the geodesic engine) and
 the HTML: it decides what each map layer holds, simplifies geometry for display
 in a metric CRS, rounds coordinates to 6 decimals (~0.1 m), and formats the
 figures popups show (line length, zone area and population, a place's distance
-to Line A and its zone). :mod:`geo.webmap` renders what :func:`prepare` returns
+to Line A and its zone). :mod:`geo.render.webmap` renders what :func:`prepare` returns
 and computes no geometry itself.
 
 Text is handed over as plain text (never HTML); the page inserts it as text.
 
 Examples
 --------
->>> from geo import display
+>>> from geo.render import display
 >>> data = display.prepare()
 >>> [layer.key for layer in data.layers if layer.group == "Lines"]
 ['golan_line_a', 'golan_line_b', 'blue_line']
@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import geodesy
 from geo import layers as _layers
+from geo import report
 from geo import zones as _zones
 from geo.classification import classify
 
@@ -112,7 +112,7 @@ class DisplayLayer:
 
 @dataclass(frozen=True)
 class MapData:
-    """Everything the map shows, as :func:`prepare` hands it to :mod:`geo.webmap`."""
+    """Everything the map shows, as :func:`prepare` hands it to :mod:`geo.render.webmap`."""
 
     #: Layers in drawing order (first drawn first).
     layers: tuple[DisplayLayer, ...]
@@ -193,11 +193,6 @@ def _provenance(info: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple(rows)
 
 
-def _geodesy() -> tuple[Callable[[Any], float], Callable[[Any], float]]:
-    """Return (geodesic_length, geodesic_area) in metres / square metres."""
-    return geodesy.geodesic_length, geodesy.geodesic_area
-
-
 def _features(
     gdf: gpd.GeoDataFrame,
     geoms: Sequence[shapely.Geometry],
@@ -244,11 +239,10 @@ def _display_geoms(name: str, gdf: gpd.GeoDataFrame) -> list[shapely.Geometry]:
 
 def _line_layer(name: str, group: Group, *, show: bool = True) -> DisplayLayer:
     gdf, info = _load(name)
-    length, _ = _geodesy()
     title = str(info.get("title", name))
 
     def popup(row: pd.Series) -> list[tuple[str, str]]:
-        rows = [("Length (geodesic)", _fmt_km(length(row.geometry)))]
+        rows = [("Length (geodesic)", _fmt_km(report.feature_length_m(row.geometry)))]
         for col in gdf.columns:
             if col not in ("geometry", "name") and not pd.isna(row[col]):
                 rows.append((col.replace("_", " ").capitalize(), _fmt(row[col])))
@@ -278,14 +272,15 @@ def _line_layer(name: str, group: Group, *, show: bool = True) -> DisplayLayer:
 
 def _area_layer(name: str, group: Group, *, role: Role = "", show: bool = True) -> DisplayLayer:
     gdf, info = _load(name)
-    _, area = _geodesy()
     title = str(info.get("title", name))
     figures = name not in ("countries", "syria_governorates")
 
     def popup(row: pd.Series) -> list[tuple[str, str]]:
         rows = []
         if figures:
-            rows.append(("Area (geodesic)", f"{area(row.geometry) / 1e6:,.1f} km²"))
+            rows.append(
+                ("Area (geodesic)", f"{report.feature_area_m2(row.geometry) / 1e6:,.1f} km²")
+            )
         for col in gdf.columns:
             if col not in ("geometry", "name") and not pd.isna(row[col]):
                 rows.append((col.replace("_", " ").capitalize(), _fmt(row[col])))
@@ -364,8 +359,7 @@ def _zone_popup(row: pd.Series) -> list[tuple[str, str]]:
     if "area_km2" in row.index and not pd.isna(row["area_km2"]):
         rows.append(("Area (geodesic)", f"{float(row['area_km2']):,.1f} km²"))
     else:
-        _, area = _geodesy()
-        rows.append(("Area (geodesic)", f"{area(row.geometry) / 1e6:,.1f} km²"))
+        rows.append(("Area (geodesic)", f"{report.feature_area_m2(row.geometry) / 1e6:,.1f} km²"))
     if "population" in row.index and not pd.isna(row["population"]):
         rows.append(("Population inside (GeoNames places)", _fmt(row["population"])))
     labels = {

@@ -1,13 +1,16 @@
 """The interactive map: one HTML page with every layer, a legend and a distance probe.
 
-:func:`build_map` renders what :func:`geo.display.prepare` hands it with
-folium and a small script of the package's own (``geo/static``); it computes no
-geometry. :func:`save_map` writes the page atomically, byte-for-byte the same on
-every build, and with ``offline=True`` self-contained (see :mod:`geo.assets`).
+:func:`build_map` renders what :func:`geo.render.display.prepare` hands it: folium
+makes the map and its tile layers (constant strings only); all data (layers,
+popups, legend, provenance) goes into the page as one JSON ``<script>``
+element, written verbatim and never through a template, which the package's
+own script (``geo/render/static``) reads and draws, inserting every string as text.
+It computes no geometry. :func:`save_map` writes the page atomically, byte-for-byte the same on
+every build, and with ``offline=True`` self-contained (see :mod:`geo.render.assets`).
 
 Examples
 --------
->>> from geo.webmap import build_map
+>>> from geo.render.webmap import build_map
 >>> m = build_map(basemap="none")
 >>> type(m).__name__
 'Map'
@@ -21,22 +24,30 @@ import html
 import itertools
 import json
 import os
+import re
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 import folium
 import geopandas as gpd
 from branca.element import Element, MacroElement
-from folium.template import Template
-from folium.utilities import JsCode
 
-from geo import assets, display
 from geo._files import write_text
-from geo.display import DisplayLayer, MapData
+from geo.render import assets, display
+from geo.render.display import DisplayLayer, MapData
 
-__all__ = ["BASEMAPS", "Basemap", "build_map", "layer_style", "legend_entries", "save_map"]
+__all__ = [
+    "BASEMAPS",
+    "PANES",
+    "Basemap",
+    "build_map",
+    "layer_style",
+    "legend_entries",
+    "render_html",
+    "save_map",
+]
 
 Basemap = Literal["streets", "satellite", "light", "dark", "none"]
 
@@ -149,7 +160,7 @@ def layer_style(layer: DisplayLayer, properties: dict[str, Any]) -> dict[str, An
 
     Examples
     --------
-    >>> from geo.display import DisplayLayer
+    >>> from geo.render.display import DisplayLayer
     >>> fc = {"type": "FeatureCollection", "features": []}
     >>> layer_style(DisplayLayer("golan_line_a", "Line A", "Lines", "line", fc), {})
     {'color': '#6a1b9a', 'weight': 3.5}
@@ -256,11 +267,25 @@ def _stable_ids(seed: str) -> Iterator[None]:
 
 
 def _static(name: str) -> str:
-    return resources.files("geo").joinpath("static", name).read_text(encoding="utf-8")
+    return resources.files("geo.render").joinpath("static", name).read_text(encoding="utf-8")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def _script_json(obj: Any) -> str:
-    """JSON safe to embed in a ``<script>``: no ``<``, ``>``, ``&`` or line separators."""
+    r"""JSON safe to embed in a ``<script>``: no ``<``, ``>``, ``&``, line separators.
+
+    A lone surrogate (which a JSON file may hold, and UTF-8 cannot) is written as
+    its ``\uXXXX`` escape, so the page stays valid UTF-8 and the browser gets the
+    same UTF-16 code unit back.
+
+    Examples
+    --------
+    >>> _script_json({"t": "</script>\u2028&\ud800"})
+    '{"t":"\\u003c/script\\u003e\\u2028\\u0026\\ud800"}'
+    """
     text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     for char, esc in (
         ("<", "\\u003c"),
@@ -270,116 +295,111 @@ def _script_json(obj: Any) -> str:
         ("\u2029", "\\u2029"),
     ):
         text = text.replace(char, esc)
-    return text
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
-class _Controls(MacroElement):
-    """Layer control (grouped), fullscreen, and the package's own UI (legend, probe…)."""
+class _Verbatim(Element):
+    """A piece of the page written exactly as given: never made into a template."""
 
-    _template = Template(
-        """
-        {% macro header(this, kwargs) %}
-        <style>{{ this.css }}</style>
-        <script>{{ this.js }}</script>
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var none = L.layerGroup();
-            var bases = {
-            {%- for label, layer in this.bases %}
-                {{ label|tojson }}: {{ layer.get_name() if layer else "none" }},
-            {%- endfor %}
-            };
-            {%- if this.basemap_none %}
-            none.addTo(map);
-            {%- endif %}
-            var groups = {
-            {%- for group, members in this.groups %}
-                {{ group|tojson }}: {
-                {%- for label, layer in members %}
-                    {{ label|tojson }}: {{ layer.get_name() }},
-                {%- endfor %}
-                },
-            {%- endfor %}
-            };
-            var layerVars = {
-            {%- for key, layer in this.layer_vars %}
-                {{ key|tojson }}: {{ layer.get_name() }},
-            {%- endfor %}
-            };
-            L.control.groupedLayers(bases, groups, {collapsed: false, position: "topright"})
-                .addTo(map);
-            L.control.fullscreen({position: "topleft", title: "Full screen",
-                                  titleCancel: "Leave full screen"}).addTo(map);
-            {%- for text in this.attributions %}
-            map.attributionControl.addAttribution({{ text|tojson }});
-            {%- endfor %}
-            BorderZones.init(map, {{ this.config }}, layerVars, bases);
-        })();
-        {% endmacro %}
-        """
-    )
-
-    default_js: ClassVar[list[tuple[str, str]]] = [
-        (name, url) for name, url in assets.JS if name != "leaflet"
-    ]
-    default_css: ClassVar[list[tuple[str, str]]] = [
-        (name, url) for name, url in assets.CSS if name != "leaflet_css"
-    ]
-
-    def __init__(
-        self,
-        *,
-        bases: list[tuple[str, folium.TileLayer | None]],
-        groups: list[tuple[str, list[tuple[str, folium.GeoJson]]]],
-        layer_vars: list[tuple[str, folium.GeoJson]],
-        config: dict[str, Any],
-        attributions: list[str],
-        basemap_none: bool,
-    ) -> None:
+    def __init__(self, text: str) -> None:
         super().__init__()
-        self._name = "BorderZonesControls"
+        self._name = "Verbatim"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        """Return the text, as is."""
+        return self.text
+
+
+class _BorderZones(MacroElement):
+    """Everything of the package's own on the page, written verbatim (no template).
+
+    The page header gets the pinned, integrity-checked scripts and stylesheets
+    (:func:`geo.render.assets.tags`) and ``geo/render/static``; the body gets all map data as
+    one ``<script type="application/json" id="bz-data">``; the map script gets
+    one call, ``BorderZones.init(map, bases)``, which builds the layers, the
+    grouped layer control, the legend and the tools from that JSON.
+    """
+
+    def __init__(self, data: dict[str, Any], bases: list[tuple[str, folium.TileLayer | None]]):
+        super().__init__()
+        self._name = "BorderZones"
+        self.data = data
         self.bases = bases
-        self.groups = groups
-        self.layer_vars = layer_vars
-        self.config = _script_json(config)
-        self.attributions = attributions
-        self.basemap_none = basemap_none
-        self.css = _static("borderzones.css").replace("</", "<\\/")
-        self.js = _static("borderzones.js").replace("</script", "<\\/script")
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
-        """Add the extra scripts and stylesheets to the page header, then render."""
+        """Add the raw elements to the page (MacroElement would re-template them)."""
         figure = self.get_root()
         assert isinstance(figure, folium.Figure)
-        for name, url in self.default_js:
-            figure.header.add_child(folium.JavascriptLink(url), name=name)
-        for name, url in self.default_css:
-            figure.header.add_child(folium.CssLink(url), name=name)
-        super().render(**kwargs)
+        for name, tag in assets.tags():
+            figure.header.add_child(_Verbatim(tag), name=name)
+        css = _static("borderzones.css").replace("</", "<\\/")
+        js = re.sub(r"</(script)", r"<\\/\1", _static("borderzones.js"), flags=re.IGNORECASE)
+        figure.header.add_child(_Verbatim(f"<style>{css}</style>"), name="borderzones_css")
+        figure.header.add_child(_Verbatim(f"<script>{js}</script>"), name="borderzones_js")
+        figure.html.add_child(
+            _Verbatim(
+                '<script type="application/json" id="bz-data">'
+                + _script_json(self.data)
+                + "</script>"
+            ),
+            name="bz_data",
+        )
+        parent = self._parent
+        assert parent is not None
+        names = [parent.get_name()] + [layer.get_name() for _, layer in self.bases if layer]
+        if not all(_IDENT.match(name) for name in names):  # generated by us, never data
+            raise ValueError(f"unexpected element names {names}")
+        bases = ", ".join(
+            f"{_script_json(label)}: {layer.get_name() if layer else 'null'}"
+            for label, layer in self.bases
+        )
+        figure.script.add_child(
+            _Verbatim(f"BorderZones.init({parent.get_name()}, {{{bases}}});\n"),
+            name=self.get_name(),
+        )
 
 
-def _geojson_layer(layer: DisplayLayer) -> folium.GeoJson:
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        return layer_style(layer, feature["properties"])
+#: Leaflet pane of each kind of layer, drawn bottom to top.
+PANES: tuple[str, ...] = ("context", "zones", "lines", "barrier", "points", "markers")
 
-    marker = folium.CircleMarker(radius=4, fill=True) if layer.geometry == "point" else None
-    return folium.GeoJson(
-        layer.geojson,
-        name=html.escape(layer.title),
-        style_function=style,
-        on_each_feature=JsCode(
-            "function (feature, layer) { BorderZones.feature("
-            + _script_json(layer.key)
-            + ", feature, layer); }"
-        ),
-        marker=marker,
-        control=False,
-        show=layer.show,
-        overlay=True,
-        smooth_factor=0.5,
+
+def _pane(layer: DisplayLayer) -> str:
+    if layer.group == "Your points":
+        return "markers"
+    if layer.geometry == "point":
+        return "points"
+    return {"Zones": "zones", "Lines": "lines", "Border barrier": "barrier"}.get(
+        layer.group, "context"
     )
+
+
+def _layer_data(layer: DisplayLayer) -> dict[str, Any]:
+    """One layer as the page's script builds it: GeoJSON, styles, control name."""
+    styles: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    by_feature: dict[str, int] = {}
+    for feature in layer.geojson["features"]:
+        style = layer_style(layer, feature["properties"])
+        key = json.dumps(style, sort_keys=True)
+        if key not in index:
+            index[key] = len(styles)
+            styles.append(style)
+        by_feature[str(feature["id"])] = index[key]
+    return {
+        "key": layer.key,
+        "title": layer.title,
+        # the layer control inserts names as HTML: escaped here, once
+        "controlName": html.escape(layer.title),
+        "group": layer.group,
+        "geometry": layer.geometry,
+        "pane": _pane(layer),
+        "show": layer.show,
+        "geojson": layer.geojson,
+        "styles": styles,
+        "featureStyle": by_feature,
+        "provenance": [list(row) for row in layer.provenance],
+    }
 
 
 def _build(data: MapData, basemap: str) -> folium.Map:
@@ -390,8 +410,8 @@ def _build(data: MapData, basemap: str) -> folium.Map:
         prefer_canvas=False,
         zoom_snap=0.25,
     )
-    m.default_js = [(n, u) for n, u in assets.JS if n == "leaflet"]
-    m.default_css = [(n, u) for n, u in assets.CSS if n == "leaflet_css"]
+    m.default_js = []  # the scripts and stylesheets come with integrity, from _BorderZones
+    m.default_css = []
     bases: list[tuple[str, folium.TileLayer | None]] = []
     for key, (label, url, attr) in BASEMAPS.items():
         if url is None:
@@ -408,35 +428,26 @@ def _build(data: MapData, basemap: str) -> folium.Map:
         )
         tile.add_to(m)
         bases.append((label, tile))
-    groups: dict[str, list[tuple[str, folium.GeoJson]]] = {g: [] for g in display.GROUPS}
-    layer_vars: list[tuple[str, folium.GeoJson]] = []
-    config: dict[str, Any] = {"layers": {}, "legend": [], "noBasemap": BASEMAPS["none"][0]}
-    for layer in data.layers:
-        gj = _geojson_layer(layer)
-        gj.add_to(m)
-        groups[layer.group].append((html.escape(layer.title), gj))
-        layer_vars.append((layer.key, gj))
-        config["layers"][layer.key] = {
-            "title": layer.title,
-            "provenance": [list(row) for row in layer.provenance],
-        }
     # Legend rows: most salient first (lines, zones, barrier, points, context).
     order = {"Lines": 0, "Zones": 1, "Border barrier": 2, "Your points": 3, "Context": 4}
-    for layer in sorted(data.layers, key=lambda item: order[item.group]):
-        for entry in legend_entries(layer):
-            config["legend"].append({**entry, "layer": layer.key})
-    _Controls(
-        bases=bases,
-        groups=[(g, members) for g, members in groups.items() if members],
-        layer_vars=layer_vars,
-        config=config,
-        attributions=[html.escape(text) for text in data.attributions],
-        basemap_none=basemap == "none",
-    ).add_to(m)
+    legend = [
+        {**entry, "layer": layer.key}
+        for layer in sorted(data.layers, key=lambda item: order[item.group])
+        for entry in legend_entries(layer)
+    ]
     (south, west), (north, east) = data.bounds
-    m.fit_bounds(
-        [[south, west], [north, east]], padding_top_left=(10, 10), padding_bottom_right=(330, 10)
-    )
+    page_data: dict[str, Any] = {
+        "layers": [_layer_data(layer) for layer in data.layers],
+        "groups": [g for g in display.GROUPS if any(x.group == g for x in data.layers)],
+        "panes": list(PANES),
+        "legend": legend,
+        # the attribution control inserts HTML: escaped here, once
+        "attributions": [html.escape(text) for text in data.attributions],
+        "basemap": basemap,
+        "noBasemap": BASEMAPS["none"][0],
+        "bounds": [[south, west], [north, east]],
+    }
+    _BorderZones(page_data, bases).add_to(m)
     return m
 
 
@@ -460,8 +471,8 @@ def build_map(
     basemap : {"streets", "satellite", "light", "dark", "none"}, optional
         Basemap shown on opening; ``"streets"`` (``"none"`` when offline).
         Every basemap stays selectable in the layer control.
-    data : geo.display.MapData, optional
-        Prepared data; :func:`geo.display.prepare` by default.
+    data : geo.render.display.MapData, optional
+        Prepared data; :func:`geo.render.display.prepare` by default.
 
     Returns
     -------
@@ -502,7 +513,7 @@ def save_map(
 
     The same inputs give the same bytes. With ``offline=True`` the page is
     self-contained (scripts, stylesheets and their images inlined from the
-    asset cache, see :mod:`geo.assets`) and opens without any network.
+    asset cache, see :mod:`geo.render.assets`) and opens without any network.
 
     Parameters
     ----------

@@ -1,7 +1,9 @@
-/* border-zones map behaviour: safe tooltips and popups, legend, distance probe,
- * measuring tool, mouse coordinates. Needs Leaflet (L) and GeographicLib
- * (window.geodesic, npm geographiclib-geodesic). All text from data is put in
- * the page with textContent, never as HTML. */
+/* border-zones map behaviour: the data layers (read from the JSON element
+ * #bz-data), safe tooltips and popups, legend, distance probe, measuring tool,
+ * mouse coordinates. Needs Leaflet (L) and GeographicLib (window.geodesic, npm
+ * geographiclib-geodesic). All text from data is put in the page with
+ * textContent, never as HTML; the only strings inserted as HTML (layer-control
+ * names, attributions) are escaped by border-zones before they are written. */
 (function () {
   "use strict";
 
@@ -235,7 +237,7 @@
       this._out.id = "bz-measure-result";
       box.appendChild(this._out);
       this._pts = [];
-      this._line = L.polyline([], { color: "#111", weight: 2, dashArray: "4 4", interactive: false });
+      this._line = L.polyline([], { color: "#111", weight: 2, dashArray: "4 4", interactive: false, pane: "bz-tools" });
       this._marks = L.layerGroup();
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.on(btn, "click", function (e) {
@@ -267,7 +269,7 @@
     add: function (latlng) {
       this._pts.push(latlng);
       this._line.addLatLng(latlng);
-      L.circleMarker(latlng, { radius: 3, color: "#111", interactive: false }).addTo(this._marks);
+      L.circleMarker(latlng, { radius: 3, color: "#111", interactive: false, pane: "bz-tools" }).addTo(this._marks);
       var total = 0, G = geod();
       for (var i = 1; i < this._pts.length; i++) {
         var a = this._pts[i - 1], b = this._pts[i];
@@ -357,13 +359,59 @@
     return svg;
   }
 
-  /* Called once every layer exists. */
-  BZ.init = function (map, config, layerVars, bases) {
+  /* Build one data layer (in the pane of its kind) from its JSON description. */
+  function buildLayer(spec, paneName) {
+    function style(feature) {
+      var i = spec.featureStyle[String(feature.id)];
+      return spec.styles[i === undefined ? 0 : i] || {};
+    }
+    var options = {
+      pane: paneName,
+      smoothFactor: 0.5,
+      style: style,
+      onEachFeature: function (feature, layer) { BZ.feature(spec.key, feature, layer); },
+    };
+    if (spec.geometry === "point") {
+      options.pointToLayer = function (feature, latlng) {
+        var o = { radius: 4, fill: true, pane: paneName };
+        var s = style(feature);
+        Object.keys(s).forEach(function (k) { o[k] = s[k]; });
+        return L.circleMarker(latlng, o);
+      };
+    }
+    return L.geoJSON(spec.geojson, options);
+  }
+
+  /* Read the page's data (JSON, never HTML) and build everything on `map`.
+   * `bases` maps basemap labels to tile layers (null: no basemap). */
+  BZ.init = function (map, bases) {
+    var config = JSON.parse(document.getElementById("bz-data").textContent);
     BZ.map = map;
     BZ.config = config;
-    Object.keys(layerVars).forEach(function (key) {
-      var meta = config.layers[key] || {};
-      BZ.layers[key] = { layer: layerVars[key], title: meta.title, provenance: meta.provenance || [] };
+    (config.panes || []).forEach(function (name, i) {
+      var pane = map.createPane("bz-" + name);
+      pane.style.zIndex = String(410 + 10 * i);
+      pane.classList.add("bz-pane");
+    });
+    var tools = map.createPane("bz-tools");  // the probe mark and the measured line, on top
+    tools.style.zIndex = String(410 + 10 * (config.panes || []).length);
+    tools.classList.add("bz-pane");
+    var none = L.layerGroup();
+    Object.keys(bases).forEach(function (name) { if (!bases[name]) bases[name] = none; });
+    if (config.basemap === "none") none.addTo(map);
+    var groups = {};
+    (config.groups || []).forEach(function (g) { groups[g] = {}; });
+    config.layers.forEach(function (spec) {
+      var layer = buildLayer(spec, "bz-" + spec.pane);
+      BZ.layers[spec.key] = { layer: layer, title: spec.title, provenance: spec.provenance || [] };
+      (groups[spec.group] = groups[spec.group] || {})[spec.controlName] = layer;
+      if (spec.show) layer.addTo(map);
+    });
+    L.control.groupedLayers(bases, groups, { collapsed: false, position: "topright" }).addTo(map);
+    L.control.fullscreen({ position: "topleft", title: "Full screen",
+                           titleCancel: "Leave full screen" }).addTo(map);
+    (config.attributions || []).forEach(function (html) {
+      map.attributionControl.addAttribution(html);  // escaped by border-zones
     });
     BZ.probeControl = new ProbeControl().addTo(map);
     new MeasureControl().addTo(map);
@@ -374,13 +422,15 @@
       var r = BZ.probe(e.latlng.lat, e.latlng.lng);
       BZ.probeControl.show(r);
       if (BZ._probeMark) BZ._probeMark.setLatLng(e.latlng);
-      else BZ._probeMark = L.circleMarker(e.latlng, { radius: 5, color: "#000", weight: 2, fill: false, interactive: false }).addTo(map);
+      else BZ._probeMark = L.circleMarker(e.latlng, { radius: 5, color: "#000", weight: 2, fill: false, interactive: false, pane: "bz-tools" }).addTo(map);
     });
     function onBase(name) {
       map.getContainer().classList.toggle("bz-nobasemap", name === config.noBasemap);
     }
     map.on("baselayerchange", function (e) { onBase(e.name); });
     Object.keys(bases).forEach(function (name) { if (map.hasLayer(bases[name])) onBase(name); });
+    var b = config.bounds;
+    map.fitBounds(b, { paddingTopLeft: [10, 10], paddingBottomRight: [330, 10] });
     map.getContainer().setAttribute("data-bz-ready", "1");
   };
 })();

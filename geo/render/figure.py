@@ -14,7 +14,7 @@ date give the same bytes.
 
 Examples
 --------
->>> from geo import figure
+>>> from geo.render import figure
 >>> fig = figure.make_figure(date="2024-01-01")
 >>> [round(float(v), 2) for v in fig.get_size_inches()]
 [11.69, 8.27]
@@ -128,15 +128,11 @@ def _date_text(date: str | _dt.date | None) -> str:
 
 def credit_line(date: str | _dt.date | None = None) -> str:
     """Sources and licences of the layers drawn, and the date."""
+    # everything but what the figure does not draw
     used = [
-        "golan_line_a",
-        "golan_line_b",
-        "undof_area_of_separation",
-        "blue_line",
-        "lebanon_border_barrier",
-        "countries",
-        "places",
-        "zones",
+        n
+        for n in layers.PRODUCT_LAYERS
+        if n not in ("golan_line_a_natural_earth", "syria_governorates")
     ]
     attributions, licences = layers.credits(used)
     return (
@@ -324,7 +320,16 @@ def make_figure(*, date: str | _dt.date | None = None) -> Figure:
         fontsize=9,
         va="top",
     )
-    fig.text(0.02, 0.015, _wrap(credit_line(date), 190), fontsize=7.5, va="bottom", wrap=False)
+    # the credits are strings from the layer manifest: shown literally, never as mathtext
+    fig.text(
+        0.02,
+        0.015,
+        _wrap(credit_line(date), 190),
+        fontsize=7.5,
+        va="bottom",
+        wrap=False,
+        parse_math=False,
+    )
     return fig
 
 

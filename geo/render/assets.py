@@ -8,6 +8,9 @@ so the same bytes can come from the CDN or from the npm registry:
   URL the first time;
 * :func:`fill_cache_from_npm` fills the cache with ``npm pack`` instead (what the
   tests and machines without CDN access use);
+* :func:`tags` writes the ``<script>``/``<link>`` elements of the online page, each
+  with its Subresource Integrity hash (:data:`INTEGRITY`, sha384 of the exact
+  file) and ``crossorigin="anonymous"``, so a browser refuses a changed file;
 * :func:`inline_html` replaces every ``<script src>`` and stylesheet ``<link>`` of
   a page by the file's contents, and every relative ``url(...)`` in those
   stylesheets by a ``data:`` URI, giving one self-contained HTML file.
@@ -22,6 +25,8 @@ from the npm registry with ``npm pack``.
 from __future__ import annotations
 
 import base64
+import hashlib
+import html
 import mimetypes
 import os
 import re
@@ -34,11 +39,12 @@ import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
-from geo._files import write_bytes
+from geo._files import cache_base, write_bytes
 from geo.errors import BorderZonesError
 
 __all__ = [
     "CSS",
+    "INTEGRITY",
     "JS",
     "AssetError",
     "cache_dir",
@@ -49,6 +55,8 @@ __all__ = [
     "inline_html",
     "npm_source",
     "required_urls",
+    "sri",
+    "tags",
 ]
 
 _CDN = "https://cdn.jsdelivr.net/npm/"
@@ -74,24 +82,35 @@ CSS: list[tuple[str, str]] = [
     ("fullscreen_css", _CDN + "leaflet.fullscreen@3.0.0/Control.FullScreen.css"),
 ]
 
+#: Subresource Integrity of every asset: URL -> ``sha384-<base64>`` of the exact file
+#: (computed once from the ``npm pack`` of each package; ``tests/test_assets_sri.py``
+#: recomputes them).
+INTEGRITY: dict[str, str] = {
+    JS[0][1]: "sha384-okbbMvvx/qfQkmiQKfd5VifbKZ/W8p1qIsWvE1ROPUfHWsDcC8/BnHohF7vPg2T6",
+    JS[1][1]: "sha384-XAr1poM2RCR9/QQFki7ylrGSdmvYE0NuHghuRuxb/k9zJQA53y6qR5te5jJRZlcL",
+    JS[2][1]: "sha384-x7v1I62R/kj/KTKVdkOISydKyk8O5/CC0zFoK9TvDab7IYP7mBGOGxr4gAifMiZR",
+    JS[3][1]: "sha384-Ndt8G0DBIkUH6PmgjKwnHEzIzfA8YgUlzonDVb4pZw7PHzi5D4iWebyA1XdPqdP0",
+    CSS[0][1]: "sha384-o/2yZuJZWGJ4s/adjxVW71R+EO/LyCwdQfP5UWSgX/w87iiTXuvDZaejd3TsN7mf",
+    CSS[1][1]: "sha384-jTaPj8/7LfdZXicEJ/SUWan4gkbYw6lXyoRUNPMmNV3fYVfBzHJK8wD6A8Djh+3A",
+    CSS[2][1]: "sha384-73+xhNp0ojkCt/iDWKlGxfuMbKCt8OcstZj1N30Eo3XQTMu13XLkURBo8SrsLqS4",
+}
+
 _NPM_URL = re.compile(
     r"^https://cdn\.jsdelivr\.net/npm/(?P<pkg>(?:@[^/@]+/)?[^/@]+)@(?P<ver>[^/]+)/(?P<path>.+)$"
 )
-_SCRIPT_TAG = re.compile(r'<script\s+src="(?P<url>https?://[^"]+)"\s*>\s*</script>', re.IGNORECASE)
+_ATTRS = r'(?:\s+[a-z-]+="[^"<>]*")*'
+_SCRIPT_TAG = re.compile(
+    r'<script\s+src="(?P<url>https?://[^"]+)"' + _ATTRS + r"\s*>\s*</script>", re.IGNORECASE
+)
 _LINK_TAG = re.compile(
-    r'<link\s+rel="stylesheet"\s+href="(?P<url>https?://[^"]+)"\s*/?>', re.IGNORECASE
+    r'<link\s+rel="stylesheet"\s+href="(?P<url>https?://[^"]+)"' + _ATTRS + r"\s*/?>",
+    re.IGNORECASE,
 )
 _CSS_URL = re.compile(r"url\(\s*(?P<q>['\"]?)(?P<ref>[^)'\"]+)(?P=q)\s*\)")
 
 
 class AssetError(BorderZonesError):
     """An asset that could not be found in the cache, downloaded or packed."""
-
-
-def cache_base() -> Path:
-    """Return the project's cache base: ``$BORDER_ZONES_CACHE`` or ``~/.cache/border-zones``."""
-    env = os.environ.get("BORDER_ZONES_CACHE")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "border-zones"
 
 
 def cache_dir() -> Path:
@@ -214,6 +233,49 @@ def css_dependencies(css_url: str, css: str) -> list[str]:
 def required_urls() -> list[str]:
     """Return every asset URL the map page loads (scripts and stylesheets)."""
     return [url for _, url in JS] + [url for _, url in CSS]
+
+
+def sri(data: bytes) -> str:
+    """Return the Subresource Integrity value (``sha384-<base64>``) of ``data``.
+
+    Examples
+    --------
+    >>> sri(b"")
+    'sha384-OLBgp1GsljhM2TJ+sbHjaiH9txEUvgdDTAzHv2P24donTt6/529l+9Ua0vFImLlb'
+    """
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
+
+
+def tags() -> list[tuple[str, str]]:
+    """Return ``(name, element)`` for every script and stylesheet of the online page.
+
+    Each element carries its pinned URL, ``integrity`` (from :data:`INTEGRITY`) and
+    ``crossorigin="anonymous"``: stylesheets first, then scripts in load order.
+
+    Examples
+    --------
+    >>> name, element = tags()[0]
+    >>> name, element.startswith('<link rel="stylesheet" href="https://cdn.jsdelivr.net/')
+    ('leaflet_css', True)
+    """
+    out = []
+    for name, url in CSS:
+        out.append(
+            (
+                name,
+                f'<link rel="stylesheet" href="{html.escape(url)}" '
+                f'integrity="{INTEGRITY[url]}" crossorigin="anonymous"/>',
+            )
+        )
+    for name, url in JS:
+        out.append(
+            (
+                name,
+                f'<script src="{html.escape(url)}" integrity="{INTEGRITY[url]}" '
+                'crossorigin="anonymous"></script>',
+            )
+        )
+    return out
 
 
 def _npm_tarball(pkg: str, version: str, npm_cache: Path) -> Path:

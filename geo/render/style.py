@@ -1,0 +1,197 @@
+"""One style per layer, for the web map and the print figure alike.
+
+The palette is chosen to stay distinguishable with colour-vision deficiency:
+area fills (as seen over white, with their opacity) and line colours keep a
+CAM02-UCS colour difference of at least :data:`MIN_DELTA_E` between any two
+legend entries of the same shape, for normal vision and under simulated
+deuteranopia and protanopia (Machado et al. 2009, severity 100 %); the tests
+check this with ``colorspacious``. Colours come from the Okabe–Ito set;
+entries that share a colour (the 1974 bands) differ by opacity and are one
+family in the legend.
+
+Styles are Leaflet path options (``color``, ``weight``, ``dashArray``,
+``fillColor``, ``fillOpacity``); :func:`mpl_line` and :func:`mpl_area` turn
+them into matplotlib keywords, so the figure draws what the map draws.
+
+Examples
+--------
+>>> LINE_STYLES["blue_line"]["color"]
+'#0072B2'
+>>> mpl_line(LINE_STYLES["golan_line_b"])["linestyle"][0]
+0
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "AREA_STYLES",
+    "BAND_OPACITY",
+    "BARRIER_STYLES",
+    "BEYOND_TERRITORY_FACTOR",
+    "LANDMARK_STYLE",
+    "LINE_STYLES",
+    "MIN_DELTA_E",
+    "PLACE_STYLE",
+    "ZONE_COLOURS",
+    "band_style",
+    "blend_over_white",
+    "mpl_area",
+    "mpl_line",
+]
+
+#: Smallest CAM02-UCS difference the tests require between two legend colours.
+MIN_DELTA_E = 15.0
+
+#: Reference lines.
+LINE_STYLES: dict[str, dict[str, Any]] = {
+    "golan_line_a": {"color": "#882255", "weight": 3.5},
+    "golan_line_b": {"color": "#000000", "weight": 2.5, "dashArray": "8 5"},
+    "blue_line": {"color": "#0072B2", "weight": 3.5, "dashArray": "12 4 2 4"},
+}
+
+#: Areas: the Area of Separation, the 2017 zones and the context layers.
+AREA_STYLES: dict[str, dict[str, Any]] = {
+    "undof_area_of_separation": {
+        "color": "#2B7BB0",
+        "weight": 1.5,
+        "fillColor": "#56B4E9",
+        "fillOpacity": 0.65,
+    },
+    "zone:granted_5km": {
+        "color": "#8F3E00",
+        "weight": 2,
+        "fillColor": "#D55E00",
+        "fillOpacity": 0.6,
+    },
+    "zone:requested_not_granted": {
+        "color": "#B8860B",
+        "weight": 1,
+        "fillColor": "#F0E442",
+        "fillOpacity": 0.5,
+    },
+    "zone:requested_60km": {
+        "color": "#B8860B",
+        "weight": 2.5,
+        "dashArray": "10 6",
+        "fillOpacity": 0,
+    },
+    "countries": {
+        "color": "#6F6F6F",
+        "weight": 1,
+        "fillColor": "#FFFFFF",
+        "fillOpacity": 0,
+    },
+    "syria_governorates": {
+        "color": "#8A8A8A",
+        "weight": 1,
+        "dashArray": "3 3",
+        "fillOpacity": 0,
+    },
+}
+
+#: The 1974 Areas of Limitation: one colour, opacity by inner distance (km).
+BAND_OPACITY: dict[float, float] = {0.0: 0.45, 10.0: 0.28, 20.0: 0.14}
+_BAND: dict[str, Any] = {
+    "color": "#007A59",
+    "weight": 1,
+    "dashArray": "4 3",
+    "fillColor": "#009E73",
+}
+
+#: The barrier by kind: a wall is solid and heavy, a fence dotted.
+BARRIER_STYLES: dict[str, dict[str, Any]] = {
+    "concrete wall": {"color": "#7A5A2B", "weight": 5},
+    "smart fence": {"color": "#44AA99", "weight": 3.5, "dashArray": "2 5", "lineCap": "round"},
+    "": {"color": "#7A5A2B", "weight": 3, "dashArray": "6 3"},
+}
+
+#: Populated places (white dots) and landmarks.
+PLACE_STYLE: dict[str, Any] = {
+    "color": "#333333",
+    "weight": 1,
+    "fillColor": "#FFFFFF",
+    "fillOpacity": 0.9,
+}
+LANDMARK_STYLE: dict[str, Any] = {
+    "color": "#332288",
+    "weight": 1.5,
+    "fillColor": "#CC79A7",
+    "fillOpacity": 1,
+}
+
+#: Fill opacity of a zone's part beyond its territory, as a fraction of its own.
+BEYOND_TERRITORY_FACTOR = 0.45
+
+#: Colours for zones users add and for points coloured by zone (Okabe–Ito).
+ZONE_COLOURS: tuple[str, ...] = (
+    "#D55E00",
+    "#E69F00",
+    "#0072B2",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+)
+
+
+def band_style(inner_km: float) -> dict[str, Any]:
+    """The style of the 1974 band starting ``inner_km`` from the Area of Separation.
+
+    Examples
+    --------
+    >>> band_style(10.0)["fillOpacity"]
+    0.28
+    """
+    return {**_BAND, "fillOpacity": BAND_OPACITY.get(float(inner_km), 0.2)}
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    text = colour.lstrip("#")
+    if len(text) == 3:
+        text = "".join(c * 2 for c in text)
+    r, g, b = (int(text[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return (r, g, b)
+
+
+def blend_over_white(colour: str, opacity: float) -> tuple[float, float, float]:
+    """The sRGB colour (0–1) a fill of ``colour`` at ``opacity`` shows over white.
+
+    Examples
+    --------
+    >>> blend_over_white("#000000", 0.5)
+    (0.5, 0.5, 0.5)
+    """
+    r, g, b = _rgb(colour)
+    return tuple(round(opacity * c + (1 - opacity), 6) for c in (r, g, b))  # type: ignore[return-value]
+
+
+def _dashes(style: dict[str, Any]) -> Any:
+    dash = style.get("dashArray")
+    if not dash:
+        return "solid"
+    parts = [float(v) for v in str(dash).replace(",", " ").split()]
+    return (0, tuple(p / max(float(style.get("weight", 1)), 1.0) for p in parts))
+
+
+def mpl_line(style: dict[str, Any], scale: float = 0.6) -> dict[str, Any]:
+    """Matplotlib line keywords for a Leaflet line style (``weight`` px × ``scale`` pt)."""
+    return {
+        "color": style.get("color", "#333333"),
+        "linewidth": float(style.get("weight", 1)) * scale,
+        "linestyle": _dashes(style),
+    }
+
+
+def mpl_area(style: dict[str, Any], scale: float = 0.6) -> dict[str, Any]:
+    """Matplotlib patch keywords for a Leaflet area style (fill already blended)."""
+    opacity = float(style.get("fillOpacity", 0.2))
+    fill = style.get("fillColor") or style.get("color", "#333333")
+    return {
+        "facecolor": blend_over_white(fill, opacity) if opacity > 0 else "none",
+        "edgecolor": style.get("color", "#333333"),
+        "linewidth": float(style.get("weight", 1)) * scale,
+        "linestyle": _dashes(style),
+    }
