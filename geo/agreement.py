@@ -42,6 +42,7 @@ __all__ = [
     "Stretch",
     "compare",
     "corridor",
+    "distances_at",
     "profile",
     "sample_along",
 ]
@@ -221,6 +222,42 @@ def sample_along(
     i = np.clip(np.searchsorted(cum, s, side="right") - 1, 0, len(seg) - 1)
     lon, lat, _ = geodesy.WGS84.fwd(xy[i, 0], xy[i, 1], az[i], s - cum[i])
     return s, np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+
+
+def distances_at(line: Any, other: Any, along_m: Any) -> np.ndarray:
+    """Geodesic distance to ``other`` from the points ``along_m`` metres along ``line``.
+
+    Parameters
+    ----------
+    line : shapely LineString
+        Lon/lat; each segment a geodesic.
+    other : shapely geometry
+        What distances are measured to.
+    along_m : array-like of float
+        Distances along ``line`` (m), each within ``[0, length]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Metres.
+
+    Examples
+    --------
+    >>> a = LineString([(35.0, 33.0), (35.0, 33.1)])
+    >>> distances_at(a, LineString([(35.001, 33.0), (35.001, 33.1)]), [0.0, 5000.0]).round(1)
+    array([93.5, 93.4])
+    """
+    line = _as_line(line, "the line to measure along")
+    s = np.atleast_1d(np.asarray(along_m, dtype=float))
+    xy = np.asarray(line.coords)[:, :2]
+    az, _, seg = geodesy.WGS84.inv(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1])
+    az, seg = np.atleast_1d(az), np.atleast_1d(seg)
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    if not np.all(np.isfinite(s)) or s.min(initial=0.0) < 0 or s.max(initial=0.0) > cum[-1] + 1e-6:
+        raise InputError(f"distances along the line must lie in [0, {cum[-1]:.1f}] m")
+    i = np.clip(np.searchsorted(cum, s, side="right") - 1, 0, len(seg) - 1)
+    lon, lat, _ = geodesy.WGS84.fwd(xy[i, 0], xy[i, 1], az[i], s - cum[i])
+    return np.asarray(geodesy.distance((np.asarray(lon), np.asarray(lat)), other), dtype=float)
 
 
 def _runs(

@@ -125,8 +125,10 @@ class BarrierSegment:
 
     @property
     def positional_anchors(self) -> tuple[str, ...]:
-        """The anchors that fix where the segment is (``from_towards``'s second
-        anchor only gives the direction)."""
+        """The anchors that fix where the segment is.
+
+        ``from_towards``'s second anchor only gives the direction.
+        """
         return (self.anchor_a,) if self.placement == "from_towards" else self.anchors
 
     @property
