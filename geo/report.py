@@ -432,11 +432,22 @@ def _lines_section() -> tuple[Section, dict[str, float]]:
     ), cov
 
 
-#: Alternative Line A layers the 2017 zones are rebuilt from, with their column prefix.
+#: Alternative Line A layers the 2017 zones are rebuilt from, and the prefix of
+#: their columns (Natural Earth's keep the names they had before @geo-maps).
 SENSITIVITY_ALTERNATIVES = (
-    ("golan_line_a_geo_maps", "geo_maps"),
-    ("golan_line_a_natural_earth", "natural_earth"),
+    ("golan_line_a_geo_maps", "geo_maps_"),
+    ("golan_line_a_natural_earth", ""),
 )
+
+
+def _sensitivity_columns(prefix: str) -> list[str]:
+    source = prefix or "natural_earth_"
+    return [
+        f"area_from_{source}line_km2",
+        f"{prefix}difference_km2",
+        f"{prefix}difference_pct",
+        f"{prefix}max_edge_displacement_m",
+    ]
 
 
 def _sensitivity_section() -> Section:
@@ -448,23 +459,17 @@ def _sensitivity_section() -> Section:
         for alternative, prefix in SENSITIVITY_ALTERNATIVES:
             r = zones.sensitivity(s.id, alternative)
             row["area_km2"] = r["area_km2"]
-            row.update(
-                {
-                    f"area_from_{prefix}_line_km2": r["alternative_area_km2"],
-                    f"{prefix}_difference_km2": r["area_difference_km2"],
-                    f"{prefix}_difference_pct": r["area_difference_pct"],
-                    f"{prefix}_max_edge_displacement_m": r["max_edge_displacement_m"],
-                }
+            keys = (
+                "alternative_area_km2",
+                "area_difference_km2",
+                "area_difference_pct",
+                "max_edge_displacement_m",
             )
+            row.update(zip(_sensitivity_columns(prefix), (r[k] for k in keys), strict=True))
         rows.append(row)
     columns = ["zone", "area_km2"]
     for _, prefix in SENSITIVITY_ALTERNATIVES:
-        columns += [
-            f"area_from_{prefix}_line_km2",
-            f"{prefix}_difference_km2",
-            f"{prefix}_difference_pct",
-            f"{prefix}_max_edge_displacement_m",
-        ]
+        columns += _sensitivity_columns(prefix)
     corridors = layers.info("golan_line_a_corridor").get("corridor_km2", {})
     return Section(
         "sensitivity",
@@ -472,16 +477,16 @@ def _sensitivity_section() -> Section:
         tuple(columns),
         tuple(rows),
         (
-            "area_km2 from Line A as in the OSM-derived layer (golan_line_a). geo_maps: "
-            "rebuilt from the second OpenStreetMap-derived Line A (@geo-maps, the same "
-            "origin, another processing): how much the figures hang on processing. "
-            "natural_earth: rebuilt from Natural Earth's 1:10m 'Ceasefire Lines 1974' "
+            "area_km2 from Line A as in the OSM-derived layer (golan_line_a). geo_maps_*: "
+            "rebuilt from the second OpenStreetMap-derived Line A (@geo-maps: the same "
+            "origin, another processing), so how much the figures hang on processing; the "
+            "unprefixed columns: rebuilt from Natural Earth's 1:10m 'Ceasefire Lines 1974' "
             "(independent, generalised). max_edge_displacement_m: largest distance "
             "between the two zones' outer edges.",
             "Where the Line A sources are over 100 m apart (golan_line_a_corridor): "
             + "; ".join(f"against {k}: {v:g} km²" for k, v in corridors.items())
-            + ". The 5 km zone's inner edge is Line A itself, so it moves with the line "
-            "there; its outer edge moves by at most the corridor's width.",
+            + ". A zone's inner edge is Line A itself, so it moves with the line inside "
+            "the corridor; its outer edge moves by max_edge_displacement_m.",
             "The 5 km Russia granted was, by one report, measured from the 2017 front line "
             "between the Syrian army and the rebels, not from Line A (Haaretz, relayed by "
             "Al-Manar, 15 September 2017): the zone here is the reading 'from Line A'.",
@@ -647,7 +652,10 @@ def build_report() -> Report:
         *_frontier_sections(),
         _sensitivity_section(),
     )
-    attributions, licences = layers.credits(layers.PRODUCT_LAYERS)
+    # the accuracy and sensitivity sections use @geo-maps and the recipe's tables too
+    attributions, licences = layers.credits(
+        (*layers.PRODUCT_LAYERS, "golan_line_a_geo_maps", "blue_line_parts")
+    )
     sources = (*attributions, "Licences: " + "; ".join(licences))
     return Report(sections=sections, sources=sources)
 

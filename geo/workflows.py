@@ -249,7 +249,7 @@ def data_entry(folder: Path, *files: str) -> dict[str, str]:
         "artefact": ", ".join(files),
         "sha256": digest,
         "member": ", ".join(files),
-        "licence": "MIT (border-zones; facts from the cited reports)",
+        "licence": "MIT (border-zones, facts from the cited reports)",
         "attribution": "border-zones, digitised from the public reports cited per row",
     }
 
