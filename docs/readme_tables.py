@@ -194,6 +194,20 @@ def profile_doc(m: dict) -> list[str]:
             for r in anchors
         ]
         out.append("")
+    sources = m.get("barrier_sources")
+    if sources:
+        out += ["### Sources per segment", "", "| segment | main report | more |", "|---|---|---|"]
+        out += [
+            f"| `{s['segment']}` | {s['outlet']}, '{s['title']}', {s['date']}, <{s['url']}> "
+            f"| {s['other_sources']} |"
+            for s in sources
+        ]
+        out.append("")
+    parts_sources = m.get("parts_sources")
+    if parts_sources:
+        out += ["### Sources per part", ""]
+        out += [f"- `{k}`: {v}" for k, v in parts_sources.items()]
+        out.append("")
     return out
 
 

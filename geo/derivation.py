@@ -13,6 +13,7 @@ where used), never in degrees.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -55,6 +56,7 @@ __all__ = [
     "sub_line",
     "to_metric",
     "transform",
+    "without_urls",
 ]
 
 
@@ -443,6 +445,20 @@ def place_segment(
     return s0, s0 + seg.length_m, at
 
 
+_URL = re.compile(r",?\s*\(?https?://\S+?(?=[\s);]|$)\)?")
+
+
+def without_urls(text: str) -> str:
+    """``text`` with its web addresses taken out (they stay in the manifest).
+
+    Examples
+    --------
+    >>> without_urls("Haaretz, 'Title', 2016, https://example.org/a-1.5420902 (9 m)")
+    "Haaretz, 'Title', 2016 (9 m)"
+    """
+    return " ".join(_URL.sub("", text).split())
+
+
 #: How far inside Israel the schematic segments are drawn from the Blue Line (m).
 BARRIER_OFFSET_M = 40.0
 
@@ -490,8 +506,7 @@ def build_barrier(
                     "uncertainty_along_m": seg.uncertainty_along_m,
                     "uncertainty_across_m": seg.uncertainty_across_m,
                     "source": seg.source,
-                    "source_url": seg.source_url,
-                    "other_sources": seg.other_sources,
+                    "other_sources": without_urls(seg.other_sources),
                 },
                 line,
             )

@@ -33,6 +33,7 @@ from geo.derivation import (
     ne_blue_line,
     polygonal,
     split_blue_line,
+    without_urls,
 )
 from geo.specs import SPECS_FILE
 from geo.upstream import GEONAMES_CITIES, RETRIEVED, Upstream, read_upstream, source_entry
@@ -323,7 +324,7 @@ def layer_specs(up: Upstream) -> dict[str, dict[str, Any]]:
                     "geo_maps_max_m": round(prof.max_m, 1),
                     "geo_maps_max_at": f"{prof.max_lat:.5f} N {prof.max_lon:.5f} E",
                     "end_rule": part.end_rule,
-                    "source": part.sources,
+                    "source": without_urls(part.sources),
                 },
                 geom,
             )
@@ -497,6 +498,7 @@ def layer_specs(up: Upstream) -> dict[str, dict[str, Any]]:
         )
         + "; the split points themselves are uncertain by 0.3–0.5 km (see end_rule)",
         parts_km={p["part"]: p["length_km"] for p, _ in parts},
+        parts_sources={p.part: p.sources for p in up.data.blue_line_parts},
         schematic=False,
     )
     specs["blue_line_geo_maps"] = dict(
@@ -574,6 +576,17 @@ def layer_specs(up: Upstream) -> dict[str, dict[str, Any]]:
             + ")"
         ),
         barrier_anchors=barrier_anchors(blue, barrier, up.data.anchors),
+        barrier_sources=[
+            {
+                "segment": s.id,
+                "outlet": s.source_outlet,
+                "title": s.source_title,
+                "date": s.source_date,
+                "url": s.source_url,
+                "other_sources": s.other_sources,
+            }
+            for s in up.data.barrier
+        ],
         schematic=True,
     )
     specs["countries"] = dict(
