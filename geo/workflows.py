@@ -251,7 +251,8 @@ def data_entry(folder: Path, *files: str) -> dict[str, str]:
         "sha256": digest,
         "member": ", ".join(files),
         "licence": "MIT (border-zones, facts from the cited reports)",
-        "attribution": "border-zones, digitised from the public reports cited per row",
+        # this project's own tables: the reports are cited per row, nothing to credit on a map
+        "attribution": "",
     }
 
 
@@ -670,7 +671,9 @@ def write_layers(out: str | os.PathLike[str], specs: dict[str, dict[str, Any]]) 
         )
         entry.update(retrieved=RETRIEVED, recipe="recipes/build_layers.py", **spec)
         entry["licence"] = "; ".join(u["licence"] for u in spec["upstream"])
-        entry["attribution"] = "; ".join(u["attribution"] for u in spec["upstream"])
+        entry["attribution"] = "; ".join(
+            u["attribution"] for u in spec["upstream"] if u["attribution"]
+        )
         if name in LINE_LAYERS:
             entry["length_km"] = round(geodesy.geodesic_length(feats[0][1]) / 1000.0, 2)
         entries[name] = entry
