@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
-from browser_support import browser, open_page  # noqa: F401 (fixture)
+from browser_support import open_page
 from pyproj import Geod
 
 from geo import layers
@@ -43,7 +43,7 @@ def offline_file(tmp_path_factory: pytest.TempPathFactory, cache: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def loaded(browser, map_file: Path, cache: Path):  # noqa: F811
+def loaded(browser, map_file: Path, cache: Path):
     page, log = open_page(browser, map_file.as_uri(), cache=cache)
     yield page, log
     page.context.close()
@@ -154,7 +154,7 @@ def test_legend_visible(loaded) -> None:
 
 def test_probe_clicks_agree_with_geodesy(loaded) -> None:
     page, _ = loaded
-    from geo.geodesy import distance
+    from geo import distance
 
     lines = {
         "line_a_m": layers.load("golan_line_a").geometry.iloc[0],
@@ -219,7 +219,7 @@ def test_measure_tool_measures_a_known_distance(loaded) -> None:
     page.locator(".bz-measure-button").click()  # finish
 
 
-def test_offline_file_works_with_every_request_blocked(browser, offline_file: Path) -> None:  # noqa: F811
+def test_offline_file_works_with_every_request_blocked(browser, offline_file: Path) -> None:
     page, log = open_page(browser, offline_file.as_uri(), offline=True)
     try:
         page.wait_for_timeout(300)
@@ -235,7 +235,7 @@ def test_offline_file_works_with_every_request_blocked(browser, offline_file: Pa
         page.context.close()
 
 
-def test_payloads_show_as_text(browser, cache: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_payloads_show_as_text(browser, cache: Path, tmp_path: Path) -> None:
     import geopandas as gpd
 
     pts = gpd.GeoDataFrame(
@@ -269,7 +269,7 @@ def test_payloads_show_as_text(browser, cache: Path, tmp_path: Path) -> None:  #
 
 
 @pytest.mark.parametrize("changed", ["leaflet.js", "leaflet.groupedlayercontrol.min.css"])
-def test_a_changed_cdn_file_is_refused(browser, map_file: Path, cache: Path, changed: str) -> None:  # noqa: F811
+def test_a_changed_cdn_file_is_refused(browser, map_file: Path, cache: Path, changed: str) -> None:
     """Subresource Integrity is enforced: one byte more and Chromium refuses the file."""
 
     def tamper(url: str, body: bytes) -> bytes:
