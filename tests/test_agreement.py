@@ -147,3 +147,20 @@ def test_as_dict_is_rounded_and_can_keep_only_large_stretches():
 def test_bad_input_is_an_input_error(call):
     with pytest.raises(InputError):
         call()
+
+
+def test_distances_at_points_along_the_line_match_geographiclib():
+    along = [0.0, 5_000.0, 6_000.0, line_length_m(BUMPED.coords)]
+    got = agreement.distances_at(BUMPED, STRAIGHT, along)
+    # the points, independently: walk the geodesic segments with GeographicLib
+    xy = np.asarray(BUMPED.coords)
+    _, _, seg = GEOD.inv(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1])
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    exact = ExactLine(STRAIGHT.coords, step_m=25.0)
+    for s, d in zip(along, got, strict=True):
+        i = min(int(np.searchsorted(cum, s, side="right")) - 1, len(seg) - 1)
+        az, _, _ = GEOD.inv(*xy[i], *xy[i + 1])
+        lon, lat, _ = GEOD.fwd(*xy[i], az, s - cum[i])
+        assert d == pytest.approx(exact.distance(lon, lat), abs=0.01)
+    with pytest.raises(InputError, match="must lie in"):
+        agreement.distances_at(BUMPED, STRAIGHT, [-1.0])
