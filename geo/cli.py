@@ -374,6 +374,20 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------
+# export (the GeoPackage for QGIS)
+# --------------------------------------------------------------------------
+def _cmd_export(args: argparse.Namespace) -> int:
+    from geo import workflows
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        path = workflows.export_geopackage(args.output)
+    _warn("export", caught)
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------
 # parser
 # --------------------------------------------------------------------------
 def _positive_int(text: str) -> int:
@@ -553,6 +567,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--offline", action="store_true", help="inline every asset: opens without network"
     )
     p.set_defaults(func=_cmd_build)
+
+    p = add(
+        "export",
+        "every layer, styled, with its provenance, in one GeoPackage (for QGIS)",
+        "Write every layer (the lines, the barrier, the Area of Separation, countries, "
+        "governorates, places and the zones) into one GeoPackage in EPSG:4326, styled as "
+        "on the map: QGIS applies the styles of the layer_styles table when it opens the "
+        "file. Each layer's source, licence, attribution, method and stated accuracy are "
+        "in its metadata (gpkg_metadata) and in the 'provenance' table; its title and "
+        "description in gpkg_contents.\n\n"
+        "  border-zones export -o frontier.gpkg",
+    )
+    p.add_argument("-o", "--output", required=True, help="the .gpkg file to write")
+    p.set_defaults(func=_cmd_export)
     return parser
 
 
