@@ -30,7 +30,16 @@ from geo.derivation import (
 from geo.specs import SPECS_FILE
 from geo.upstream import GEONAMES_CITIES, RETRIEVED, Upstream, read_upstream, source_entry
 
-__all__ = ["LINE_LAYERS", "layer_specs", "rebuild_layers", "write_layers", "write_zone_layer"]
+__all__ = [
+    "LINE_LAYERS",
+    "PROVENANCE_TABLE",
+    "export_geopackage",
+    "layer_specs",
+    "rebuild_layers",
+    "summarize_file",
+    "write_layers",
+    "write_zone_layer",
+]
 
 #: Layers whose manifest entry records a geodesic length.
 LINE_LAYERS = ("golan_line_a", "golan_line_a_natural_earth", "golan_line_b", "blue_line")
@@ -479,3 +488,65 @@ def export_geopackage(path: str | os.PathLike[str]) -> Path:
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
     return target
+
+
+# --------------------------------------------------------------------------
+# events by zone and period (issue 11)
+# --------------------------------------------------------------------------
+def summarize_file(
+    src: str | os.PathLike[str],
+    dst: str | os.PathLike[str] | None = None,
+    *,
+    by: str = "zone",
+    sum: str | None = None,
+    fmt: str | None = None,
+    date_col: str | None = None,
+    lat_col: str | None = None,
+    lon_col: str | None = None,
+    assume_lonlat: bool = False,
+) -> tuple[Any, str]:
+    """Read a point file, count its events by zone and period, and render the table.
+
+    Every row is read (:func:`geo.inputs.read_points`); rows whose
+    coordinates cannot be read count as "unreadable rows". See
+    :func:`geo.summary.summarize` for ``by``, ``sum`` and ``date_col``.
+
+    Parameters
+    ----------
+    src : path
+        CSV, GeoJSON or GeoPackage of points.
+    dst : path, optional
+        The file to write (atomically); the format follows its extension
+        unless ``fmt`` is given. Without it nothing is written.
+    fmt : {"md", "csv", "json"}, optional
+        Output format (default: by ``dst``, else ``md``).
+
+    Returns
+    -------
+    (pandas.DataFrame, str)
+        The summary and its text.
+    """
+    from typing import cast
+
+    from geo import inputs, summary
+    from geo._files import atomic_path
+    from geo.errors import InputError
+
+    if fmt is None:
+        fmt = summary.format_for(dst) if dst is not None else "md"
+    if fmt not in ("md", "csv", "json"):
+        raise InputError(f"unknown summary format {fmt!r}; use md, csv or json")
+    if dst is not None and Path(dst).exists() and Path(src).exists():
+        if Path(dst).resolve() == Path(src).resolve():
+            raise InputError(f"{dst}: the output would overwrite the input")
+    gdf = inputs.read_points(src, lat_col=lat_col, lon_col=lon_col, assume_lonlat=assume_lonlat)
+    try:
+        table = summary.summarize(gdf, by, sum=sum, date_col=date_col)
+    except InputError as exc:
+        raise InputError(f"{src}: {exc}") from None
+    table.attrs["input"] = str(src)
+    text = summary.render(table, cast("summary.SummaryFormat", fmt))
+    if dst is not None:
+        with atomic_path(dst) as tmp:
+            tmp.write_text(text, encoding="utf-8", newline="\n")
+    return table, text
