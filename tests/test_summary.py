@@ -12,6 +12,7 @@ test.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import subprocess
 import warnings
@@ -76,7 +77,7 @@ def _densified(line, step_m=25.0):
     pts = []
     for part in shapely.get_parts(line):
         xy = np.asarray(part.coords)[:, :2]
-        for (x0, y0), (x1, y1) in zip(xy[:-1], xy[1:], strict=True):
+        for (x0, y0), (x1, y1) in itertools.pairwise(xy):
             _, _, d = GEOD.inv(x0, y0, x1, y1)
             n = int(d // step_m)
             pts.append((x0, y0))
