@@ -15,6 +15,7 @@ import csv
 import itertools
 import json
 import subprocess
+import sys
 import warnings
 from collections import Counter
 from pathlib import Path
@@ -363,3 +364,20 @@ def test_help_says_what_zone_means():
     assert res.returncode == 0
     text = " ".join(res.stdout.split())
     assert "the innermost" in text and "--by zones counts a point under every zone" in text
+
+
+@pytest.mark.slow  # runs the benchmark script at a small size (~20 s)
+def test_benchmark_script_runs(tmp_path):
+    out = tmp_path / "bench.json"
+    res = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_summarize.py"), "--rows", "3000",
+         "--repeat", "1", "-o", str(out)],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    data = json.loads(out.read_text())
+    assert data["rows"] == 3000 and data["events_counted"] == 3000  # nothing dropped
+    assert data["unreadable_rows"] == 3 and data["unreadable_dates"] == 3
+    for mode in ("read", "classify", "summarize"):
+        assert data[mode]["median_s"] > 0
+    assert data["summarize_over_classify"] > 0
