@@ -63,6 +63,7 @@ __all__ = [
     "UNREADABLE_DATE",
     "UNREADABLE_ROWS",
     "SummaryFormat",
+    "Tally",
     "find_date_column",
     "format_for",
     "parse_by",
@@ -85,6 +86,9 @@ PERIODS = ("year", "month")
 #: Date column names recognised (lower case, without spaces, dots, dashes or
 #: underscores), in order of preference.
 DATE_NAMES: tuple[str, ...] = ("eventdate", "date", "datetime", "timestamp", "day")
+
+#: Period code of an unreadable date (sorts after every date).
+_BAD_PERIOD = np.iinfo(np.int64).max
 
 #: Rows listed in a warning before "…".
 _LISTED = 10
@@ -276,6 +280,206 @@ def _locate(
 # --------------------------------------------------------------------------
 # the summary
 # --------------------------------------------------------------------------
+class Tally:
+    """Counts and sums built up chunk by chunk, so a file can be streamed.
+
+    Parameters
+    ----------
+    columns : sequence of str
+        The events' columns (checked against ``by``, ``sum`` and ``date_col``).
+    by, sum, date_col
+        As for :func:`summarize`.
+
+    Examples
+    --------
+    >>> t = Tally(["lat", "lon", "kind"], "zone,kind")
+    >>> t.add(pd.DataFrame({"kind": ["a", "b"]}), np.array([True, True]),
+    ...       np.array(["granted_5km", ""]), np.array(["granted_5km;requested_60km", ""]))
+    >>> t.add(pd.DataFrame({"kind": ["a"]}), np.array([True]),
+    ...       np.array(["granted_5km"]), np.array(["granted_5km;requested_60km"]), first_row=3)
+    >>> t.result().values.tolist()
+    [['granted_5km', 'a', 2], ['no zone', 'b', 1]]
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[str],
+        by: str | Sequence[str] = "zone",
+        *,
+        sum: str | Sequence[str] | None = None,
+        date_col: str | None = None,
+    ) -> None:
+        own = [str(c) for c in columns]
+        self.zone_key, self.period, self.columns = parse_by(by, own)
+        self.sums = [sum] if isinstance(sum, str) else list(sum or [])
+        for s in self.sums:
+            if s not in own:
+                listed = ", ".join(repr(c) for c in own)
+                raise InputError(f"--sum: no column {s!r}; the columns are: {listed}")
+        self.date_col = find_date_column(own, date_col) if self.period else None
+        self.ids = [z.id for z in specs.read_specs()]
+        self._index = {z: i for i, z in enumerate(self.ids)}
+        self._parts: list[pd.DataFrame] = []
+        self._bad_dates: list[np.ndarray] = []
+        self._date_examples: list[str] = []
+        self._bad_rows: list[np.ndarray] = []
+        self._row_example = ""
+        self._bad_sums: dict[str, list[np.ndarray]] = {s: [] for s in self.sums}
+
+    @property
+    def key_names(self) -> list[str]:
+        """The columns of the summary before ``events``."""
+        return ["zone", *([self.period] if self.period else []), *self.columns]
+
+    def add(
+        self,
+        frame: pd.DataFrame,
+        ok: np.ndarray,
+        zone: np.ndarray,
+        zones: np.ndarray,
+        first_row: int = 1,
+        errors: np.ndarray | None = None,
+    ) -> None:
+        """Count one run of consecutive rows.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            The rows (their ``by``, ``sum`` and date columns are read).
+        ok : array of bool
+            Rows whose coordinates could be read.
+        zone, zones : array of str
+            The classifier's ``zone`` and ``zones`` of the readable rows, in order.
+        first_row : int
+            Row number (from 1) of the first row, for messages.
+        errors : array of str, optional
+            Why each unreadable row could not be read.
+        """
+        n = len(frame)
+        ok = np.asarray(ok, dtype=bool)
+        position = np.arange(first_row, first_row + n)
+        no_zone, unreadable = len(self.ids), len(self.ids) + 1
+        if self.zone_key == "zone":
+            zcode = np.full(n, unreadable, dtype=np.int64)
+            zcode[ok] = np.array([self._index.get(z, no_zone) for z in zone], dtype=np.int64)
+            row = np.arange(n)
+        else:
+            rows_list: list[int] = []
+            codes_list: list[int] = []
+            ok_rows = np.flatnonzero(ok)
+            for r, text in zip(ok_rows, zones, strict=True):
+                held = [self._index[z] for z in str(text).split(";") if z in self._index]
+                for code in held or [no_zone]:
+                    rows_list.append(int(r))
+                    codes_list.append(code)
+            for r in np.flatnonzero(~ok):
+                rows_list.append(int(r))
+                codes_list.append(unreadable)
+            order = np.argsort(np.asarray(rows_list, dtype=np.int64), kind="stable")
+            row = np.asarray(rows_list, dtype=np.int64)[order]
+            zcode = np.asarray(codes_list, dtype=np.int64)[order]
+        keys: dict[str, np.ndarray] = {"zone": zcode}
+        if self.period is not None and self.date_col is not None:
+            year, month = parse_dates(frame[self.date_col])
+            bad_date = year == 0
+            pcode = year * 100 + month if self.period == "month" else year * 100
+            keys[self.period] = np.where(bad_date, _BAD_PERIOD, pcode)[row]
+            if bad_date.any():
+                self._bad_dates.append(position[bad_date])
+                texts = frame[self.date_col].to_numpy()[bad_date]
+                for r, v in zip(position[bad_date], texts, strict=True):
+                    if len(self._date_examples) >= 3:
+                        break
+                    self._date_examples.append(f"row {int(r)}: {str(v)[:30]!r}")
+        for c in self.columns:
+            raw = frame[c]
+            keys[c] = raw.astype(str).where(raw.notna(), "").to_numpy(dtype=object)[row]
+        if (~ok).any():
+            self._bad_rows.append(position[~ok])
+            if not self._row_example and errors is not None:
+                first = int(np.flatnonzero(~ok)[0])
+                self._row_example = f"; row {int(position[first])}: {errors[first]}"
+        data = pd.DataFrame(keys)
+        data["events"] = 1
+        for s in self.sums:
+            values = pd.to_numeric(frame[s], errors="coerce").to_numpy(dtype=float)
+            bad = ~np.isfinite(values)
+            if bad.any():
+                self._bad_sums[s].append(position[bad])
+            data[f"sum_{s}"] = np.where(bad, 0.0, values)[row]
+        self._parts.append(data.groupby(self.key_names, sort=False).sum().reset_index())
+
+    def result(self) -> pd.DataFrame:
+        """The summary so far (see :func:`summarize`); warns about unreadable values."""
+        keys = self.key_names
+        sum_names = [f"sum_{s}" for s in self.sums]
+        labels = np.array([*self.ids, NO_ZONE, UNREADABLE_ROWS], dtype=object)
+        parts = [p for p in self._parts if len(p)]
+        if parts:
+            out = pd.concat(parts).groupby(keys, sort=False).sum().reset_index()
+        else:
+            out = pd.DataFrame({k: pd.Series(dtype=object) for k in keys})
+            out["zone"] = out["zone"].astype(np.int64)
+            out["events"] = pd.Series(dtype=np.int64)
+            for name in sum_names:
+                out[name] = pd.Series(dtype=float)
+        if keys == ["zone"]:
+            out = out.set_index("zone").reindex(range(len(labels)), fill_value=0).reset_index()
+        order = ["zone", *([self.period] if self.period else [])]
+        for c in self.columns:
+            out[f"\x00{c}"] = out[c] == ""
+            order += [f"\x00{c}", c]
+        out = out.sort_values(order, kind="stable").reset_index(drop=True)
+        out["zone"] = labels[out["zone"].to_numpy(dtype=np.int64)]
+        if self.period is not None:
+            period = self.period
+            out[period] = [
+                UNREADABLE_DATE
+                if v == _BAD_PERIOD
+                else (f"{v // 100:04d}" if period == "year" else f"{v // 100:04d}-{v % 100:02d}")
+                for v in out[period].to_numpy(dtype=np.int64)
+            ]
+        out["events"] = out["events"].astype(np.int64)
+        for name in sum_names:
+            vals = out[name].to_numpy(dtype=float)
+            if np.all(vals == np.round(vals)):
+                out[name] = vals.astype(np.int64)
+        out = out[[*keys, "events", *sum_names]]
+        bad_dates = np.concatenate(self._bad_dates) if self._bad_dates else np.zeros(0, int)
+        bad_rows = np.concatenate(self._bad_rows) if self._bad_rows else np.zeros(0, int)
+        out.attrs["by"] = [self.zone_key, *([self.period] if self.period else []), *self.columns]
+        if self.date_col is not None:
+            out.attrs["date_column"] = self.date_col
+            out.attrs["unreadable_dates"] = bad_dates.tolist()
+        out.attrs["unreadable_rows"] = bad_rows.tolist()
+        if len(bad_dates):
+            warnings.warn(
+                f"{len(bad_dates)} date(s) in column {self.date_col!r} could not be read (rows "
+                f"{_rows_text(bad_dates)}; {'; '.join(self._date_examples)}): counted under "
+                f"{UNREADABLE_DATE!r}",
+                UserWarning,
+                stacklevel=2,
+            )
+        if len(bad_rows):
+            warnings.warn(
+                f"{len(bad_rows)} row(s) without readable coordinates (rows "
+                f"{_rows_text(bad_rows)}{self._row_example}): counted under "
+                f"{UNREADABLE_ROWS!r}",
+                UserWarning,
+                stacklevel=2,
+            )
+        for s, found in self._bad_sums.items():
+            if found:
+                rows = np.concatenate(found)
+                warnings.warn(
+                    f"{len(rows)} value(s) in column {s!r} are not numbers (rows "
+                    f"{_rows_text(rows)}): counted as events, left out of the sum",
+                    UserWarning,
+                    stacklevel=2,
+                )
+        return out
+
+
 def summarize(
     events: pd.DataFrame,
     by: str | Sequence[str] = "zone",
@@ -335,132 +539,12 @@ def summarize(
     if hasattr(frame, "geometry"):
         hidden.add(frame.geometry.name)
     own = [str(c) for c in frame.columns if c not in hidden]
-    zone_key, period, columns = parse_by(by, own)
-    sums = [sum] if isinstance(sum, str) else list(sum or [])
-    for s in sums:
-        if s not in own:
-            listed = ", ".join(repr(c) for c in own)
-            raise InputError(f"--sum: no column {s!r}; the columns are: {listed}")
-    n = len(frame)
-    position = np.arange(1, n + 1)
+    tally = Tally(own, by, sum=sum, date_col=date_col)
     ok, table = _locate(frame, lat_col, lon_col, assume_lonlat)
-    zone_specs = specs.read_specs()
-    ids = [s.id for s in zone_specs]
-    labels = [*ids, NO_ZONE, UNREADABLE_ROWS]
-    index = {z: i for i, z in enumerate(ids)}
-    no_zone, unreadable = len(ids), len(ids) + 1
-
-    # one entry per (row, zone): the zone codes, and which row each belongs to
-    if zone_key == "zone":
-        zcode = np.full(n, unreadable, dtype=np.int64)
-        zone_of_ok = np.array([index.get(z, no_zone) for z in table["zone"]], dtype=np.int64)
-        zcode[ok] = zone_of_ok if len(zone_of_ok) else zcode[ok]
-        row = np.arange(n)
-    else:
-        rows_list: list[int] = []
-        codes_list: list[int] = []
-        ok_rows = np.flatnonzero(ok)
-        for r, text in zip(ok_rows, table["zones"], strict=True):
-            held = [index[z] for z in str(text).split(";") if z in index]
-            for code in held or [no_zone]:
-                rows_list.append(int(r))
-                codes_list.append(code)
-        for r in np.flatnonzero(~ok):
-            rows_list.append(int(r))
-            codes_list.append(unreadable)
-        order = np.argsort(np.asarray(rows_list, dtype=np.int64), kind="stable")
-        row = np.asarray(rows_list, dtype=np.int64)[order]
-        zcode = np.asarray(codes_list, dtype=np.int64)[order]
-
-    keys: dict[str, np.ndarray] = {"zone": zcode}
-    attrs: dict[str, Any] = {"by": [zone_key, *([period] if period else []), *columns]}
-    if period is not None:
-        dcol = find_date_column(own, date_col)
-        year, month = parse_dates(frame[dcol])
-        bad_date = year == 0
-        pcode = year * 100 + month if period == "month" else year * 100
-        pcode = np.where(bad_date, np.iinfo(np.int64).max, pcode)
-        keys[period] = pcode[row]
-        attrs["date_column"] = dcol
-        attrs["unreadable_dates"] = position[bad_date].tolist()
-        if bad_date.any():
-            examples = "; ".join(
-                f"row {int(r)}: {str(v)[:30]!r}"
-                for r, v in zip(
-                    position[bad_date][:3], frame[dcol].to_numpy()[bad_date][:3], strict=False
-                )
-            )
-            warnings.warn(
-                f"{int(bad_date.sum())} date(s) in column {dcol!r} could not be read (rows "
-                f"{_rows_text(position[bad_date])}; {examples}): counted under "
-                f"{UNREADABLE_DATE!r}",
-                UserWarning,
-                stacklevel=2,
-            )
-    col_labels: dict[str, np.ndarray] = {}
-    for c in columns:
-        raw = frame[c]
-        text = raw.astype(str).where(raw.notna(), "").to_numpy(dtype=object)
-        uniq = sorted(set(text.tolist()), key=lambda v: (v == "", v))
-        lookup = {v: i for i, v in enumerate(uniq)}
-        keys[c] = np.array([lookup[v] for v in text], dtype=np.int64)[row]
-        col_labels[c] = np.array(uniq, dtype=object)
-    attrs["unreadable_rows"] = position[~ok].tolist()
-    if (~ok).any():
-        error_col = frame.attrs.get("error_column")
-        first = int(np.flatnonzero(~ok)[0])
-        why = (
-            f"; row {first + 1}: {frame[error_col].iloc[first]}"
-            if error_col in frame.columns
-            else ""
-        )
-        warnings.warn(
-            f"{int((~ok).sum())} row(s) without readable coordinates (rows "
-            f"{_rows_text(position[~ok])}{why}): counted under {UNREADABLE_ROWS!r}",
-            UserWarning,
-            stacklevel=2,
-        )
-
-    data = pd.DataFrame(keys)
-    data["events"] = 1
-    sum_names = []
-    for s in sums:
-        values = pd.to_numeric(frame[s], errors="coerce").to_numpy(dtype=float)
-        bad = ~np.isfinite(values)
-        if bad.any():
-            warnings.warn(
-                f"{int(bad.sum())} value(s) in column {s!r} are not numbers (rows "
-                f"{_rows_text(position[bad])}): counted as events, left out of the sum",
-                UserWarning,
-                stacklevel=2,
-            )
-        name = f"sum_{s}"
-        data[name] = np.where(bad, 0.0, values)[row]
-        sum_names.append(name)
-    key_names = list(keys)
-    grouped = data.groupby(key_names, sort=True).sum()
-    if key_names == ["zone"]:
-        grouped = grouped.reindex(range(len(labels)), fill_value=0)
-    out = grouped.reset_index()
-    out["zone"] = np.array(labels, dtype=object)[out["zone"].to_numpy()]
-    if period is not None:
-        p = out[period].to_numpy()
-        out[period] = [
-            UNREADABLE_DATE
-            if v == np.iinfo(np.int64).max
-            else (f"{v // 100:04d}" if period == "year" else f"{v // 100:04d}-{v % 100:02d}")
-            for v in p
-        ]
-    for c in columns:
-        out[c] = col_labels[c][out[c].to_numpy()]
-    out["events"] = out["events"].astype(np.int64)
-    for name in sum_names:
-        vals = out[name].to_numpy(dtype=float)
-        if np.all(vals == np.round(vals)):
-            out[name] = vals.astype(np.int64)
-    out = out[[*key_names, "events", *sum_names]].reset_index(drop=True)
-    out.attrs.update(attrs)
-    return out
+    error_col = frame.attrs.get("error_column")
+    errors = frame[error_col].to_numpy(dtype=object) if error_col in frame.columns else None
+    tally.add(frame, ok, table["zone"].to_numpy(), table["zones"].to_numpy(), 1, errors=errors)
+    return tally.result()
 
 
 # --------------------------------------------------------------------------
@@ -487,7 +571,7 @@ def render(table: pd.DataFrame, fmt: SummaryFormat = "md") -> str:
     """
     cols = [str(c) for c in table.columns]
     if fmt == "md":
-        numeric = [pd.api.types.is_numeric_dtype(table[c]) for c in table.columns]
+        numeric = [c == "events" or c.startswith("sum_") for c in cols]
         head = "| " + " | ".join(cols) + " |\n"
         rule = "|" + "|".join("---:" if x else "---" for x in numeric) + "|\n"
         body = "".join(

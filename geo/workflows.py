@@ -504,12 +504,15 @@ def summarize_file(
     lat_col: str | None = None,
     lon_col: str | None = None,
     assume_lonlat: bool = False,
+    chunk_rows: int = 250_000,
 ) -> tuple[Any, str]:
     """Read a point file, count its events by zone and period, and render the table.
 
-    Every row is read (:func:`geo.inputs.read_points`); rows whose
-    coordinates cannot be read count as "unreadable rows". See
-    :func:`geo.summary.summarize` for ``by``, ``sum`` and ``date_col``.
+    The file is streamed in chunks of ``chunk_rows`` rows
+    (:func:`geo.inputs.iter_points`), so memory stays bounded; every row is
+    counted, and rows whose coordinates cannot be read count as "unreadable
+    rows". See :func:`geo.summary.summarize` for ``by``, ``sum`` and
+    ``date_col``.
 
     Parameters
     ----------
@@ -530,6 +533,7 @@ def summarize_file(
 
     from geo import inputs, summary
     from geo._files import atomic_path
+    from geo.classification import classify_lonlat
     from geo.errors import InputError
 
     if fmt is None:
@@ -539,10 +543,33 @@ def summarize_file(
     if dst is not None and Path(dst).exists() and Path(src).exists():
         if Path(dst).resolve() == Path(src).resolve():
             raise InputError(f"{dst}: the output would overwrite the input")
-    gdf = inputs.read_points(src, lat_col=lat_col, lon_col=lon_col, assume_lonlat=assume_lonlat)
+    tally = None
     try:
-        table = summary.summarize(gdf, by, sum=sum, date_col=date_col)
+        for chunk in inputs.iter_points(
+            src,
+            lat_col=lat_col,
+            lon_col=lon_col,
+            assume_lonlat=assume_lonlat,
+            chunk_rows=chunk_rows,
+        ):
+            if tally is None:
+                tally = summary.Tally(list(chunk.frame.columns), by, sum=sum, date_col=date_col)
+            ok = chunk.ok
+            res = classify_lonlat(chunk.lon[ok], chunk.lat[ok])
+            tally.add(
+                chunk.frame,
+                ok,
+                res["zone"].to_numpy(),
+                res["zones"].to_numpy(),
+                chunk.first_row,
+                errors=chunk.error,
+            )
+        if tally is None:  # a file without even a header row of columns
+            tally = summary.Tally([], by, sum=sum, date_col=date_col)
+        table = tally.result()
     except InputError as exc:
+        if str(exc).startswith(str(src)):
+            raise
         raise InputError(f"{src}: {exc}") from None
     table.attrs["input"] = str(src)
     text = summary.render(table, cast("summary.SummaryFormat", fmt))

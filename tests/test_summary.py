@@ -381,3 +381,20 @@ def test_benchmark_script_runs(tmp_path):
     for mode in ("read", "classify", "summarize"):
         assert data[mode]["median_s"] > 0
     assert data["summarize_over_classify"] > 0
+
+
+def test_streamed_in_small_chunks_gives_the_same_cells(events, truth):
+    from geo import workflows
+
+    path, known = events
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table, text = workflows.summarize_file(
+            path, by="zones,month,event_type", sum="fatalities", fmt="csv", chunk_rows=7
+        )
+    assert table.to_dict("records") == _expected(known, truth["zone_ids"], "month", True, True)
+    bad_dates = [i + 1 for i, r in enumerate(known) if r["ym"] is None]
+    assert table.attrs["unreadable_dates"] == bad_dates  # row numbers across chunks
+    assert sum("could not be read" in str(w.message) for w in caught) == 1  # one warning
+    assert text.splitlines()[0] == "zone,month,event_type,events,sum_fatalities"
+    assert len(text.splitlines()) == len(table) + 1
