@@ -167,6 +167,7 @@ def test_line_widths_and_dashes_as_on_the_map(gpkg):
         want = style.LINE_STYLES[name]
         assert float(props["line_width"]) == want["weight"]
         assert props["line_width_unit"] == "Pixel"
+        assert props["capstyle"] == "round" and props["joinstyle"] == "round"  # Leaflet's
         dash = want.get("dashArray")
         assert props["use_custom_dash"] == ("1" if dash else "0")
         if dash:

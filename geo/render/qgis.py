@@ -64,6 +64,9 @@ _EXTRA_LINES: dict[str, dict[str, Any]] = {
 _PLACE_SIZE = 6.0
 _LANDMARK_SIZE = 10.0
 
+#: Leaflet line caps as QGIS names them.
+_CAPS = {"round": "round", "butt": "flat", "square": "square"}
+
 #: Outline opacity of a zone's part beyond its territory, as on the map.
 _BEYOND_OUTLINE_OPACITY = 0.6
 
@@ -214,7 +217,8 @@ def _line_props(style: Mapping[str, Any]) -> dict[str, str]:
     dash = _dash(style)
     opacity = float(style.get("opacity", 1.0))
     return {
-        "capstyle": "round" if style.get("lineCap") == "round" else "square",
+        # Leaflet's default caps are round; its "butt" is QGIS' "flat"
+        "capstyle": _CAPS.get(str(style.get("lineCap", "round")), "round"),
         "customdash": dash or "5;2",
         "customdash_unit": "Pixel",
         "joinstyle": "round",
