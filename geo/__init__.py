@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # the names __getattr__ provides, for type checkers
     from geo.classification import classify, distance, nearest_points
     from geo.geodesy import geodesic_area, geodesic_buffer, geodesic_length
     from geo.render.webmap import build_map, save_map
+    from geo.summary import summarize
 
     __version__: str
 
@@ -75,6 +76,7 @@ __all__ = [
     "layers",
     "nearest_points",
     "save_map",
+    "summarize",
     "zones",
 ]
 
@@ -88,6 +90,7 @@ _LAZY = {
     "nearest_points": "geo.classification",
     "build_map": "geo.render.webmap",
     "save_map": "geo.render.webmap",
+    "summarize": "geo.summary",
 }
 
 #: Submodules reachable as attributes of :mod:`geo` without importing them first.

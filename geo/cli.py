@@ -1,8 +1,9 @@
 """The ``border-zones`` command line (also ``python -m geo``).
 
 Commands: ``distance`` (one point or a place by name), ``classify`` (a file
-of points), ``report`` (the zones table), ``figure`` (a map for print),
-``layers``, ``zones`` and ``build`` (the web map).
+of points), ``summarize`` (events by zone and period), ``report`` (the zones
+table), ``figure`` (a map for print), ``layers``, ``zones``, ``build`` (the
+web map) and ``export`` (a styled GeoPackage for QGIS).
 
 Exit codes: 0 success, 1 bad input (the message names the file, row or
 field), 2 usage error (including a ``--lat``/``--lon`` that is not a finite
@@ -393,6 +394,47 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------
+# export (the GeoPackage for QGIS)
+# --------------------------------------------------------------------------
+def _cmd_export(args: argparse.Namespace) -> int:
+    from geo import workflows
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        path = workflows.export_geopackage(args.output)
+    _warn("export", caught)
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------
+# summarize (events by zone and period)
+# --------------------------------------------------------------------------
+def _cmd_summarize(args: argparse.Namespace) -> int:
+    from geo import workflows
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table, text = workflows.summarize_file(
+            args.input,
+            args.output,
+            by=args.by,
+            sum=args.sum,
+            fmt=args.format,
+            date_col=args.date_col,
+            lat_col=args.lat_col,
+            lon_col=args.lon_col,
+            assume_lonlat=args.assume_lonlat,
+        )
+    _warn("summarize", caught)
+    if args.output:
+        print(f"wrote {args.output} ({len(table):,} rows, {int(table['events'].sum()):,} events)")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------
 # parser
 # --------------------------------------------------------------------------
 def _positive_int(text: str) -> int:
@@ -572,6 +614,55 @@ def build_parser() -> argparse.ArgumentParser:
         "--offline", action="store_true", help="inline every asset: opens without network"
     )
     p.set_defaults(func=_cmd_build)
+
+    p = add(
+        "export",
+        "every layer, styled, with its provenance, in one GeoPackage (for QGIS)",
+        "Write every layer (the lines, the barrier, the Area of Separation, countries, "
+        "governorates, places and the zones) into one GeoPackage in EPSG:4326, styled as "
+        "on the map: QGIS applies the styles of the layer_styles table when it opens the "
+        "file. Each layer's source, licence, attribution, method and stated accuracy are "
+        "in its metadata (gpkg_metadata) and in the 'provenance' table; its title and "
+        "description in gpkg_contents.\n\n"
+        "  border-zones export -o frontier.gpkg",
+    )
+    p.add_argument("-o", "--output", required=True, help="the .gpkg file to write")
+    p.set_defaults(func=_cmd_export)
+
+    p = add(
+        "summarize",
+        "count events (and sum fatalities) by zone, year or month, and column",
+        "Count the events of a point file (an ACLED export, or any CSV/GeoJSON/GeoPackage "
+        "of points) per zone and period, and sum a column such as fatalities.\n\n"
+        "  border-zones summarize events.csv --by zone,year --sum fatalities\n"
+        "  border-zones summarize events.csv --by zone,month,event_type --format csv "
+        "-o by_month.csv\n\n"
+        "'zone' is the zone 'border-zones classify' writes: of the zones holding a point, "
+        "the innermost (smallest outer distance, then the narrowest band), so a point 3 km "
+        "east of Line A counts once, under granted_5km, not also under requested_60km. "
+        "--by zones counts a point under every zone that holds it (the counts then add "
+        "up to more than the events). Rows: the zones in layers/zones.csv order, then "
+        "'no zone', then 'unreadable rows' (coordinates that cannot be read).\n\n"
+        "Periods come from the date column (event_date, date, ... or --date-col): ISO "
+        "2017-05-31, 2017-05, 31 May 2017, 31-May-2017, May 31, 2017, May 2017. A date "
+        "that cannot be read (31/05/2017 is ambiguous and refused) is counted under "
+        "'unreadable date' and its rows are listed in a warning; nothing is dropped. "
+        "Coordinates as for classify.",
+    )
+    p.add_argument("input", help="the events (CSV, GeoJSON or GeoPackage of points)")
+    p.add_argument(
+        "--by",
+        default="zone",
+        metavar="KEYS",
+        help="zone or zones, then optionally year or month, then columns, comma-separated "
+        "(default: zone)",
+    )
+    p.add_argument("--sum", metavar="COLUMN", help="a numeric column to sum (e.g. fatalities)")
+    p.add_argument("--date-col", metavar="NAME", help="the date column (default: detected)")
+    p.add_argument("--format", choices=["md", "csv", "json"], help="default: by -o, else md")
+    p.add_argument("-o", "--output", help="write to this file instead of stdout")
+    _add_point_file_options(p)
+    p.set_defaults(func=_cmd_summarize)
     return parser
 
 

@@ -38,7 +38,16 @@ from geo.derivation import (
 from geo.specs import SPECS_FILE
 from geo.upstream import GEONAMES_CITIES, RETRIEVED, Upstream, read_upstream, source_entry
 
-__all__ = ["LINE_LAYERS", "layer_specs", "rebuild_layers", "write_layers", "write_zone_layer"]
+__all__ = [
+    "LINE_LAYERS",
+    "PROVENANCE_TABLE",
+    "export_geopackage",
+    "layer_specs",
+    "rebuild_layers",
+    "summarize_file",
+    "write_layers",
+    "write_zone_layer",
+]
 
 #: The recipe's cited tables, in a checkout of the repository.
 DATA_DIR = Path(__file__).resolve().parents[1] / "recipes" / "data"
@@ -725,3 +734,244 @@ def rebuild_layers(
     write_layers(folder, layer_specs(read_upstream(DATA_DIR if data_dir is None else data_dir)))
     write_zone_layer(folder, zone_list)
     return folder
+
+
+# --------------------------------------------------------------------------
+# the GeoPackage for QGIS (issue 11)
+# --------------------------------------------------------------------------
+#: Name of the GeoPackage table with one row of provenance per layer.
+PROVENANCE_TABLE = "provenance"
+
+#: Provenance fields written per layer (the manifest's keys), in order.
+PROVENANCE_FIELDS = (
+    "title",
+    "description",
+    "source",
+    "licence",
+    "attribution",
+    "method",
+    "accuracy_m",
+    "accuracy_note",
+    "schematic",
+    "retrieved",
+    "feature_count",
+    "sha256",
+)
+
+
+def _provenance(name: str, meta: dict[str, Any]) -> dict[str, str]:
+    source = ", ".join(
+        f"{u.get('package', '')} {u.get('version', '')}".strip() for u in meta.get("upstream", [])
+    )
+    values = {**meta, "source": source}
+    out = {"layer": name}
+    for key in PROVENANCE_FIELDS:
+        value = values.get(key)
+        out[key] = "" if value is None else str(value)
+    return out
+
+
+def export_geopackage(path: str | os.PathLike[str]) -> Path:
+    """Write every layer, styled as on the map and with its provenance, to one GeoPackage.
+
+    Each layer of :func:`geo.layers.names` (the zones included) becomes a
+    GeoPackage layer in EPSG:4326 with its title and description in
+    ``gpkg_contents`` and its provenance (source, licence, attribution,
+    method, stated accuracy, from the manifest) as GDAL metadata, which GDAL
+    stores in ``gpkg_metadata`` / ``gpkg_metadata_reference``; the table
+    :data:`PROVENANCE_TABLE` holds the same, one row per layer. The
+    ``layer_styles`` table, which QGIS reads on open, holds one default
+    style per layer (QML and SLD from :mod:`geo.render.qgis`).
+
+    The file is written to a temporary name and renamed. The output is the
+    same bytes for the same layers: timestamps GDAL writes
+    (``gpkg_contents.last_change``, metadata references) and the styles'
+    ``update_time`` are the layers' retrieval date.
+
+    Parameters
+    ----------
+    path : path
+        The ``.gpkg`` file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    import sqlite3
+
+    import pandas as pd
+    import pyogrio
+
+    from geo._files import atomic_path
+    from geo.errors import InputError
+    from geo.render import qgis
+
+    target = Path(path)
+    if target.suffix.lower() != ".gpkg":
+        raise InputError(f"{target}: a GeoPackage must end in .gpkg")
+    names = layers.names()
+    metas = {name: layers.info(name) for name in names}
+    day = max(str(m.get("retrieved") or "1970-01-01") for m in metas.values())
+    stamp = f"{day}T00:00:00.000Z"
+    kinds: dict[str, qgis.Geometry] = {
+        "Polygon": "polygon",
+        "MultiPolygon": "polygon",
+        "Point": "point",
+        "MultiPoint": "point",
+    }
+    rows = []
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
+    try:
+        with atomic_path(target) as tmp:
+            for name in names:
+                meta = metas[name]
+                gdf = layers.load(name).to_crs(4326)
+                prov = _provenance(name, meta)
+                pyogrio.write_dataframe(
+                    gdf,
+                    tmp,
+                    layer=name,
+                    driver="GPKG",
+                    layer_options={
+                        "IDENTIFIER": str(meta.get("title") or name),
+                        "DESCRIPTION": str(meta.get("description") or ""),
+                    },
+                    layer_metadata={k: v for k, v in prov.items() if k != "layer"},
+                )
+                geometry = kinds.get(str(gdf.geom_type.iloc[0]) if len(gdf) else "", "line")
+                records = gdf.drop(columns=gdf.geometry.name).to_dict("records")
+                rules = qgis.style_rules(name, geometry, records)
+                rows.append(
+                    {
+                        "f_table_catalog": "",
+                        "f_table_schema": "",
+                        "f_table_name": name,
+                        "f_geometry_column": pyogrio.read_info(tmp, layer=name)["geometry_name"],
+                        "styleName": name,
+                        "styleQML": qgis.qml(rules, geometry, layer=name),
+                        "styleSLD": qgis.sld(rules, geometry, layer=name),
+                        "useAsDefault": True,
+                        "description": f"border-zones map style for {meta.get('title', name)}",
+                        "owner": "",
+                        "ui": "",
+                        "update_time": pd.Timestamp(stamp).tz_localize(None),
+                    }
+                )
+            table = pd.DataFrame([_provenance(n, metas[n]) for n in names])
+            pyogrio.write_dataframe(
+                table,
+                tmp,
+                layer=PROVENANCE_TABLE,
+                driver="GPKG",
+                layer_options={
+                    "IDENTIFIER": "Provenance of the layers",
+                    "DESCRIPTION": "Source, licence, attribution, method and stated "
+                    "accuracy of every layer (from layers/manifest.json)",
+                },
+            )
+            pyogrio.write_dataframe(
+                pd.DataFrame(rows),
+                tmp,
+                layer="layer_styles",
+                driver="GPKG",
+                layer_options={"FID": "id", "DESCRIPTION": "QGIS layer styles"},
+            )
+            con = sqlite3.connect(tmp)
+            try:
+                con.execute("VACUUM")  # the same pages in the same order, run after run
+            finally:
+                con.close()
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+    return target
+
+
+# --------------------------------------------------------------------------
+# events by zone and period (issue 11)
+# --------------------------------------------------------------------------
+def summarize_file(
+    src: str | os.PathLike[str],
+    dst: str | os.PathLike[str] | None = None,
+    *,
+    by: str = "zone",
+    sum: str | None = None,
+    fmt: str | None = None,
+    date_col: str | None = None,
+    lat_col: str | None = None,
+    lon_col: str | None = None,
+    assume_lonlat: bool = False,
+    chunk_rows: int = 250_000,
+) -> tuple[Any, str]:
+    """Read a point file, count its events by zone and period, and render the table.
+
+    The file is streamed in chunks of ``chunk_rows`` rows
+    (:func:`geo.inputs.iter_points`), so memory stays bounded; every row is
+    counted, and rows whose coordinates cannot be read count as "unreadable
+    rows". See :func:`geo.summary.summarize` for ``by``, ``sum`` and
+    ``date_col``.
+
+    Parameters
+    ----------
+    src : path
+        CSV, GeoJSON or GeoPackage of points.
+    dst : path, optional
+        The file to write (atomically); the format follows its extension
+        unless ``fmt`` is given. Without it nothing is written.
+    fmt : {"md", "csv", "json"}, optional
+        Output format (default: by ``dst``, else ``md``).
+
+    Returns
+    -------
+    (pandas.DataFrame, str)
+        The summary and its text.
+    """
+    from typing import cast
+
+    from geo import inputs, summary
+    from geo._files import atomic_path
+    from geo.classification import classify_lonlat
+    from geo.errors import InputError
+
+    if fmt is None:
+        fmt = summary.format_for(dst) if dst is not None else "md"
+    if fmt not in ("md", "csv", "json"):
+        raise InputError(f"unknown summary format {fmt!r}; use md, csv or json")
+    if dst is not None and Path(dst).exists() and Path(src).exists():
+        if Path(dst).resolve() == Path(src).resolve():
+            raise InputError(f"{dst}: the output would overwrite the input")
+    tally = None
+    try:
+        for chunk in inputs.iter_points(
+            src,
+            lat_col=lat_col,
+            lon_col=lon_col,
+            assume_lonlat=assume_lonlat,
+            chunk_rows=chunk_rows,
+        ):
+            if tally is None:
+                tally = summary.Tally(list(chunk.frame.columns), by, sum=sum, date_col=date_col)
+            ok = chunk.ok
+            res = classify_lonlat(chunk.lon[ok], chunk.lat[ok])
+            tally.add(
+                chunk.frame,
+                ok,
+                res["zone"].to_numpy(),
+                res["zones"].to_numpy(),
+                chunk.first_row,
+                errors=chunk.error,
+            )
+        if tally is None:  # a file without even a header row of columns
+            tally = summary.Tally([], by, sum=sum, date_col=date_col)
+        table = tally.result()
+    except InputError as exc:
+        if str(exc).startswith(str(src)):
+            raise
+        raise InputError(f"{src}: {exc}") from None
+    table.attrs["input"] = str(src)
+    text = summary.render(table, cast("summary.SummaryFormat", fmt))
+    if dst is not None:
+        with atomic_path(dst) as tmp:
+            tmp.write_text(text, encoding="utf-8", newline="\n")
+    return table, text
