@@ -10,7 +10,7 @@ of ``--repeat`` runs:
 
 - ``read``: pandas ``read_csv`` of the file, every column as text (what
   reading alone costs on this machine);
-- ``classify``: :func:`geo.inputs.classify_file` to a CSV, i.e.
+- ``classify``: :func:`geo.workflows.classify_file` to a CSV, i.e.
   ``border-zones classify IN -o OUT``: the route before ``summarize``
   (classify, then pivot the output yourself);
 - ``summarize``: :func:`geo.workflows.summarize_file` with
@@ -40,7 +40,7 @@ CHILD = r"""
 import json, resource, sys, time, warnings
 mode, src, dst = sys.argv[1], sys.argv[2], sys.argv[3]
 import pandas as pd
-from geo import inputs, workflows
+from geo import workflows
 from geo.classification import classify_lonlat
 classify_lonlat([35.8], [33.1])  # load and prepare the layers outside the timing
 t0 = time.perf_counter()
@@ -50,7 +50,7 @@ with warnings.catch_warnings():
     if mode == "read":
         pd.read_csv(src, dtype=str, keep_default_na=False, na_filter=False)
     elif mode == "classify":
-        s = inputs.classify_file(src, dst)
+        s = workflows.classify_file(src, dst)
         out = [s.rows, s.errors]
     else:
         table, _ = workflows.summarize_file(src, dst, by="zone,month", sum="fatalities")

@@ -6,7 +6,7 @@ The modules, in the order data flows through them:
 - :mod:`geo.manifest`: the provenance manifest beside the layers, read and written.
 - :mod:`geo.layers`: the vector layers, loaded checked against the manifest.
 - :mod:`geo.specs`: zone specifications (data in ``layers/zones.csv``).
-- :mod:`geo.points`, :mod:`geo.inputs`: validated points in memory; users'
+- :mod:`geo.points`, :mod:`geo.pointfiles`: validated points in memory; users'
   point files read and written (CSV, GeoJSON, GeoPackage).
 - :mod:`geo.places`: place names looked up in the ``places`` layer.
 - :mod:`geo.geodesy`: geodesic distances, lengths, areas and buffers.
@@ -21,7 +21,10 @@ The modules, in the order data flows through them:
 - :mod:`geo.upstream`, :mod:`geo.derivation`, :mod:`geo.digitised`: the pinned
   upstream data, the recipe's cited tables (``recipes/data/``) and the layers
   derived from them.
-- :mod:`geo.workflows`: rebuilding the layers (used by the recipe).
+- :mod:`geo.summary`: users' events counted per zone and period.
+- :mod:`geo.workflows`: read → classify → write a point file, the map with your
+  points, the GeoPackage export, summarizing a file, rebuilding the layers (used
+  by the CLI and the recipe).
 - :mod:`geo.cli`: the ``border-zones`` command line.
 
 Importing :mod:`geo` is cheap: the functions below are imported from their

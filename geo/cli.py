@@ -48,7 +48,7 @@ try:
     from collections.abc import Callable, Sequence
     from typing import Any
 
-    from geo.errors import BorderZonesError, InputError
+    from geo.errors import BorderZonesError
 except KeyboardInterrupt:  # pragma: no cover - timing
     print("border-zones: interrupted", file=sys.stderr)
     raise SystemExit(130) from None
@@ -70,14 +70,6 @@ EPILOG = (
     "exit codes: 0 ok, 1 bad input, 2 usage error (a --lat/--lon that is not a finite "
     "number in range too), 70 internal error, 130 interrupted, 143 terminated"
 )
-
-
-#: Lines ``distance`` measures to, with their labels.
-DISTANCE_TO = {
-    "golan_line_a": "Line A (Alpha)",
-    "golan_line_b": "Line B (Bravo)",
-    "blue_line": "the Blue Line",
-}
 
 
 class UsageError(Exception):
@@ -167,24 +159,8 @@ def _cmd_layers(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------
 # distance
 # --------------------------------------------------------------------------
-def distance_record(lon: float, lat: float) -> dict[str, Any]:
-    """The ``distance --json`` record of one point (validated lon/lat degrees)."""
-    from geo.classification import classify_lonlat, prepare
-
-    row = classify_lonlat([lon], [lat]).iloc[0]
-    dist = {name: round(float(prepare(name).distance([lon], [lat])[0]), 3) for name in DISTANCE_TO}
-    return {
-        "lat": float(lat),
-        "lon": float(lon),
-        "distance_m": dist,
-        "country": str(row["country"]) or None,
-        "in_area_of_separation": bool(row["in_area_of_separation"]),
-        "zones": [z for z in str(row["zones"]).split(";") if z],
-    }
-
-
 def _cmd_distance(args: argparse.Namespace) -> int:
-    from geo import places, zones
+    from geo import places, workflows, zones
     from geo.points import as_lonlat
 
     place = None
@@ -201,14 +177,14 @@ def _cmd_distance(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         lon, lat = as_lonlat((lon_in, lat_in), name="--lat/--lon")
     _warn("distance", caught)
-    result = distance_record(float(lon[0]), float(lat[0]))
+    result = workflows.distance_record(float(lon[0]), float(lat[0]))
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return EXIT_OK
     titles = {s.id: s.title for s in zones.read_specs()}
     print(place.describe() if place is not None else f"{lat[0]:.5f} N, {lon[0]:.5f} E")
-    width = max(len(v) for v in DISTANCE_TO.values()) + len("distance to ")
-    for name, label in DISTANCE_TO.items():
+    width = max(len(v) for v in workflows.DISTANCE_TO.values()) + len("distance to ")
+    for name, label in workflows.DISTANCE_TO.items():
         km = result["distance_m"][name] / 1000.0
         print(f"  {('distance to ' + label).ljust(width)}  {km:10,.3f} km")
     country = result["country"] or "none (at sea or beyond the layers)"
@@ -255,13 +231,13 @@ class _Progress:
 
 
 def _cmd_classify(args: argparse.Namespace) -> int:
-    from geo import inputs
+    from geo import workflows
 
     progress = _Progress("classifying")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            summary = inputs.classify_file(
+            summary = workflows.classify_file(
                 args.input,
                 args.output,
                 lat_col=args.lat_col,
@@ -357,39 +333,27 @@ def _cmd_zones(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from geo.render import webmap
+    from geo import workflows
 
     points = None
     if args.points:
-        from geo import inputs
-        from geo.classification import classify
-
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            gdf = inputs.read_points(
+            points = workflows.points_for_map(
                 args.points,
                 lat_col=args.lat_col,
                 lon_col=args.lon_col,
                 assume_lonlat=args.assume_lonlat,
             )
         _warn("build", caught)
-        error_col = gdf.attrs.get("error_column", inputs.ERROR_COLUMN)
-        bad = (gdf[error_col] != "").to_numpy()
-        if len(gdf) and bad.all():
-            first = gdf[error_col].iloc[0]
-            raise InputError(f"{args.points}: no row could be read (row 1: {first})")
-        if bad.any():
+        if points.skipped:
             print(
-                f"border-zones build: {int(bad.sum()):,} row(s) of {args.points} could not be "
-                f"read and are left off the map (row {gdf.index[bad][0]}: "
-                f"{gdf[error_col].to_numpy()[bad][0]})",
+                f"border-zones build: {points.skipped:,} row(s) of {args.points} could not be "
+                f"read and are left off the map ({points.first_skipped})",
                 file=sys.stderr,
             )
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            points = classify(gdf[~bad].drop(columns=[error_col]))
-        _warn("build", caught)
-    print(f"wrote {webmap.save_map(args.output, points=points, offline=args.offline)}")
+    written = workflows.build_map_file(args.output, points=points, offline=args.offline)
+    print(f"wrote {written}")
     return EXIT_OK
 
 

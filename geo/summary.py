@@ -53,7 +53,7 @@ import pandas as pd
 from geo import specs
 from geo.classification import classify_lonlat
 from geo.errors import InputError
-from geo.inputs import find_coordinate_columns
+from geo.pointfiles import find_coordinate_columns
 from geo.points import as_lonlat
 
 __all__ = [
@@ -497,9 +497,9 @@ def summarize(
     events : GeoDataFrame or DataFrame
         Points as a GeoDataFrame (any CRS; rows without a point geometry,
         or with a message in ``attrs["error_column"]`` as
-        :func:`geo.inputs.read_points` gives them, are unreadable rows), or
+        :func:`geo.pointfiles.read_points` gives them, are unreadable rows), or
         a DataFrame with latitude/longitude columns (detected as by
-        :func:`geo.inputs.find_coordinate_columns`, or named).
+        :func:`geo.pointfiles.find_coordinate_columns`, or named).
     by : str or sequence of str, default "zone"
         ``"zone"`` (the classifier's innermost zone) or ``"zones"`` (every
         zone holding the point), then optionally ``"year"`` or ``"month"``,
