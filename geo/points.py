@@ -106,8 +106,7 @@ def _is_geo_frame(obj: Any) -> bool:
     return isinstance(obj, geopandas.GeoSeries | geopandas.GeoDataFrame)
 
 
-def _points_to_xy(geoms: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Check an object array of geometries are non-empty Points, return x, y."""
+def _refuse_non_geometries(geoms: np.ndarray, name: str) -> None:
     is_none = np.array([g is None for g in geoms], dtype=bool)
     if is_none.any():
         raise InputError(
@@ -115,13 +114,19 @@ def _points_to_xy(geoms: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]
             f"{int(np.flatnonzero(is_none)[0])}); every value must be a Point"
         )
     is_geom = np.array([isinstance(g, BaseGeometry) for g in geoms], dtype=bool)
-    if not is_geom.all():
-        bad = np.flatnonzero(~is_geom)
-        raise InputError(
-            f"{name}: {bad.size} value(s) are not shapely geometries (first at index "
-            f"{int(bad[0])}: {type(geoms[bad[0]]).__name__})"
-        )
+    bad = np.flatnonzero(~is_geom)
+    raise InputError(
+        f"{name}: {bad.size} value(s) are not shapely geometries (first at index "
+        f"{int(bad[0])}: {type(geoms[bad[0]]).__name__})"
+    )
+
+
+def _points_to_xy(geoms: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Check an object array of geometries are non-empty Points, return x, y."""
+    if not bool(np.all(shapely.is_geometry(geoms))):  # vectorised; the loops only for messages
+        _refuse_non_geometries(geoms, name)
     types = shapely.get_type_id(geoms)
+
     not_point = types != shapely.GeometryType.POINT
     if not_point.any():
         bad = np.flatnonzero(not_point)
@@ -403,7 +408,7 @@ def point_rows(
     z: np.ndarray | None = None
     if not n:
         return lon, lat, err, z
-    missing = np.array([g is None for g in geoms], dtype=bool)
+    missing = ~np.asarray(shapely.is_geometry(geoms), dtype=bool)  # None (or not a geometry)
     err[missing] = "geometry: missing"
     present = ~missing
     types = np.full(n, -1)
