@@ -31,7 +31,18 @@ import shapely
 from geo import geodesy, layers, zones
 from geo.points import added_column_names, as_lonlat
 
-__all__ = ["COLUMNS", "classify", "classify_lonlat", "distance", "nearest_points", "prepare"]
+__all__ = [
+    "COLUMNS",
+    "ERROR_COLUMN",
+    "classify",
+    "classify_lonlat",
+    "classify_partition",
+    "distance",
+    "layers_digest",
+    "nearest_points",
+    "prepare",
+    "spread_rows",
+]
 
 #: Columns :func:`classify` adds, in order.
 COLUMNS = [
@@ -42,6 +53,9 @@ COLUMNS = [
     "zone",
     "zones",
 ]
+
+#: Column of the per-row error message in a Dask result ("" where the row was read).
+ERROR_COLUMN = "error"
 
 #: Points processed at a time; bounds memory for large inputs.
 CHUNK = 250_000
@@ -271,6 +285,134 @@ def _dtype(column: str) -> str:
     return "bool" if column == "in_area_of_separation" else "object"
 
 
+def spread_rows(
+    table: pd.DataFrame, ok: np.ndarray, *, decimals: int | None = None
+) -> dict[str, np.ndarray]:
+    """The :data:`COLUMNS` of the rows ``ok`` (``table``), blank on the other rows.
+
+    Blank: NaN distances, None for ``in_area_of_separation``, "" for text.
+    ``decimals`` rounds the distances (files get millimetres).
+    """
+    n = len(ok)
+    out: dict[str, np.ndarray] = {}
+    for col in COLUMNS:
+        values = table[col].to_numpy()
+        if col.startswith("distance"):
+            full: np.ndarray = np.full(n, np.nan)
+            if decimals is not None:
+                values = np.round(values, decimals)
+        elif col == "in_area_of_separation":
+            full = np.full(n, None, dtype=object)
+        else:
+            full = np.full(n, "", dtype=object)
+        full[ok] = values
+        out[col] = full
+    return out
+
+
+def layers_digest() -> str:
+    """The sha256 of the layers and zone list in use (their manifest hashes).
+
+    A Dask worker checks it against the client's before classifying, so a
+    cluster whose nodes hold other layers fails with a clear message instead
+    of mixing results; its prepared geometries are cached under it.
+    """
+    import hashlib
+    import json
+
+    hashes = {name: layers.info(name).get("sha256", "") for name in layers.names()}
+    hashes["zones.csv"] = zones.specs_sha256()
+    return hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()
+
+
+def classify_partition(
+    part: pd.DataFrame, digest: str | None = None, *, assume_lonlat: bool = False
+) -> pd.DataFrame:
+    """Classify one partition of a Dask frame: every row kept, bad rows described.
+
+    A GeoDataFrame partition is read from its point geometry, a DataFrame
+    from its latitude/longitude columns (common names, as in files). Rows
+    that cannot be read get a message in :data:`ERROR_COLUMN` and blank
+    columns, so one bad row never fails the computation. The prepared
+    geometries are built once per worker process (cached under
+    :func:`layers_digest`) and reused for every partition it runs.
+
+    Raises
+    ------
+    geo.errors.LayerIntegrityError
+        When ``digest`` is not this process's :func:`layers_digest`.
+    """
+    from geo.errors import LayerIntegrityError
+    from geo.pointfiles import find_coordinate_columns
+    from geo.points import point_rows, row_errors
+
+    if digest is not None and digest != _digest_cached():
+        raise LayerIntegrityError(
+            "this Dask worker's layers differ from the client's (layers sha256 "
+            f"{_digest_cached()[:12]}… ≠ {digest[:12]}…); install the same border-zones "
+            "on every node"
+        )
+    if isinstance(part, gpd.GeoDataFrame):
+        lon, lat, err, _ = point_rows(
+            np.asarray(part.geometry.array, dtype=object),
+            part.crs,
+            assume_lonlat=assume_lonlat,
+            no_crs="the points have no CRS; set one or pass assume_lonlat=True",
+        )
+    else:
+        lat_name, lon_name = find_coordinate_columns(
+            [str(c) for c in part.columns], file="partition"
+        )
+        lat = pd.to_numeric(part[lat_name], errors="coerce").to_numpy(dtype=float, copy=True)
+        lon = pd.to_numeric(part[lon_name], errors="coerce").to_numpy(dtype=float, copy=True)
+        err = row_errors(
+            lon,
+            lat,
+            lon_name=lon_name,
+            lat_name=lat_name,
+            lon_raw=part[lon_name].to_numpy(dtype=object),
+            lat_raw=part[lat_name].to_numpy(dtype=object),
+        )
+    ok = err == ""
+    table = classify_lonlat(lon[ok], lat[ok])
+    out = part.copy()
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # said once, on the client (see _classify_dask)
+        names = added_column_names(list(out.columns), [*COLUMNS, ERROR_COLUMN])
+    for col, values in spread_rows(table, ok).items():
+        out[names[col]] = pd.Series(values, index=out.index, dtype=_dask_dtype(col))
+    out[names[ERROR_COLUMN]] = pd.Series(err, index=out.index, dtype=_dask_dtype(ERROR_COLUMN))
+    return out
+
+
+def _dask_dtype(column: str) -> str:
+    """Typed columns for Parquet: flags nullable (a bad row has none), text as strings."""
+    if column.startswith("distance"):
+        return "float64"
+    return "boolean" if column == "in_area_of_separation" else "str"
+
+
+@functools.lru_cache(maxsize=1)
+def _digest_cached() -> str:
+    return layers_digest()
+
+
+def _is_dask(obj: Any) -> bool:
+    return hasattr(obj, "__dask_graph__") and hasattr(obj, "map_partitions")
+
+
+def _classify_dask(frame: Any, assume_lonlat: bool) -> Any:
+    names = added_column_names(list(frame.columns), [*COLUMNS, ERROR_COLUMN], where="points")
+    meta = frame._meta.copy()
+    for col in [*COLUMNS, ERROR_COLUMN]:
+        meta[names[col]] = pd.Series(dtype=_dask_dtype(col))
+    return frame.map_partitions(
+        classify_partition, _digest_cached(), assume_lonlat=assume_lonlat, meta=meta
+    )
+
+
 def classify(points: Any, *, assume_lonlat: bool = False) -> gpd.GeoDataFrame | pd.DataFrame:
     """Classify points against Line A, the Blue Line, countries and zones.
 
@@ -295,12 +437,19 @@ def classify(points: Any, *, assume_lonlat: bool = False) -> gpd.GeoDataFrame | 
         ``zone`` the innermost zone (smallest distance) holding it ("" if none);
         ``zones`` every zone holding it, joined by ";".
 
+        A Dask frame (dask-geopandas GeoDataFrame, or dask DataFrame with
+        latitude/longitude columns) comes back as one, lazily: each partition
+        through :func:`classify_partition`, with an ``error`` column where a
+        row cannot be read instead of an exception.
+
     Raises
     ------
     geo.errors.InputError
         For NaN, infinite or out-of-range coordinates, empty or non-point
-        geometries, or a frame without a CRS.
+        geometries, or a frame without a CRS (not for Dask frames: see above).
     """
+    if _is_dask(points):
+        return _classify_dask(points, assume_lonlat)
     lon, lat = as_lonlat(points, assume_lonlat=assume_lonlat)
     table = classify_lonlat(lon, lat)
     if isinstance(points, gpd.GeoDataFrame):

@@ -233,6 +233,10 @@ class _Progress:
 def _cmd_classify(args: argparse.Namespace) -> int:
     from geo import workflows
 
+    if args.engine == "dask":
+        return _classify_on_dask(args)
+    if args.scheduler or args.workers:
+        raise UsageError("--scheduler and --workers go with --engine dask")
     progress = _Progress("classifying")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -257,6 +261,41 @@ def _cmd_classify(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(f"wrote {summary.path} ({summary.rows:,} rows, {summary.errors:,} with errors)")
+    return EXIT_OK
+
+
+def _classify_on_dask(args: argparse.Namespace) -> int:
+    from geo import workflows
+
+    if args.lat_col or args.lon_col or args.strict:
+        raise UsageError("--lat-col, --lon-col and --strict do not go with --engine dask")
+    try:
+        import dask_geopandas  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError:
+        raise UsageError(
+            "--engine dask needs the dask extra: pip install 'border-zones[dask]'"
+        ) from None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        summary = workflows.classify_dataset(
+            args.input,
+            args.output,
+            scheduler=args.scheduler,
+            workers=args.workers,
+            assume_lonlat=args.assume_lonlat,
+        )
+    _warn("classify", caught)
+    if summary.errors:
+        print(
+            f"border-zones classify: {summary.errors:,} of {summary.rows:,} row(s) could not "
+            "be read; see the 'error' column",
+            file=sys.stderr,
+        )
+    print(
+        f"wrote {summary.path} ({summary.partitions:,} partitions, {summary.rows:,} rows, "
+        f"{summary.errors:,} with errors)"
+    )
     return EXIT_OK
 
 
@@ -491,8 +530,10 @@ def build_parser() -> argparse.ArgumentParser:
         "Line (metres), de facto country, whether it is in the UNDOF Area of Separation, "
         "its innermost zone and all its zones.\n\n"
         "  border-zones classify events.csv -o events_classified.csv\n"
-        "  border-zones classify events.gpkg -o events.geojson\n\n"
-        "Formats follow the extensions (.csv/.tsv/.txt, .geojson/.json, .gpkg). CSV "
+        "  border-zones classify events.gpkg -o events.geojson\n"
+        "  border-zones classify 'events/*.parquet' -o out/ --engine dask\n\n"
+        "Formats follow the extensions (.csv/.tsv/.txt, .geojson/.json, .gpkg, .parquet: "
+        "GeoParquet with point geometry, or lat/lon columns). CSV "
         "coordinates are WGS84 degrees in columns named lat/latitude/y and "
         "lon/lng/long/longitude/x (any case), or given with --lat-col/--lon-col. The file "
         "is streamed in chunks. Every row comes out, in order; a row whose coordinates "
@@ -515,9 +556,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--chunk-rows",
         type=_positive_int,
-        default=250_000,
+        default=100_000,
         metavar="N",
-        help="rows read at a time (default 250000)",
+        help="rows read at a time (default 100000; memory grows with it)",
+    )
+    p.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        default="local",
+        help="local: stream one file in this process (default); dask: Parquet files "
+        "('events/*.parquet') on a Dask cluster into a partitioned GeoParquet folder -o",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: a running scheduler (tcp://host:8786); default: a local cluster",
+    )
+    p.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="with --engine dask and no --scheduler: worker processes (default: one per CPU)",
     )
     p.set_defaults(func=_cmd_classify)
 

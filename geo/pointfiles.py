@@ -1,4 +1,4 @@
-"""Users' point files in and out: CSV, GeoJSON and GeoPackage, in chunks.
+"""Users' point files in and out: CSV, GeoJSON, GeoPackage and (Geo)Parquet, in chunks.
 
 This module reads and writes; it never classifies (that is
 :func:`geo.workflows.classify_file`, which streams a file through here).
@@ -30,24 +30,27 @@ import json
 import os
 import re
 import warnings
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, Literal
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import shapely
 
 from geo._files import atomic_path
-from geo.errors import InputError, LikelySwappedWarning, MissingCRSError
+from geo.errors import InputError, LikelySwappedWarning
 from geo.points import (
     COLLISION_SUFFIX,
     REGION_BBOX,
     added_column_names,
     clip,
     likely_swapped,
+    point_rows,
     row_errors,
 )
 
@@ -65,10 +68,11 @@ __all__ = [
     "find_coordinate_columns",
     "iter_points",
     "read_points",
+    "with_columns",
     "write_points",
 ]
 
-Format = Literal["csv", "geojson", "gpkg"]
+Format = Literal["csv", "geojson", "gpkg", "parquet"]
 
 #: File name endings understood, and the format each one means.
 FORMATS: dict[str, Format] = {
@@ -78,6 +82,8 @@ FORMATS: dict[str, Format] = {
     ".geojson": "geojson",
     ".json": "geojson",
     ".gpkg": "gpkg",
+    ".parquet": "parquet",
+    ".geoparquet": "parquet",
 }
 
 #: Latitude column names recognised (compared lower-case, without spaces,
@@ -112,7 +118,7 @@ LON_NAMES: tuple[str, ...] = (
 ERROR_COLUMN = "error"
 
 #: Rows read at a time from a CSV or GeoPackage.
-CHUNK_ROWS = 250_000
+CHUNK_ROWS = 100_000
 
 csv.field_size_limit(2**31 - 1)  # a long text field is data, not an error
 
@@ -124,7 +130,7 @@ def _key(name: str) -> str:
 
 
 def detect_format(path: str | os.PathLike[str]) -> Format:
-    """The format of a file from its name: ``csv``, ``geojson`` or ``gpkg``.
+    """The format of a file from its name: ``csv``, ``geojson``, ``gpkg`` or ``parquet``.
 
     Raises
     ------
@@ -198,30 +204,100 @@ def find_coordinate_columns(
     return lat, lon
 
 
-@dataclass
 class PointChunk:
-    """A run of consecutive input rows with their coordinates checked."""
+    """A run of consecutive input rows with their coordinates checked.
 
-    #: The rows as read (every original column; CSV values as text).
-    frame: pd.DataFrame
-    #: Longitude, WGS84 degrees (NaN where the row has an error).
-    lon: np.ndarray
-    #: Latitude, WGS84 degrees (NaN where the row has an error).
-    lat: np.ndarray
-    #: Error message per row, "" where the row could be read.
-    error: np.ndarray
-    #: Row number (from 1) of the chunk's first row.
-    first_row: int
-    #: Fraction of the input read so far, 0–1 (for progress bars).
-    progress: float = 0.0
-    #: Height (the geometry's Z) where the input has one, else NaN; None for
-    #: inputs without Z.
-    z: np.ndarray | None = None
+    The rows are kept as read: a CSV's as an Arrow table of text (converted
+    to a DataFrame only when :attr:`frame` is asked for), other formats' as a
+    DataFrame.
+    """
+
+    def __init__(
+        self,
+        rows: pd.DataFrame | pa.Table,
+        lon: np.ndarray,
+        lat: np.ndarray,
+        error: np.ndarray,
+        first_row: int,
+        progress: float = 0.0,
+        z: np.ndarray | None = None,
+        *,
+        from_geometry: bool = False,
+    ) -> None:
+        self._rows = rows
+        #: Longitude, WGS84 degrees (NaN where the row has an error).
+        self.lon = lon
+        #: Latitude, WGS84 degrees (NaN where the row has an error).
+        self.lat = lat
+        #: Error message per row, "" where the row could be read.
+        self.error = error
+        #: Row number (from 1) of the chunk's first row.
+        self.first_row = first_row
+        #: Fraction of the input read so far, 0–1 (for progress bars).
+        self.progress = progress
+        #: Height (the geometry's Z) where the input has one, else NaN; None
+        #: for inputs without Z.
+        self.z = z
+        #: Whether the coordinates came from a geometry column (not from
+        #: latitude/longitude columns among the rows).
+        self.from_geometry = from_geometry
+
+    def __len__(self) -> int:
+        return len(self.lon)
+
+    @property
+    def columns(self) -> list[str]:
+        """The input's column names, in order."""
+        rows = self._rows
+        return list(rows.column_names) if isinstance(rows, pa.Table) else list(rows.columns)
+
+    @property
+    def table(self) -> pa.Table | None:
+        """The rows as an Arrow table of text (CSV input), else None."""
+        return self._rows if isinstance(self._rows, pa.Table) else None
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The rows as read (every original column; CSV values as text), indexed by row number."""
+        if isinstance(self._rows, pa.Table):
+            frame = self._rows.to_pandas()
+            frame.index = pd.RangeIndex(self.first_row, self.first_row + len(frame))
+            self._rows = frame
+        return self._rows
 
     @property
     def ok(self) -> np.ndarray:
         """Rows that could be read."""
         return self.error == ""
+
+
+def with_columns(chunk: PointChunk, extra: dict[str, np.ndarray]) -> pd.DataFrame | pa.Table:
+    """The chunk's rows followed by the ``extra`` columns, ready for :class:`PointWriter`.
+
+    An Arrow table for CSV input (no conversion of the text), else a DataFrame.
+    """
+    table = chunk.table
+    if table is None:
+        frame = chunk.frame
+        return pd.concat([frame, pd.DataFrame(extra, index=frame.index)], axis=1)
+    for name, values in extra.items():
+        table = table.append_column(name, _arrow_values(values))
+    return table
+
+
+def _arrow_values(values: np.ndarray) -> pa.Array:
+    """A NumPy column as Arrow; text and flag columns (object) through their distinct values."""
+    if values.dtype != object:
+        return pa.array(values)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    kinds = {type(u) for u in uniques if u is not None}
+    if kinds <= {str}:
+        distinct = pa.array(list(uniques), type=pa.string())
+    elif kinds <= {bool, np.bool_}:
+        distinct = pa.array([None if u is None else bool(u) for u in uniques], type=pa.bool_())
+    else:
+        return pa.array(list(values))
+    return distinct.take(pa.array(codes))
 
 
 # --------------------------------------------------------------------------
@@ -333,8 +409,8 @@ def _csv_chunk(
         lat,
         lon_name=lon_name,
         lat_name=lat_name,
-        lon_raw=lon_raw.to_numpy(dtype=object),
-        lat_raw=lat_raw.to_numpy(dtype=object),
+        lon_raw=lon_raw,
+        lat_raw=lat_raw,
     )
     if long_rows.any():
         idx = np.flatnonzero(long_rows)
@@ -345,6 +421,112 @@ def _csv_chunk(
     lat[bad] = np.nan
     frame.index = pd.RangeIndex(first, first + len(frame))
     return PointChunk(frame, lon, lat, err, first, progress)
+
+
+#: Bytes of CSV Arrow parses at a time (a row longer than this goes to the slower readers).
+ARROW_BLOCK_BYTES = 4 << 20
+
+#: A number as text: what counts as one in a coordinate column.
+_NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
+
+
+def _arrow_numbers(column: pa.ChunkedArray) -> np.ndarray:
+    """Text to float64; NaN where it is not a number (as :func:`_parse_numbers`)."""
+    try:
+        values = pc.cast(column, pa.float64())
+    except pa.ArrowInvalid:
+        valid = pc.match_substring_regex(column, _NUMBER)
+        text = pc.if_else(valid, pc.utf8_trim_whitespace(column), pa.scalar(None, pa.string()))
+        values = pc.cast(text, pa.float64())
+    return np.array(values.to_numpy(zero_copy_only=False), dtype=np.float64, copy=True)
+
+
+def _arrow_chunk(
+    table: pa.Table, lat_name: str, lon_name: str, first: int, progress: float
+) -> PointChunk:
+    lat_raw, lon_raw = table.column(lat_name), table.column(lon_name)
+    lat = _arrow_numbers(lat_raw)
+    lon = _arrow_numbers(lon_raw)
+    err = row_errors(
+        lon, lat, lon_name=lon_name, lat_name=lat_name, lon_raw=lon_raw, lat_raw=lat_raw
+    )
+    bad = err != ""
+    lon[bad] = np.nan
+    lat[bad] = np.nan
+    return PointChunk(table.combine_chunks(), lon, lat, err, first, progress)
+
+
+def _iter_csv_arrow(
+    path: Path,
+    offset: int,
+    sep: str,
+    names: list[str],
+    lat_name: str,
+    lon_name: str,
+    chunk_rows: int,
+    size: int,
+) -> Generator[PointChunk, None, int | None]:
+    """Arrow's streaming CSV reader: rows of text, exactly ``chunk_rows`` at a time.
+
+    Returns None when the file is read, else the row number from which the
+    rows are still to be read: Arrow stops at the first row that is not
+    plain (more or fewer fields than the header, text that is not UTF-8, a
+    field longer than a block), and slower readers that describe such rows
+    take over from there.
+    """
+    ragged: list[object] = []
+
+    def on_invalid(row: object) -> str:
+        ragged.append(row)
+        return "skip"
+
+    fh = open(path, "rb")
+    try:
+        fh.seek(offset)
+        try:
+            reader = pacsv.open_csv(
+                fh,
+                read_options=pacsv.ReadOptions(column_names=names, block_size=ARROW_BLOCK_BYTES),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=sep, newlines_in_values=True, invalid_row_handler=on_invalid
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except (pa.ArrowException, OSError):
+            return 1
+        first = 1
+        pending: list[pa.RecordBatch] = []
+        held = 0
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                if ragged:
+                    return first
+                break
+            except (pa.ArrowException, OSError):
+                return first
+            if ragged:
+                return first
+            pending.append(batch)
+            held += batch.num_rows
+            while held >= chunk_rows:
+                table = pa.Table.from_batches(pending)
+                progress = min(1.0, fh.tell() / size)
+                yield _arrow_chunk(table.slice(0, chunk_rows), lat_name, lon_name, first, progress)
+                first += chunk_rows
+                rest = table.slice(chunk_rows)
+                pending, held = rest.to_batches(), rest.num_rows
+        if held:
+            table = pa.Table.from_batches(pending)
+            yield _arrow_chunk(table, lat_name, lon_name, first, 1.0)
+        return None
+    finally:
+        fh.close()
 
 
 def _iter_csv(
@@ -370,6 +552,17 @@ def _iter_csv(
         while pad in names:
             pad += "\x00"
         first = 1
+        if getattr(fh, "encoding", "") != "utf-16":
+            stopped = yield from _iter_csv_arrow(
+                path, fh.tell(), sep, names, lat_name, lon_name, chunk_rows, size
+            )
+            if stopped is None:
+                return
+            if stopped > 1:  # a ragged or odd row: Python's reader from there on
+                yield from _iter_csv_rows(
+                    path, sep, names, lat_name, lon_name, chunk_rows, stopped, size
+                )
+                return
         try:
             # one spare column: a row with one field too many lands in it (a
             # single empty one is tolerated); more fields stop the fast reader
@@ -497,7 +690,9 @@ def _read_geo(path: Path, skip: int = 0, max_features: int | None = None) -> gpd
     import pyogrio
 
     try:
-        return pyogrio.read_dataframe(path, skip_features=skip, max_features=max_features)
+        return pyogrio.read_dataframe(
+            path, skip_features=skip, max_features=max_features, use_arrow=True
+        )
     except Exception as exc:  # pyogrio raises several GDAL error types
         raise _geo_error(path, exc) from None
 
@@ -506,58 +701,18 @@ def _geo_chunk(
     path: Path, gdf: gpd.GeoDataFrame, first: int, assume_lonlat: bool, progress: float
 ) -> PointChunk:
     n = len(gdf)
-    geoms = np.asarray(gdf.geometry.array, dtype=object) if n else np.array([], dtype=object)
-    err = np.full(n, "", dtype=object)
-    lon = np.full(n, np.nan)
-    lat = np.full(n, np.nan)
-    z: np.ndarray | None = None
-    if n:
-        missing = np.array([g is None for g in geoms], dtype=bool)
-        err[missing] = "geometry: missing"
-        present = ~missing
-        types = np.full(n, -1)
-        types[present] = shapely.get_type_id(geoms[present])
-        empty = np.zeros(n, dtype=bool)
-        empty[present] = shapely.is_empty(geoms[present])
-        not_point = present & (types != shapely.GeometryType.POINT)
-        err[not_point] = [f"geometry: a {g.geom_type}, not a Point" for g in geoms[not_point]]
-        empty_point = present & ~not_point & empty
-        err[empty_point] = "geometry: empty Point"
-        good = err == ""
-        if good.any():
-            series = gpd.GeoSeries(geoms[good], crs=gdf.crs)
-            if series.crs is None:
-                if not assume_lonlat:
-                    raise MissingCRSError(
-                        f"{path}: the layer has no CRS, so its coordinates cannot be known "
-                        "to be lon/lat; give the file a CRS or pass --assume-lonlat"
-                    )
-            elif not series.crs.equals("EPSG:4326"):
-                series = series.to_crs("EPSG:4326")
-            garr = np.asarray(series.array, dtype=object)
-            x = shapely.get_x(garr)
-            y = shapely.get_y(garr)
-            has_z = shapely.has_z(garr)
-            if has_z.any():
-                z = np.full(n, np.nan)
-                z[np.flatnonzero(good)[has_z]] = shapely.get_coordinates(
-                    garr[has_z], include_z=True
-                )[:, 2]
-            sub = row_errors(x, y)
-            err[np.flatnonzero(good)] = [
-                s.replace("lat:", "geometry: latitude").replace("lon:", "geometry: longitude")
-                if s
-                else ""
-                for s in sub
-            ]
-            ok = np.flatnonzero(good)[sub == ""]
-            lon[ok] = x[sub == ""]
-            lat[ok] = y[sub == ""]
+    lon, lat, err, z = point_rows(
+        np.asarray(gdf.geometry.array, dtype=object),
+        gdf.crs,
+        assume_lonlat=assume_lonlat,
+        no_crs=(
+            f"{path}: the layer has no CRS, so its coordinates cannot be known "
+            "to be lon/lat; give the file a CRS or pass --assume-lonlat"
+        ),
+    )
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     frame.index = pd.RangeIndex(first, first + n)
-    if z is not None:
-        z[err != ""] = np.nan
-    return PointChunk(frame, lon, lat, err, first, progress, z)
+    return PointChunk(frame, lon, lat, err, first, progress, z, from_geometry=True)
 
 
 def _iter_geo(path: Path, assume_lonlat: bool, chunk_rows: int) -> Iterator[PointChunk]:
@@ -584,6 +739,99 @@ def _iter_geo(path: Path, assume_lonlat: bool, chunk_rows: int) -> Iterator[Poin
         yield _geo_chunk(path, gdf, start + 1, assume_lonlat, done / total)
 
 
+#: The GeoParquet metadata version written.
+GEOPARQUET_VERSION = "1.1.0"
+
+
+def _geo_metadata(schema: pa.Schema) -> dict[str, Any] | None:
+    raw = (schema.metadata or {}).get(b"geo")
+    if raw is None:
+        return None
+    try:
+        meta = json.loads(raw)
+    except ValueError:
+        return None
+    return meta if isinstance(meta, dict) and meta.get("columns") else None
+
+
+def _iter_parquet(
+    path: Path, lat_col: str | None, lon_col: str | None, assume_lonlat: bool, chunk_rows: int
+) -> Iterator[PointChunk]:
+    """Parquet in row batches: a GeoParquet geometry column (WKB), or lat/lon columns."""
+    import pyarrow.parquet as pq
+
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a file")
+    try:
+        pf = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"{path}: cannot read as Parquet ({clip(exc)})") from None
+    schema = pf.schema_arrow
+    meta = _geo_metadata(schema)
+    total = max(1, pf.metadata.num_rows)
+    first = 1
+    if meta is not None:
+        if lat_col or lon_col:
+            raise InputError(f"{path}: --lat-col/--lon-col apply to files without geometry")
+        geom_name = str(meta.get("primary_column") or next(iter(meta["columns"])))
+        column = meta["columns"].get(geom_name, {})
+        if column.get("encoding", "WKB").upper() != "WKB":
+            raise InputError(
+                f"{path}: geometry encoding {column.get('encoding')!r} is not supported; "
+                "write the file with WKB geometry (geopandas' default)"
+            )
+        # GeoParquet: no "crs" key means OGC:CRS84 (lon/lat); null means unknown
+        crs: Any = column["crs"] if "crs" in column else "OGC:CRS84"
+        for batch in pf.iter_batches(batch_size=chunk_rows):
+            table = pa.Table.from_batches([batch])
+            wkb = table.column(geom_name).to_numpy(zero_copy_only=False)
+            geoms = shapely.from_wkb(wkb, on_invalid="warn")
+            rows = table.drop_columns([geom_name])
+            gdf = gpd.GeoDataFrame({"\x00rows": np.arange(len(geoms))}, geometry=geoms, crs=crs)
+            chunk = _geo_chunk(
+                path, gdf, first, assume_lonlat, min(1.0, (first + len(geoms) - 1) / total)
+            )
+            yield PointChunk(
+                rows,
+                chunk.lon,
+                chunk.lat,
+                chunk.error,
+                first,
+                chunk.progress,
+                chunk.z,
+                from_geometry=True,
+            )
+            first += len(geoms)
+        return
+    names = [str(n) for n in schema.names]
+    lat_name, lon_name = find_coordinate_columns(names, lat_col, lon_col, file=path)
+    for batch in pf.iter_batches(batch_size=chunk_rows):
+        table = pa.Table.from_batches([batch])
+        lat_raw, lon_raw = table.column(lat_name), table.column(lon_name)
+        lat, lon = _parquet_numbers(lat_raw), _parquet_numbers(lon_raw)
+        err = row_errors(
+            lon, lat, lon_name=lon_name, lat_name=lat_name, lon_raw=lon_raw, lat_raw=lat_raw
+        )
+        bad = err != ""
+        lon[bad] = np.nan
+        lat[bad] = np.nan
+        n = table.num_rows
+        yield PointChunk(table, lon, lat, err, first, min(1.0, (first + n - 1) / total))
+        first += n
+
+
+def _parquet_numbers(column: pa.ChunkedArray) -> np.ndarray:
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return _arrow_numbers(column)
+    try:
+        values = pc.cast(column, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return np.full(len(column), np.nan)
+    return np.array(values.to_numpy(zero_copy_only=False), dtype=np.float64, copy=True)
+
+
 def iter_points(
     path: str | os.PathLike[str],
     *,
@@ -597,10 +845,12 @@ def iter_points(
     Parameters
     ----------
     path : path-like
-        A CSV (``,``/``;``/tab separated, UTF-8), GeoJSON or GeoPackage file.
+        A CSV (``,``/``;``/tab separated, UTF-8), GeoJSON, GeoPackage or
+        Parquet file (GeoParquet with a point geometry column, or plain
+        Parquet with latitude and longitude columns).
     lat_col, lon_col : str, optional
-        CSV columns holding latitude and longitude (WGS84 degrees); detected
-        from common names (:data:`LAT_NAMES`, :data:`LON_NAMES`) by default.
+        CSV or Parquet columns holding latitude and longitude (WGS84 degrees);
+        detected from common names (:data:`LAT_NAMES`, :data:`LON_NAMES`) by default.
     assume_lonlat : bool, default False
         Take a GeoPackage layer without a CRS as lon/lat.
     chunk_rows : int
@@ -627,6 +877,8 @@ def iter_points(
     fmt = detect_format(p)
     if fmt == "csv":
         chunks = _iter_csv(p, lat_col, lon_col, chunk_rows)
+    elif fmt == "parquet":
+        chunks = _iter_parquet(p, lat_col, lon_col, assume_lonlat, chunk_rows)
     else:
         if lat_col or lon_col:
             raise InputError(f"{p}: --lat-col/--lon-col apply to CSV files only")
@@ -735,6 +987,58 @@ def _free_name(name: str, taken: set[str]) -> str:
     return name
 
 
+def _crs84_projjson() -> dict[str, Any]:
+    """OGC:CRS84 (WGS84 lon/lat) as PROJJSON, as GeoParquet stores a CRS."""
+    from pyproj import CRS
+
+    return dict(CRS.from_user_input("OGC:CRS84").to_json_dict())
+
+
+_FRACTIONS = [f"{k:03d}".rstrip("0") or "0" for k in range(1000)]
+
+
+def _float_text(values: np.ndarray) -> pa.Array:
+    """Floats as Python's ``repr`` writes them (pandas' CSV text), NaN as empty.
+
+    Values with at most three decimals (the distances) are formatted from
+    their integer thousandths, fast; any other value through ``repr``.
+    """
+    finite = np.isfinite(values)
+    safe = np.where(finite, values, 0.0)
+    milli = np.rint(safe * 1000.0)
+    exact = (
+        bool(np.all(safe >= 0.0))
+        and not bool(np.any(np.signbit(safe)))
+        and bool(np.all(safe < 1e12))
+        and bool(np.array_equal(milli / 1000.0, safe))
+    )
+    if not exact:
+        text = [repr(float(v)) if f else "" for v, f in zip(values, finite, strict=True)]
+        return pa.array(text, type=pa.string())
+    m = milli.astype(np.int64)
+    whole = pc.cast(pa.array(m // 1000), pa.string())
+    frac = pa.array(_FRACTIONS, type=pa.string()).take(pa.array(m % 1000))
+    text = pc.binary_join_element_wise(whole, frac, ".")
+    if not finite.all():
+        text = pc.if_else(pa.array(finite), text, "")
+    return text
+
+
+def _csv_text(column: pa.ChunkedArray) -> pa.Array | pa.ChunkedArray | None:
+    """A column as the text pandas' ``to_csv`` writes for it; None for other types."""
+    kind = column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return pc.fill_null(column, "")
+    if pa.types.is_floating(kind):
+        return _float_text(np.asarray(column.to_numpy(), dtype=np.float64))
+    if pa.types.is_boolean(kind):
+        text = pc.if_else(column, "True", "False")
+        return pc.fill_null(text, "")
+    if pa.types.is_integer(kind) and column.null_count == 0:
+        return pc.cast(column, pa.string())
+    return None
+
+
 class PointWriter:
     """Write chunks of rows with point geometry to CSV, GeoJSON or GPKG.
 
@@ -758,6 +1062,8 @@ class PointWriter:
         self._fh: IO[str] | None = None
         self._gpkg_names: dict[str, str] | None = None
         self._gpkg_options: dict[str, str] = {}
+        self._parquet: Any = None
+        self._geom_name = "geometry"
 
     def _geometry(
         self, lon: np.ndarray, lat: np.ndarray, ok: np.ndarray, z: np.ndarray | None
@@ -798,9 +1104,94 @@ class PointWriter:
             self._gpkg_names = names
         return self._gpkg_names
 
+    def _write_parquet(
+        self,
+        frame: pd.DataFrame | pa.Table,
+        lon: np.ndarray,
+        lat: np.ndarray,
+        ok: np.ndarray,
+        z: np.ndarray | None,
+    ) -> None:
+        """Append rows to a GeoParquet file: the columns, and WKB point geometry (lon/lat)."""
+        import pyarrow.parquet as pq
+
+        if isinstance(frame, pd.DataFrame):
+            plain = frame.reset_index(drop=True)
+            plain.columns = [str(c) for c in plain.columns]
+            table = pa.Table.from_pandas(plain, preserve_index=False)
+        else:
+            table = frame
+        geom = self._geometry(lon, lat, ok, z)
+        if self._parquet is None:
+            taken = {str(c).lower() for c in table.column_names}
+            self._geom_name = _free_name("geometry", taken)
+        wkb = pa.array(shapely.to_wkb(geom), type=pa.binary())
+        table = table.append_column(self._geom_name, wkb)
+        if self._parquet is None:
+            types = ["Point Z"] if self.has_z else ["Point"]
+            geo = {
+                "version": GEOPARQUET_VERSION,
+                "primary_column": self._geom_name,
+                "columns": {
+                    self._geom_name: {
+                        "encoding": "WKB",
+                        "geometry_types": types,
+                        "crs": _crs84_projjson(),
+                    }
+                },
+            }
+            schema = table.schema.with_metadata(
+                {**(table.schema.metadata or {}), b"geo": json.dumps(geo).encode()}
+            )
+            schema = pa.schema(
+                [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in schema],
+                metadata=schema.metadata,
+            )
+            self._parquet = pq.ParquetWriter(self.tmp, schema)
+        schema = self._parquet.schema
+        try:
+            table = table.cast(schema) if table.schema != schema else table
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError) as exc:
+            raise InputError(
+                f"{self.target}: a column changes type between chunks ({clip(exc)}); "
+                "use a larger --chunk-rows or another format"
+            ) from None
+        self._parquet.write_table(table)
+
+    def _write_csv_arrow(self, table: pa.Table) -> bool:
+        """Write the rows as pandas would, through Arrow's CSV writer; False if it cannot.
+
+        Arrow writes unquoted text; a value that needs quotes (a separator,
+        a quote or a line break in it) or a column type without a text form
+        here leaves the chunk to pandas.
+        """
+        columns = [_csv_text(table.column(i)) for i in range(table.num_columns)]
+        if any(c is None for c in columns):
+            return False
+        body = io.BytesIO()
+        try:
+            pacsv.write_csv(
+                pa.table(columns, names=[f"c{i}" for i in range(len(columns))]),
+                body,
+                write_options=pacsv.WriteOptions(include_header=False, quoting_style="none"),
+            )
+        except pa.ArrowInvalid:
+            return False
+        if self._fh is None:
+            self._fh = open(self.tmp, "w", encoding="utf-8", newline="")
+            names = [str(c) for c in table.column_names]
+            if any("\r" in c for c in names):  # as pandas is made to, below
+                csv.writer(self._fh, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow(names)
+            else:
+                csv.writer(self._fh, lineterminator="\n").writerow(names)
+        self._fh.flush()
+        raw: Any = self._fh
+        raw.buffer.write(body.getbuffer())
+        return True
+
     def write(
         self,
-        frame: pd.DataFrame,
+        frame: pd.DataFrame | pa.Table,
         lon: np.ndarray,
         lat: np.ndarray,
         ok: np.ndarray,
@@ -809,6 +1200,15 @@ class PointWriter:
         """Append rows: ``frame``'s columns, with point geometry from lon/lat where ``ok``."""
         if self.rows == 0 and self._fh is None and z is not None:
             self.has_z = True
+        if self.fmt == "parquet":
+            self._write_parquet(frame, lon, lat, ok, z)
+            self.rows += len(lon)
+            return
+        if isinstance(frame, pa.Table):
+            if self.fmt == "csv" and self._write_csv_arrow(frame):
+                self.rows += frame.num_rows
+                return
+            frame = frame.to_pandas()
         if self.fmt == "csv":
             header = self._fh is None
             if self._fh is None:
@@ -869,7 +1269,7 @@ class PointWriter:
                 raise InputError(f"{self.target}: cannot write GeoPackage ({clip(exc)})") from None
         self.rows += len(frame)
 
-    def finish(self, empty: pd.DataFrame | None = None) -> None:
+    def finish(self, empty: pd.DataFrame | pa.Table | None = None) -> None:
         """Complete the file (after the last chunk); ``empty``: the columns of no rows."""
         if self.rows == 0 and empty is not None and self._fh is None:
             none = np.zeros(0)
@@ -881,12 +1281,17 @@ class PointWriter:
             self._fh.write("\n]}\n")
         if self.fmt == "csv" and self._fh is None:
             self.tmp.write_text("", encoding="utf-8")
+        if self.fmt == "parquet" and self._parquet is None:
+            self._write_parquet(pa.table({}), np.zeros(0), np.zeros(0), np.zeros(0, bool), None)
         if self.fmt == "gpkg" and not self.tmp.exists():
             raise InputError(f"{self.target}: nothing to write: the input has no rows")
         self.close()
 
     def close(self) -> None:
         """Close the file handle, if any (also after a failure)."""
+        if self._parquet is not None:
+            self._parquet.close()
+            self._parquet = None
         if self._fh is not None:
             self._fh.close()
             self._fh = None

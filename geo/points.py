@@ -24,6 +24,7 @@ __all__ = [
     "as_lonlat",
     "clip",
     "likely_swapped",
+    "point_rows",
     "row_errors",
 ]
 
@@ -105,8 +106,7 @@ def _is_geo_frame(obj: Any) -> bool:
     return isinstance(obj, geopandas.GeoSeries | geopandas.GeoDataFrame)
 
 
-def _points_to_xy(geoms: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Check an object array of geometries are non-empty Points, return x, y."""
+def _refuse_non_geometries(geoms: np.ndarray, name: str) -> None:
     is_none = np.array([g is None for g in geoms], dtype=bool)
     if is_none.any():
         raise InputError(
@@ -114,13 +114,19 @@ def _points_to_xy(geoms: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]
             f"{int(np.flatnonzero(is_none)[0])}); every value must be a Point"
         )
     is_geom = np.array([isinstance(g, BaseGeometry) for g in geoms], dtype=bool)
-    if not is_geom.all():
-        bad = np.flatnonzero(~is_geom)
-        raise InputError(
-            f"{name}: {bad.size} value(s) are not shapely geometries (first at index "
-            f"{int(bad[0])}: {type(geoms[bad[0]]).__name__})"
-        )
+    bad = np.flatnonzero(~is_geom)
+    raise InputError(
+        f"{name}: {bad.size} value(s) are not shapely geometries (first at index "
+        f"{int(bad[0])}: {type(geoms[bad[0]]).__name__})"
+    )
+
+
+def _points_to_xy(geoms: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Check an object array of geometries are non-empty Points, return x, y."""
+    if not bool(np.all(shapely.is_geometry(geoms))):  # vectorised; the loops only for messages
+        _refuse_non_geometries(geoms, name)
     types = shapely.get_type_id(geoms)
+
     not_point = types != shapely.GeometryType.POINT
     if not_point.any():
         bad = np.flatnonzero(not_point)
@@ -282,14 +288,22 @@ def _is_missing(text: object) -> bool:
     return text is None or (isinstance(text, float) and np.isnan(text)) or not str(text).strip()
 
 
+def _texts(raw: Any, idx: np.ndarray) -> list[Any]:
+    """The values of ``raw`` at positions ``idx``."""
+    if isinstance(raw, np.ndarray):
+        return list(raw[idx])
+    picked = raw.take(idx)
+    return list(picked.to_pylist()) if hasattr(picked, "to_pylist") else list(picked)
+
+
 def row_errors(
     lon: np.ndarray,
     lat: np.ndarray,
     *,
     lon_name: str = "lon",
     lat_name: str = "lat",
-    lon_raw: Sequence[Any] | np.ndarray | None = None,
-    lat_raw: Sequence[Any] | np.ndarray | None = None,
+    lon_raw: Any = None,
+    lat_raw: Any = None,
 ) -> np.ndarray:
     """Per-row messages for points that are missing, not numbers or out of range.
 
@@ -303,7 +317,9 @@ def row_errors(
     lon_name, lat_name : str
         Named in the messages (the file's column names).
     lon_raw, lat_raw : array-like, optional
-        The text as read, quoted in the message for a value that is not a number.
+        The text as read (a NumPy array, or anything with ``take``: a pandas
+        Series, an Arrow array), quoted in the message for a value that is not
+        a number.
 
     Returns
     -------
@@ -328,7 +344,7 @@ def row_errors(
             if raw is None:
                 m[idx] = f"{name}: not a finite number"
             else:
-                texts = np.asarray(raw, dtype=object)[idx]
+                texts = _texts(raw, idx)
                 m[idx] = [
                     f"{name}: missing"
                     if _is_missing(t)
@@ -346,6 +362,93 @@ def row_errors(
     if both.any():
         error[both] = a[both] + "; " + b[both]
     return error.astype(object)
+
+
+def point_rows(
+    geoms: np.ndarray,
+    crs: Any,
+    *,
+    assume_lonlat: bool = False,
+    no_crs: str = "points have no CRS; set one or pass assume_lonlat=True",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Per-row lon/lat of point geometries, with a message for each that is not one.
+
+    The row-by-row form of :func:`as_lonlat` for geometries: a missing,
+    empty or non-point geometry, or one whose coordinates are out of range,
+    gets a message (``geometry: ...``) and NaN coordinates instead of
+    refusing the whole set.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray
+        Object array of shapely geometries or None.
+    crs : pyproj.CRS or None
+        Their CRS; transformed to EPSG:4326.
+    assume_lonlat : bool, default False
+        Take geometries without a CRS as lon/lat.
+    no_crs : str
+        The message of the :class:`~geo.errors.MissingCRSError` raised for
+        geometries without a CRS (unless ``assume_lonlat``).
+
+    Returns
+    -------
+    lon, lat : numpy.ndarray
+        WGS84 degrees, NaN where the row has an error.
+    error : numpy.ndarray
+        Object array of messages, ``""`` where the row is a valid point.
+    z : numpy.ndarray or None
+        Heights where any geometry has a Z (NaN elsewhere), else None.
+    """
+    import geopandas as gpd
+
+    n = len(geoms)
+    err = np.full(n, "", dtype=object)
+    lon = np.full(n, np.nan)
+    lat = np.full(n, np.nan)
+    z: np.ndarray | None = None
+    if not n:
+        return lon, lat, err, z
+    missing = ~np.asarray(shapely.is_geometry(geoms), dtype=bool)  # None (or not a geometry)
+    err[missing] = "geometry: missing"
+    present = ~missing
+    types = np.full(n, -1)
+    types[present] = shapely.get_type_id(geoms[present])
+    empty = np.zeros(n, dtype=bool)
+    empty[present] = shapely.is_empty(geoms[present])
+    not_point = present & (types != shapely.GeometryType.POINT)
+    err[not_point] = [f"geometry: a {g.geom_type}, not a Point" for g in geoms[not_point]]
+    empty_point = present & ~not_point & empty
+    err[empty_point] = "geometry: empty Point"
+    good = err == ""
+    if good.any():
+        series = gpd.GeoSeries(geoms[good], crs=crs)
+        if series.crs is None:
+            if not assume_lonlat:
+                raise MissingCRSError(no_crs)
+        elif not series.crs.equals("EPSG:4326"):
+            series = series.to_crs("EPSG:4326")
+        garr = np.asarray(series.array, dtype=object)
+        x = shapely.get_x(garr)
+        y = shapely.get_y(garr)
+        has_z = shapely.has_z(garr)
+        if has_z.any():
+            z = np.full(n, np.nan)
+            z[np.flatnonzero(good)[has_z]] = shapely.get_coordinates(garr[has_z], include_z=True)[
+                :, 2
+            ]
+        sub = row_errors(x, y)
+        err[np.flatnonzero(good)] = [
+            t.replace("lat:", "geometry: latitude").replace("lon:", "geometry: longitude")
+            if t
+            else ""
+            for t in sub
+        ]
+        ok = np.flatnonzero(good)[sub == ""]
+        lon[ok] = x[sub == ""]
+        lat[ok] = y[sub == ""]
+    if z is not None:
+        z[err != ""] = np.nan
+    return lon, lat, err, z
 
 
 def likely_swapped(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from shapely import LineString, Point
 
 from geo import agreement, geodesy, layers, manifest, pointfiles, zones
 from geo._files import atomic_path
-from geo.classification import COLUMNS, classify, classify_lonlat, prepare
+from geo.classification import COLUMNS, classify, classify_lonlat, prepare, spread_rows
 from geo.derivation import (
     AOS_END_RULE,
     build_barrier,
@@ -59,9 +60,11 @@ __all__ = [
     "DISTANCE_TO",
     "LINE_LAYERS",
     "PROVENANCE_TABLE",
+    "DatasetSummary",
     "MapPoints",
     "Summary",
     "build_map_file",
+    "classify_dataset",
     "classify_file",
     "distance_record",
     "export_geopackage",
@@ -1018,6 +1021,23 @@ class Summary:
     examples: list[str] = field(default_factory=list)
 
 
+#: Threads classifying a chunk (its parts at once: the kernel, shapely and
+#: numpy release the GIL).
+WORKERS = 2
+
+
+def _classify_in_parts(pool: ThreadPoolExecutor, lon: np.ndarray, lat: np.ndarray) -> pd.DataFrame:
+    """:func:`geo.classification.classify_lonlat` of a chunk, its halves in parallel."""
+    if len(lon) < 2 * 4096:
+        return classify_lonlat(lon, lat)
+    cuts = np.linspace(0, len(lon), WORKERS + 1).astype(int)
+    parts = pool.map(
+        lambda k: classify_lonlat(lon[cuts[k] : cuts[k + 1]], lat[cuts[k] : cuts[k + 1]]),
+        range(WORKERS),
+    )
+    return pd.concat(list(parts), ignore_index=True)
+
+
 def _empty_csv_frame(src: Path, added: list[str]) -> pd.DataFrame:
     """The output columns of a CSV with a header and no rows."""
     cols = pointfiles.csv_columns(src)
@@ -1079,10 +1099,10 @@ def classify_file(
     if src_p.exists() and dst_p.exists() and src_p.resolve() == dst_p.resolve():
         raise InputError(f"{dst_p}: the output would overwrite the input; choose another name")
     summary = Summary(path=dst_p)
-    with atomic_path(dst_p) as tmp:
+    with atomic_path(dst_p) as tmp, ThreadPoolExecutor(WORKERS) as pool:
         writer = pointfiles.PointWriter(tmp, out_fmt, dst_p.stem, dst_p)
         names: dict[str, str] | None = None
-        empty: pd.DataFrame | None = None
+        empty: Any = None
         try:
             for chunk in pointfiles.iter_points(
                 src_p,
@@ -1092,35 +1112,25 @@ def classify_file(
                 chunk_rows=chunk_rows,
             ):
                 ok = chunk.ok
-                n = len(chunk.frame)
-                coords = ["lon", "lat"] if in_fmt != "csv" and out_fmt == "csv" else []
+                n = len(chunk)
+                coords = ["lon", "lat"] if chunk.from_geometry and out_fmt == "csv" else []
                 if coords and chunk.z is not None:
                     coords.append("z")
                 if names is None:
                     names = added_column_names(
-                        list(chunk.frame.columns),
+                        chunk.columns,
                         [*coords, *COLUMNS, pointfiles.ERROR_COLUMN],
                         where=str(src_p),
                     )
-                res = classify_lonlat(chunk.lon[ok], chunk.lat[ok])
+                res = _classify_in_parts(pool, chunk.lon[ok], chunk.lat[ok])
                 extra: dict[str, Any] = {}
                 for col, values_in in (("lon", chunk.lon), ("lat", chunk.lat), ("z", chunk.z)):
                     if col in coords and col in names:
                         extra[names[col]] = values_in
-                for col in COLUMNS:
-                    values = res[col].to_numpy()
-                    if col.startswith("distance"):
-                        full: np.ndarray = np.full(n, np.nan)
-                    elif col == "in_area_of_separation":
-                        full = np.full(n, None, dtype=object)
-                    else:
-                        full = np.full(n, "", dtype=object)
-                    full[ok] = np.round(values, 3) if col.startswith("distance") else values
+                for col, full in spread_rows(res, ok, decimals=3).items():
                     extra[names[col]] = full
                 extra[names[pointfiles.ERROR_COLUMN]] = chunk.error
-                frame = pd.concat(
-                    [chunk.frame, pd.DataFrame(extra, index=chunk.frame.index)], axis=1
-                )
+                frame = pointfiles.with_columns(chunk, extra)
                 if n == 0:
                     empty = frame
                     continue
@@ -1251,3 +1261,154 @@ def build_map_file(
 
     shown = points.points if points is not None else None
     return Path(webmap.save_map(output, points=shown, offline=offline))
+
+
+# --------------------------------------------------------------------------
+# a dataset on a Dask cluster
+# --------------------------------------------------------------------------
+@dataclass
+class DatasetSummary:
+    """What :func:`classify_dataset` did."""
+
+    #: The folder written (a partitioned GeoParquet dataset).
+    path: Path
+    #: Input files read.
+    files: int = 0
+    #: Partitions classified.
+    partitions: int = 0
+    #: Rows read (and written).
+    rows: int = 0
+    #: Rows with an error message.
+    errors: int = 0
+
+
+def classify_dataset(
+    pattern: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    *,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    assume_lonlat: bool = False,
+    client: Any = None,
+) -> DatasetSummary:
+    """Classify Parquet files on a Dask cluster into a partitioned GeoParquet dataset.
+
+    Parameters
+    ----------
+    pattern : str or path
+        A Parquet file, a folder of them or a glob (``events/*.parquet``):
+        GeoParquet with point geometry, or Parquet with latitude/longitude columns.
+    out : path
+        The folder to write (one ``part.N.parquet`` per partition, in order);
+        written beside under a temporary name and renamed into place, so a
+        failed run leaves an existing ``out`` untouched.
+    scheduler : str, optional
+        Address of a running Dask scheduler (``tcp://host:8786``); by default a
+        :class:`distributed.LocalCluster` is started for the run.
+    workers : int, optional
+        Worker processes of the local cluster (default: one per CPU).
+    assume_lonlat : bool, default False
+        Take geometries without a CRS as lon/lat.
+    client : distributed.Client, optional
+        Use this client (and its cluster) instead.
+
+    Returns
+    -------
+    DatasetSummary
+
+    Raises
+    ------
+    InputError
+        When no file matches, a file is not Parquet or has no coordinates.
+    """
+    import glob
+    import shutil
+    import tempfile
+
+    import dask
+    import dask.dataframe as dd
+    import dask_geopandas
+    import pyarrow.parquet as pq
+    from distributed import Client, LocalCluster
+
+    text = str(pattern)
+    if Path(text).is_dir():
+        files = sorted(str(p) for p in Path(text).glob("*.parquet"))
+    else:
+        files = sorted(glob.glob(text))
+    if not files:
+        raise InputError(f"{text}: no Parquet file matches")
+    target = Path(out)
+    try:
+        geo = (pq.read_schema(files[0]).metadata or {}).get(b"geo") is not None
+    except Exception as exc:
+        raise InputError(f"{files[0]}: cannot read as Parquet ({str(exc)[:200]})") from None
+    own: list[Any] = []
+    try:
+        if client is None:
+            if scheduler:
+                client = Client(scheduler)
+            else:
+                cluster = LocalCluster(
+                    n_workers=workers or os.cpu_count() or 1,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                )
+                own.append(cluster)
+                client = Client(cluster)
+            own.insert(0, client)
+        frame = dask_geopandas.read_parquet(files) if geo else dd.read_parquet(files)
+        result: Any = classify(frame, assume_lonlat=assume_lonlat)
+        if not geo:
+            result = result.map_partitions(
+                _with_point_geometry, meta=_with_point_geometry(result._meta)
+            )
+            result = dask_geopandas.from_dask_dataframe(result, geometry="geometry")
+        error_col = [c for c in result.columns if str(c).startswith(pointfiles.ERROR_COLUMN)][-1]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            write = result.to_parquet(str(tmp), compute=False, write_index=False)
+            counts = result[error_col].map_partitions(
+                lambda s: pd.DataFrame({"rows": [len(s)], "errors": [int((s != "").sum())]}),
+                meta=pd.DataFrame({"rows": pd.Series(dtype=int), "errors": pd.Series(dtype=int)}),
+            )
+            tally: Any
+            _, tally = dask.compute(write, counts)
+            if target.exists():
+                old = target.with_name(f".{target.name}.old-{os.getpid()}")
+                target.rename(old)
+                tmp.rename(target)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                tmp.rename(target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    finally:
+        for thing in own:
+            thing.close()
+    return DatasetSummary(
+        target,
+        files=len(files),
+        partitions=int(result.npartitions),
+        rows=int(tally["rows"].sum()),
+        errors=int(tally["errors"].sum()),
+    )
+
+
+def _with_point_geometry(part: pd.DataFrame) -> Any:
+    """A classified lat/lon partition with point geometry where the row was read."""
+    import geopandas as gpd
+    import shapely
+
+    error_col = [c for c in part.columns if str(c).startswith(pointfiles.ERROR_COLUMN)][-1]
+    added = len(COLUMNS) + 1  # and the error column
+    lat_name, lon_name = pointfiles.find_coordinate_columns([str(c) for c in part.columns[:-added]])
+    ok = (part[error_col] == "").to_numpy()
+    lon = pd.to_numeric(part[lon_name], errors="coerce").to_numpy(dtype=float)
+    lat = pd.to_numeric(part[lat_name], errors="coerce").to_numpy(dtype=float)
+    geom = shapely.points(lon, lat)
+    geom[~ok] = None
+    return gpd.GeoDataFrame(part, geometry=geom, crs="EPSG:4326")

@@ -202,7 +202,8 @@ def test_benchmark_runs_small(tmp_path):
     assert res.returncode == 0, res.stderr
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["rows_out"] == 20000 and doc["unreadable_rows"] == 20
-    assert doc["classify"]["median_s"] > 0 and doc["baseline"]["peak_rss_mib"] > 0
+    assert doc["classify"]["median_s"] > 0 and doc["pandas"]["peak_mib"] > 0
+    assert doc["command"]["median_s"] > doc["classify"]["median_s"]
 
 
 # ---------------------------------------------------------------- issue 8 §3

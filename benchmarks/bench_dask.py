@@ -1,0 +1,244 @@
+"""Benchmark: geo.classify on a Dask cluster, against one process and naive dask-geopandas.
+
+Writes N points uniform over lon 35.3–36.8, lat 32.4–33.9 as GeoParquet in
+``--partitions`` files, then times, each from the files:
+
+- ``single``: one process, file by file: ``geopandas.read_parquet`` +
+  ``geo.classify`` (every column);
+- ``dask_1``, ``dask_2``: ``dask_geopandas.read_parquet`` + ``geo.classify``
+  (lazy) + reduction of the result, on a ``distributed.LocalCluster`` of 1 and
+  2 single-threaded worker processes (cluster start-up not timed, worker
+  imports and layer preparation timed: they are part of a run);
+- ``distance_2``: the distance to Line A alone (``geo.distance`` per
+  partition) on 2 workers, the like-for-like contender of:
+- ``naive_2``: what a dask-geopandas user writes today,
+  ``to_crs(estimate_utm_crs)`` then ``.distance(line in UTM)``, on the same
+  2 workers.
+
+Errors: both distance columns against brute-force GeographicLib
+(``pyproj.Geod`` over Line A densified to 20 m) on ``--check`` points.
+Peak memory per worker: each worker process's ``ru_maxrss`` after the run.
+
+    python benchmarks/bench_dask.py --points 10000000 --partitions 8 -o bench_dask.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def make_dataset(folder: Path, n: int, parts: int, seed: int = 0) -> list[Path]:
+    import geopandas as gpd
+
+    rng = np.random.default_rng(seed)
+    files = []
+    edges = np.linspace(0, n, parts + 1).astype(np.int64)
+    for k in range(parts):
+        m = int(edges[k + 1] - edges[k])
+        lon = rng.uniform(35.3, 36.8, m)
+        lat = rng.uniform(32.4, 33.9, m)
+        g = gpd.GeoDataFrame(
+            {"id": np.arange(edges[k], edges[k + 1])},
+            geometry=gpd.points_from_xy(lon, lat),
+            crs="EPSG:4326",
+        )
+        path = folder / f"part{k:04d}.parquet"
+        g.to_parquet(path)
+        files.append(path)
+    return files
+
+
+def worker_peaks(client) -> list[float]:
+    peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return sorted(round(v, 1) for v in peaks.values())
+
+
+def run_single(files: list[Path]) -> dict:
+    import geopandas as gpd
+
+    import geo
+
+    t0 = time.perf_counter()
+    rows = 0
+    for f in files:
+        out = geo.classify(gpd.read_parquet(f))
+        rows += len(out)
+    return {"seconds": time.perf_counter() - t0, "rows": rows}
+
+
+def _distance_partition(part):
+    import pandas as pd
+
+    import geo
+
+    return pd.Series(geo.distance(part.geometry, "golan_line_a"), index=part.index)
+
+
+def run_dask(files: list[Path], workers: int, mode: str) -> dict:
+    import dask_geopandas
+    from distributed import Client, LocalCluster
+
+    import geo
+
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        frame = dask_geopandas.read_parquet([str(f) for f in files])
+        t0 = time.perf_counter()
+        if mode == "classify":
+            out = geo.classify(frame)
+            value = out["distance_line_a_m"].sum().compute()
+        elif mode == "distance":
+            d = frame.map_partitions(_distance_partition, meta=(None, "f8"))
+            value = d.sum().compute()
+        else:  # naive: UTM, planar distance
+            line = geo.layers.load("golan_line_a").to_crs(4326)
+            utm = line.estimate_utm_crs()
+            line_utm = line.to_crs(utm).geometry.iloc[0]
+            d = frame.to_crs(utm).distance(line_utm)
+            value = d.sum().compute()
+        seconds = time.perf_counter() - t0
+        return {
+            "seconds": seconds,
+            "checksum": float(value),
+            "worker_peak_mib": worker_peaks(client),
+        }
+
+
+def errors(check: int) -> dict:
+    """Max error of geo.distance and of the naive UTM distance against GeographicLib."""
+    import geopandas as gpd
+    from pyproj import Geod
+
+    import geo
+
+    line = geo.layers.load("golan_line_a").to_crs(4326).geometry.iloc[0]
+    geod = Geod(ellps="WGS84")
+    coords = np.asarray(line.coords)[:, :2]
+    dense = [coords[:1]]
+    for (x0, y0), (x1, y1) in itertools.pairwise(coords):
+        d = geod.inv(x0, y0, x1, y1)[2]
+        k = int(np.ceil(d / 20.0))
+        if k > 1:
+            dense.append(np.asarray(geod.npts(x0, y0, x1, y1, k - 1)).reshape(-1, 2))
+        dense.append([[x1, y1]])
+    pts = np.vstack(dense)
+    rng = np.random.default_rng(1)
+    lon, lat = rng.uniform(35.3, 36.8, check), rng.uniform(32.4, 33.9, check)
+
+    def nearest(a: float, b: float) -> float:
+        # the nearest 20 m vertex, then its two neighbouring pieces at 1 cm
+        d = geod.inv(np.full(len(pts), a), np.full(len(pts), b), pts[:, 0], pts[:, 1])[2]
+        i = int(np.argmin(d))
+        best = float(d[i])
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(pts):
+                (x0, y0), (x1, y1) = pts[min(i, j)], pts[max(i, j)]
+                n = max(2, int(np.ceil(geod.inv(x0, y0, x1, y1)[2] / 0.01)))
+                fine = np.asarray(geod.npts(x0, y0, x1, y1, n))
+                dd = geod.inv(np.full(len(fine), a), np.full(len(fine), b), fine[:, 0], fine[:, 1])
+                best = min(best, float(dd[2].min()))
+        return best
+
+    truth = np.array([nearest(a, b) for a, b in zip(lon, lat, strict=True)])
+    ours = geo.distance((lon, lat), "golan_line_a")
+    g = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=4326)
+    utm = gpd.GeoSeries([line], crs=4326).estimate_utm_crs()
+    naive = g.to_crs(utm).distance(gpd.GeoSeries([line], crs=4326).to_crs(utm).iloc[0])
+    # the truth: brute force on the line at 1 cm spacing near the nearest vertex
+    return {
+        "points": check,
+        "engine_max_m": float(np.max(np.abs(ours - truth))),
+        "naive_utm_max_m": float(np.max(np.abs(naive.to_numpy() - truth))),
+    }
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--points", type=int, default=10_000_000)
+    ap.add_argument("--partitions", type=int, default=8)
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--check", type=int, default=300, help="points checked against GeographicLib")
+    ap.add_argument(
+        "--modes",
+        default="single,dask_1,dask_2,distance_2,naive_2",
+        help="comma-separated subset to run (e.g. dask_2 alone for a large N)",
+    )
+    ap.add_argument("-o", "--output", default="bench_dask.json")
+    args = ap.parse_args(argv)
+    modes = args.modes.split(",")
+    load = [os.getloadavg()[0]]
+    summary: dict = {
+        "points": args.points,
+        "partitions": args.partitions,
+        "repeat": args.repeat,
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPU",
+    }
+    with tempfile.TemporaryDirectory() as d:
+        t0 = time.perf_counter()
+        files = make_dataset(Path(d), args.points, args.partitions)
+        summary["dataset_mb"] = round(sum(f.stat().st_size for f in files) / 1e6, 1)
+        summary["dataset_s"] = round(time.perf_counter() - t0, 1)
+        for mode in modes:
+            runs = []
+            for _ in range(args.repeat):
+                if mode == "single":
+                    runs.append(run_single(files))
+                else:
+                    kind, workers = mode.rsplit("_", 1)
+                    kind = {"dask": "classify"}.get(kind, kind)
+                    runs.append(run_dask(files, int(workers), kind))
+            secs = [r["seconds"] for r in runs]
+            med = statistics.median(secs)
+            summary[mode] = {
+                "median_s": round(med, 2),
+                "runs_s": [round(s, 2) for s in secs],
+                "mpoints_per_s": round(args.points / med / 1e6, 3),
+            }
+            if "worker_peak_mib" in runs[0]:
+                summary[mode]["worker_peak_mib"] = max(
+                    (r["worker_peak_mib"] for r in runs), key=max
+                )
+            load.append(os.getloadavg()[0])
+            print(mode, json.dumps(summary[mode]), flush=True)
+    if {"dask_1", "dask_2"} <= set(modes):
+        summary["speedup_1_to_2_workers"] = round(
+            summary["dask_1"]["median_s"] / summary["dask_2"]["median_s"], 2
+        )
+    if {"single", "dask_1"} <= set(modes):
+        summary["overhead_dask_1_vs_single"] = round(
+            summary["dask_1"]["median_s"] / summary["single"]["median_s"], 2
+        )
+    if {"naive_2", "distance_2"} <= set(modes):
+        summary["distance_vs_naive"] = round(
+            summary["naive_2"]["median_s"] / summary["distance_2"]["median_s"], 2
+        )
+    if {"naive_2", "dask_2"} <= set(modes):
+        summary["classify_vs_naive_distance"] = round(
+            summary["naive_2"]["median_s"] / summary["dask_2"]["median_s"], 2
+        )
+    if args.check:
+        summary["errors"] = errors(args.check)
+    summary["load_1min"] = [round(v, 2) for v in load]
+    Path(args.output).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(summary, indent=2))
+    return summary
+
+
+if __name__ == "__main__":
+    main()
