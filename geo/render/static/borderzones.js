@@ -597,8 +597,14 @@
    * (Leaflet gives a click on a small circle marker the marker's latlng). */
   function clickedLatLng(e) {
     var o = e.originalEvent;
-    if (o && typeof o.clientX === "number" && BZ.map) return BZ.map.mouseEventToLatLng(o);
-    return e.latlng;
+    if (!o || typeof o.clientX !== "number" || !BZ.map) return e.latlng;
+    // a touch browser may move a tap's click toward a nearby target: the finger's
+    // own point is where the pointer went up
+    var up = BZ._pointerUp;
+    if (up && Date.now() - up.t < 1000 && Math.abs(up.x - o.clientX) < 48 && Math.abs(up.y - o.clientY) < 48) {
+      return BZ.map.mouseEventToLatLng({ clientX: up.x, clientY: up.y });
+    }
+    return BZ.map.mouseEventToLatLng(o);
   }
   BZ.clickedLatLng = clickedLatLng;
 
@@ -655,6 +661,9 @@
       if (spec.show) built.layer.addTo(map);
     });
     map.on("overlayadd", function () { BZ.restack(); });
+    map.getContainer().addEventListener("pointerup", function (e) {
+      BZ._pointerUp = { x: e.clientX, y: e.clientY, t: Date.now() };
+    }, true);
     // the controls: title and tools on the left, layers and legend on the right
     if (map.zoomControl) map.zoomControl.remove();
     new TitleControl().addTo(map);
