@@ -271,9 +271,7 @@ def test_probe_measures_the_clicked_point_never_a_marker(
                 assert result["country"] == expected_country, (plat, plon)
                 ids = [z for z in str(row["zones"] or "").split(";") if z and z != "nan"]
                 expected = {titles[z] for z in ids} | (
-                    {"UNDOF Area of Separation"}
-                    if bool(row["in_area_of_separation"])
-                    else set()
+                    {"UNDOF Area of Separation"} if bool(row["in_area_of_separation"]) else set()
                 )
                 # classify names the zones within their territory; the probe adds parts beyond it
                 inside = {z for z in result["zones"] if " (beyond the territory" not in z}
@@ -329,7 +327,7 @@ def test_random_toggles_keep_every_layer_clickable(loaded) -> None:
     page.evaluate("void BorderZones.layerControl.expand()")
     boxes = page.locator(".leaflet-control-layers-overlays input[type=checkbox]")
     n = boxes.count()
-    for _ in range(3):
+    for _ in range(2):
         for i in rng.integers(0, n, 12):
             boxes.nth(int(i)).click()
         for i in range(n):  # then everything on
@@ -338,11 +336,12 @@ def test_random_toggles_keep_every_layer_clickable(loaded) -> None:
         page.evaluate("void BorderZones.layerControl.collapse()")
         line_a = layers.load("golan_line_a").geometry.iloc[0]
         opened = []
-        for lon, lat in list(line_a.coords)[2:-2:6]:
+        for lon, lat in list(line_a.coords)[2:-2][:: max(1, len(line_a.coords) // 6)]:
             title = click_for_popup(page, lat, lon, 11, "bz-lines")
             if title is not None:
                 opened.append(title)
-        assert len(opened) >= 3 and set(opened) == {layers.info("golan_line_a")["title"]}
+        line_a_names = set(layers.load("golan_line_a")["name"].dropna())
+        assert len(opened) >= 3 and set(opened) <= line_a_names, opened
         barrier_title = layers.info("lebanon_border_barrier")["title"]
         names = set(layers.load("lebanon_border_barrier").get("name", pd.Series()).dropna())
         for zoom in (10, 13):
@@ -390,7 +389,8 @@ def test_first_view_desktop(browser, map_file: Path, cache: Path) -> None:  # no
         body = page.locator("#bz-legend .bz-collapsible")
         assert page.evaluate("(e) => e.scrollHeight <= e.clientHeight + 1", body.element_handle())
         for row in page.locator("#bz-legend .bz-legend-row").all():
-            assert row.is_visible()
+            shown = row.evaluate("e => e.style.display !== 'none'")  # its layer is on
+            assert row.is_visible() is shown
         # credits compact, each source once
         text = page.locator(".leaflet-control-attribution").inner_text()
         assert text.count("OpenStreetMap") == 1 and credits["height"] < 24
@@ -435,7 +435,7 @@ def test_keyboard_reaches_controls_and_probe(browser, map_file: Path, cache: Pat
             )
             if seen[-1][2] == "Probe by keyboard":
                 break
-        assert not any(tag.lower() in ("path", "svg") for tag, _, _ in seen)
+        assert not any(tag.lower() in ("path", "svg") for tag, _, _ in seen), seen
         classes = " ".join(c for _, c, _ in seen)
         assert "leaflet-control-zoom-in" in classes and "leaflet-control-layers-toggle" in classes
         assert seen[-1][2] == "Probe by keyboard", seen

@@ -43,7 +43,7 @@
     }
     layer.on("add", function () {  // shapes stay out of the tab order
       var node = layer.getElement && layer.getElement();
-      if (node) { node.removeAttribute("tabindex"); node.setAttribute("focusable", "false"); }
+      if (node) node.setAttribute("tabindex", "-1");
     });
     if (layer.options && layer.options.interactive === false) return;
     var tip = el("span", "bz-tooltip", props._tooltip || "");
@@ -672,6 +672,10 @@
                            titleCancel: "Leave full screen" }).addTo(map);
     new MeasureControl().addTo(map);
     BZ.layerControl = L.control.groupedLayers(bases, groups, { collapsed: true, position: "topright" }).addTo(map);
+    if (!BZ.layerControl.expand) {  // this plugin names them with an underscore
+      BZ.layerControl.expand = BZ.layerControl._expand;
+      BZ.layerControl.collapse = BZ.layerControl._collapse;
+    }
     var toggle = BZ.layerControl.getContainer().querySelector(".leaflet-control-layers-toggle");
     if (toggle) { toggle.setAttribute("aria-label", "Layers"); toggle.title = "Layers"; toggle.setAttribute("role", "button"); }
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
