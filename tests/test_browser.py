@@ -518,24 +518,39 @@ def test_phone_layout(browser, map_file: Path, cache: Path) -> None:  # noqa: F8
         page.context.close()
 
 
-def test_measure_tool_measures_a_known_distance(loaded) -> None:
+def test_measure_tool_finishes_clears_and_restarts(loaded) -> None:
     page, _ = loaded
     page.evaluate("void BorderZones.closePopup()")
     page.wait_for_timeout(250)
-    page.locator(".bz-measure-button").click()
-    quneitra, damascus = (33.126, 35.825), (33.510, 36.291)
+    button = page.locator(".bz-measure-button")
+    out = page.locator("#bz-measure-result")
+    dashed = (
+        "() => document.querySelectorAll('.leaflet-bz-tools-pane path[stroke-dasharray]').length"
+    )
     page.evaluate("void BorderZones.map.setView([33.32, 36.05], 9, {animate: false})")
     page.wait_for_timeout(300)
-    assert click_at(page, *quneitra) and click_at(page, *damascus)
-    assert page.locator(".leaflet-popup").count() == 0  # no feature popups while measuring
-    out = page.locator("#bz-measure-result")
-    metres = float(out.get_attribute("data-metres"))
-    (lat1, lon1), (lat2, lon2) = json.loads(out.get_attribute("data-points"))
-    expected = GEOD.inv(lon1, lat1, lon2, lat2)[2]
-    assert abs(metres - expected) < 0.01
-    assert 60_000 < metres < 62_500  # Quneitra–Damascus is about 61 km
-    assert "km" in out.inner_text()
-    page.locator(".bz-measure-button").click()  # finish
+    for _ in range(2):  # measure, finish, clear; then again from a clean start
+        button.click()  # starting closes any popup (which fades out for 200 ms)
+        page.wait_for_timeout(250)
+        assert click_at(page, *QUNEITRA) and click_at(page, *DAMASCUS)
+        assert page.locator(".leaflet-popup").count() == 0  # no feature popups while measuring
+        metres = float(out.get_attribute("data-metres"))
+        bearing = float(out.get_attribute("data-bearing"))
+        (lat1, lon1), (lat2, lon2) = json.loads(out.get_attribute("data-points"))
+        az, _, expected = GEOD.inv(lon1, lat1, lon2, lat2)
+        assert abs(metres - expected) < 0.01 and abs(bearing - az % 360) < 1e-6
+        assert 60_000 < metres < 62_500  # Quneitra–Damascus is about 61 km
+        text = out.inner_text()
+        assert "km" in text and f"initial bearing {az % 360:.1f}°" in text
+        button.click()  # finish: the total stays, clicks probe again
+        assert out.is_visible() and f"{metres / 1000:.3f} km" in out.inner_text()
+        assert click_at(page, 33.0, 35.9)
+        assert json.loads(out.get_attribute("data-points")) == [[lat1, lon1], [lat2, lon2]]
+        assert page.evaluate(dashed) == 1  # the measured line stays until cleared
+        page.locator(".bz-measure-clear").click()
+        assert not out.is_visible()
+        assert page.evaluate(dashed) == 0  # no leftover dashed line
+        assert json.loads(out.get_attribute("data-points")) == []
 
 
 def test_offline_file_works_with_every_request_blocked(browser, offline_file: Path) -> None:  # noqa: F811
