@@ -123,9 +123,8 @@ def layer_style(layer: DisplayLayer, properties: dict[str, Any]) -> dict[str, An
     {'color': '#882255', 'weight': 3.5}
     """
     out = _base_style(layer, properties)
-    if properties.get("part") == "outside" and "fillOpacity" in out:
-        out["fillOpacity"] = round(out["fillOpacity"] * style.BEYOND_TERRITORY_FACTOR, 3)
-        out["opacity"] = 0.6
+    if properties.get("part") == "outside" and layer.geometry == "polygon":
+        out = dict(style.BEYOND_TERRITORY_STYLE)
     if layer.key.startswith("zone:") and out.get("fillOpacity") == 0:
         out["fill"] = False  # an outline only: its inside takes no clicks from the zones under it
     return out
@@ -233,13 +232,15 @@ def legend_entries(layer: DisplayLayer) -> list[dict[str, Any]]:
 
 
 def _beyond_entry(layer: DisplayLayer, what: str) -> list[dict[str, Any]]:
-    """A legend row for the paler fill of a zone beyond its territory, if it has one."""
-    for f in layer.geojson["features"]:
-        if f["properties"].get("part") == "outside":
-            beyond = layer_style(layer, f["properties"])
-            if not beyond.get("fillOpacity"):
-                return []  # drawn as an outline only: the row above says it all
-            return [{"label": f"{what}, beyond the territory", "shape": "area", "style": beyond}]
+    """The legend row for zones' parts beyond their territory, if ``layer`` has one."""
+    if any(f["properties"].get("part") == "outside" for f in layer.geojson["features"]):
+        return [
+            {
+                "label": "Part of a zone beyond its territory (Lebanon, Jordan)",
+                "shape": "line",
+                "style": dict(style.BEYOND_TERRITORY_STYLE),
+            }
+        ]
     return []
 
 
@@ -463,11 +464,17 @@ def _build(data: MapData, basemap: str, offline: bool) -> folium.Map:
         bases.append((label, tile))
     # Legend rows: most salient first (lines, zones, barrier, points, context).
     order = {"Lines": 0, "Zones": 1, "Border barrier": 2, "Your points": 3, "Context": 4}
-    legend = [
-        {**entry, "layer": layer.key}
-        for layer in sorted(data.layers, key=lambda item: order[item.group])
-        for entry in legend_entries(layer)
-    ]
+    legend: list[dict[str, Any]] = []
+    seen: dict[str, dict[str, Any]] = {}
+    for layer in sorted(data.layers, key=lambda item: order[item.group]):
+        for entry in legend_entries(layer):
+            key = json.dumps([entry["label"], entry["style"]], sort_keys=True)
+            if key in seen:  # one row, shown while any of its layers is
+                seen[key]["layers"].append(layer.key)
+                continue
+            row = {**entry, "layer": layer.key, "layers": [layer.key]}
+            seen[key] = row
+            legend.append(row)
     (south, west), (north, east) = data.bounds
     roles = {"golan_line_a": "line_a", "golan_line_b": "line_b", "blue_line": "blue_line"}
     lines = [

@@ -441,6 +441,7 @@
         var e = entries[i];
         var row = el("div", "bz-legend-row");
         row.setAttribute("data-layer", e.layer);
+        row.setAttribute("data-layers", (e.layers || [e.layer]).join(" "));
         row.appendChild(swatch(e));
         row.appendChild(el("span", "bz-legend-label", e.label));
         body.appendChild(row);
@@ -460,8 +461,10 @@
     refresh: function () {
       var map = this._map;
       this._rows.forEach(function (row) {
-        var info = BZ.layers[row.getAttribute("data-layer")];
-        var on = !!(info && map.hasLayer(info.layer));
+        var on = row.getAttribute("data-layers").split(" ").some(function (key) {
+          var info = BZ.layers[key];
+          return !!(info && map.hasLayer(info.layer));
+        });
         row.style.display = on ? "" : "none";
       });
       this.fit();
