@@ -55,10 +55,14 @@
       box.appendChild(rowsTable(props._popup || [], "bz-figures"));
       var info = BZ.layers[key];
       if (info && info.provenance && info.provenance.length) {
-        box.appendChild(el("div", "bz-popup-sub", "Provenance"));
-        box.appendChild(rowsTable(info.provenance, "bz-provenance"));
+        var prov = el("details", "bz-popup-provenance");
+        prov.appendChild(el("summary", "bz-popup-sub", "Provenance"));
+        prov.appendChild(rowsTable(info.provenance, "bz-provenance"));
+        box.appendChild(prov);
       }
-      var popup = BZ._popup || (BZ._popup = L.popup({ maxWidth: 320, autoPan: false }));
+      var small = narrow();
+      var popup = BZ._popup || (BZ._popup = L.popup({
+        maxWidth: small ? 250 : 320, maxHeight: small ? 220 : 420, autoPan: false }));
       popup.setLatLng(e.latlng).setContent(box);
       if (!BZ.map.hasLayer(popup)) popup.openOn(BZ.map);
     });
