@@ -473,6 +473,10 @@ def test_phone_layout(browser, map_file: Path, cache: Path) -> None:  # noqa: F8
                 return free / n; }"""
         )
         assert free >= 0.8, free
+        # the scale bar and the probe clear of the credits
+        credits = page.locator(".leaflet-control-attribution").bounding_box()
+        for sel in (".leaflet-control-scale", "#bz-probe"):
+            assert not overlap(page.locator(sel).bounding_box(), credits), sel
         # controls are reachable and a finger's size
         for sel in (
             ".leaflet-control-zoom-in",
