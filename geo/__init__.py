@@ -10,14 +10,17 @@ The modules, in the order data flows through them:
   point files read and written (CSV, GeoJSON, GeoPackage).
 - :mod:`geo.places`: place names looked up in the ``places`` layer.
 - :mod:`geo.geodesy`: geodesic distances, lengths, areas and buffers.
+- :mod:`geo.agreement`: how far two versions of a line disagree, stretch by
+  stretch, and the corridor between them.
 - :mod:`geo.zones`: zone geometry.
 - :mod:`geo.classification`: points against lines, countries and zones.
 - :mod:`geo.report`: the zones table and other figures.
 - :mod:`geo.render`: what people look at: the map (:mod:`geo.render.webmap`,
   with :mod:`geo.render.display`, :mod:`geo.render.assets`), the print figure
   (:mod:`geo.render.figure`) and their shared :mod:`geo.render.style`.
-- :mod:`geo.upstream`, :mod:`geo.derivation`: the pinned upstream data and the
-  layers derived from it.
+- :mod:`geo.upstream`, :mod:`geo.derivation`, :mod:`geo.digitised`: the pinned
+  upstream data, the recipe's cited tables (``recipes/data/``) and the layers
+  derived from them.
 - :mod:`geo.workflows`: rebuilding the layers (used by the recipe).
 - :mod:`geo.cli`: the ``border-zones`` command line.
 

@@ -122,6 +122,15 @@ def _cmd_layers(args: argparse.Namespace) -> int:
                 "accuracy_m": meta.get("accuracy_m"),
                 "method": meta.get("method", "").split(":")[0],
                 "schematic": bool(meta.get("schematic")),
+                "agreement": [
+                    {
+                        "against": c["source"],
+                        **{k: c["this_to_other"][k] for k in ("median_m", "p90_m", "max_m")},
+                        "stretches_over_100m": len(c["this_to_other"]["runs"]),
+                        "corridor_km2": c["corridor_km2"],
+                    }
+                    for c in meta.get("accuracy_profile", {}).get("comparisons", [])
+                ],
             }
         )
     if args.json:
@@ -140,6 +149,16 @@ def _cmd_layers(args: argparse.Namespace) -> int:
         for r in rows
     ]
     _print_table(headers, table)
+    profiled = [r for r in rows if r["agreement"]]
+    if profiled:
+        print("\nagreement with independent versions (every 50 m; stretches over 100 m):")
+        for r in profiled:
+            for a in r["agreement"]:
+                print(
+                    f"  {r['name']} vs {a['against']}: median {a['median_m']:,.0f} m, "
+                    f"p90 {a['p90_m']:,.0f} m, max {a['max_m']:,.0f} m, "
+                    f"{a['stretches_over_100m']} stretch(es), corridor {a['corridor_km2']:g} km²"
+                )
     print(f"\n{len(rows)} layers in {layers.layers_dir()}; provenance: layers/manifest.json")
     return EXIT_OK
 

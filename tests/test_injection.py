@@ -28,7 +28,6 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pytest
 import shapely
-from browser_support import browser  # noqa: F401 (fixture)
 
 from geo import layers
 from geo import zones as zones_mod
@@ -390,7 +389,7 @@ def code_points(text: str) -> list[int]:
 
 @pytest.mark.browser
 def test_payloads_in_chromium(
-    browser,  # noqa: F811 (fixture)
+    browser,
     hostile: dict,
     tmp_path: Path,
     canary: Path,

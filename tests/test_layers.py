@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,7 +13,7 @@ from shapely import Point
 
 from geo import layers
 from geo.errors import LayerIntegrityError, UnknownLayerError
-from tests.truth import GEOD, densify, line_length_m, min_distance
+from tests.truth import GEOD, ExactLine, densify, line_length_m, min_distance
 
 EXPECTED = {
     "golan_line_a",
@@ -22,6 +24,11 @@ EXPECTED = {
     "countries",
     "syria_governorates",
     "places",
+    "blue_line_parts",
+    "blue_line_geo_maps",
+    "golan_line_a_geo_maps",
+    "golan_line_a_corridor",
+    "blue_line_corridor",
 }
 MANIFEST_KEYS = {
     "title",
@@ -97,11 +104,15 @@ def test_geometries_valid_lonlat_and_rounded(name):
     assert not gdf.geometry.is_empty.any()
     xy = shapely.get_coordinates(gdf.geometry.values)
     assert np.all((xy[:, 0] > 32) & (xy[:, 0] < 43) & (xy[:, 1] > 29) & (xy[:, 1] < 38))
-    text = layers.path(name).read_text(encoding="utf-8")
-    decimals = [
-        len(m) for m in __import__("re").findall(r"\d+\.(\d+)", text.split('"geometry"', 1)[1])
-    ]
-    assert max(decimals) <= 6
+    doc = json.loads(layers.path(name).read_text(encoding="utf-8"))
+    coords = np.array(
+        [
+            c
+            for f in doc["features"]
+            for c in shapely.get_coordinates(shapely.from_geojson(json.dumps(f["geometry"])))
+        ]
+    )
+    assert np.array_equal(np.round(coords, 6), coords)  # at most 6 decimals in the file
 
 
 def test_unknown_layer_lists_available():
@@ -201,8 +212,8 @@ def test_hermon_and_places():
     q, d = by.loc["Al Qunayţirah", "geometry"], by.loc["Damascus", "geometry"]
     _, _, dist = GEOD.inv(q.x, q.y, d.x, d.y)
     assert abs(dist - 61_000) < 1_500
-    crossing = by.loc["Quneitra crossing", "geometry"]
-    assert crossing.distance(geom("golan_line_a")) < 1e-6
+    crossing = by.loc["Quneitra crossing", "geometry"]  # on Line A, cited to ~50 m
+    assert ExactLine(geom("golan_line_a").coords).distance(crossing.x, crossing.y) < 200
     assert 800 <= len(places) <= 1000
 
 
@@ -245,3 +256,187 @@ def test_countries_de_facto():
             if i < j:
                 ov = a.geometry.intersection(b.geometry)
                 assert abs(GEOD.geometry_area_perimeter(ov)[0]) < 1e5, (a["name"], b["name"])
+
+
+# --- issue 12: lines you can defend ----------------------------------------
+DATA = Path(__file__).resolve().parents[1] / "recipes" / "data"
+
+
+def truth_profile(line, other, step=50.0):
+    """Samples every ``step`` m along ``line`` (GeographicLib), distances to ``other``."""
+    pts = densify(line.coords, 1.0)  # ≤ 1 m apart along the geodesics
+    _, _, seg = GEOD.inv(pts[:-1, 0], pts[:-1, 1], pts[1:, 0], pts[1:, 1])
+    s = np.concatenate([[0.0], np.cumsum(seg)])
+    idx = np.searchsorted(s, np.arange(0.0, s[-1], step))
+    exact = ExactLine(other.coords, step_m=25.0)
+    return np.array([exact.distance(*pts[i]) for i in idx])
+
+
+def test_blue_line_parts_cover_the_line_and_say_which_is_which():
+    parts = layers.load("blue_line_parts")
+    blue = geom("blue_line")
+    assert list(parts["part"]) == ["blue_line_1923", "blue_line_hasbani", "shebaa_farms_sector"]
+    coords = [c for g in parts.geometry for c in g.coords]
+    assert shapely.LineString(coords).equals(blue)
+    km = {
+        p: line_length_m(g.coords) / 1000
+        for p, g in zip(parts["part"], parts.geometry, strict=False)
+    }
+    # the UN's Blue Line: the sea to the Hasbani near Ghajar, about 100 km on a detailed line
+    assert 95 < km["blue_line_1923"] + km["blue_line_hasbani"] < 105
+    assert 15 < km["shebaa_farms_sector"] < 21
+    assert sum(km.values()) == pytest.approx(line_length_m(blue.coords) / 1000, abs=0.01)
+    # the Shebaa Farms part starts at Ghajar and is marked disputed
+    shebaa = parts.set_index("part").loc["shebaa_farms_sector"]
+    x, y = shebaa.geometry.coords[0]
+    _, _, d = GEOD.inv(x, y, GHAJAR[1], GHAJAR[0])
+    assert d < 500
+    assert "disputed" in shebaa["status"] and "Lebanon" in shebaa["status"]
+    for _, p in parts.iterrows():
+        assert (
+            p["source"] and p["name"] and p["length_km"] == pytest.approx(km[p["part"]], abs=0.01)
+        )
+
+
+def test_blue_line_proper_within_100_m_of_the_second_source():
+    """Sea to Ghajar: two OpenStreetMap processings agree to within 100 m everywhere."""
+    parts = layers.load("blue_line_parts").set_index("part")
+    other = geom("blue_line_geo_maps")
+    proper = shapely.LineString(
+        [
+            *parts.loc["blue_line_1923"].geometry.coords,
+            *parts.loc["blue_line_hasbani"].geometry.coords[1:],
+        ]
+    )
+    d = truth_profile(proper, other, step=250.0)
+    assert d.max() < 100, d.max()
+
+
+@pytest.mark.parametrize(
+    ("line", "other"),
+    [("golan_line_a", "golan_line_a_geo_maps"), ("blue_line", "blue_line_geo_maps")],
+)
+def test_accuracy_profile_matches_geographiclib(line, other):
+    prof = layers.info(line)["accuracy_profile"]["comparisons"][0]
+    assert prof["against"] == other and "OpenStreetMap" in prof["what_it_can_show"]
+    p = prof["this_to_other"]
+    d = truth_profile(geom(line), geom(other))
+    assert p["samples"] == pytest.approx(len(d), abs=1)
+    assert p["median_m"] == pytest.approx(np.median(d), abs=0.5)
+    assert p["p90_m"] == pytest.approx(np.percentile(d, 90), abs=1.0)
+    assert p["max_m"] == pytest.approx(d.max(), abs=1.0)
+    big = [s for s in p["stretches"] if s["max_m"] > 100]
+    assert big, "the runs over 100 m are listed"
+    for r in p["runs"]:
+        assert r["max_m"] > 100 and r["end_km"] > r["start_km"]
+    assert layers.info(line)["accuracy_m"] == pytest.approx(prof["max_either_way_m"])
+
+
+def test_issue_figures_for_the_second_source():
+    a = layers.info("golan_line_a")["accuracy_profile"]["comparisons"]
+    gm, ne = a[0]["this_to_other"], a[1]["this_to_other"]
+    assert gm["median_m"] < 5 and gm["p90_m"] < 30 and 300 < gm["max_m"] < 500
+    assert (round(gm["max_lat"], 2), round(gm["max_lon"], 2)) == (33.22, 35.81)
+    assert 400 < ne["median_m"] < 700 and ne["max_m"] > 900
+    blue = layers.info("blue_line")["accuracy_profile"]["comparisons"][0]["this_to_other"]
+    assert blue["median_m"] < 5 and 1000 < blue["max_m"] < 2000
+    for r in blue["runs"]:  # every large difference east of Ghajar (33.28–33.34 N)
+        assert 33.27 < r["max_lat"] < 33.34, r
+
+
+@pytest.mark.parametrize("name", ["golan_line_a_corridor", "blue_line_corridor"])
+def test_corridors_are_bands_between_the_sources(name):
+    c = layers.load(name)
+    meta = layers.info(name)
+    for against, km2 in meta["corridor_km2"].items():
+        sel = c[c["against"] == against]
+        area = sum(abs(GEOD.geometry_area_perimeter(g)[0]) for g in sel.geometry) / 1e6
+        assert area == pytest.approx(km2, abs=0.002)
+    assert (c["max_separation_m"] > 100).all()
+    line = geom(name.removesuffix("_corridor"))
+    for against, g in zip(
+        c["against"], c.geometry, strict=False
+    ):  # each face is bounded by the two versions
+        other = geom(against) if against in layers.names() else line
+        assert g.distance(line) < 1e-9 or g.distance(other) < 1e-9
+
+
+def test_area_of_separation_ends_against_public_descriptions():
+    ends = layers.info("undof_area_of_separation")["ends"]
+    a, b = geom("golan_line_a"), geom("golan_line_b")
+    exact_a = ExactLine(a.coords, step_m=25.0)
+    # south: "about 200 m in the extreme south" (UNDOF), "a few hundred metres"
+    south = b.coords[-1]
+    w_south = exact_a.distance(*south)
+    assert 100 < w_south < 400, w_south
+    assert ends["widths_m"]["south"]["0_km"] == pytest.approx(w_south, abs=1.0)
+    # Line B reaches the Jordanian border there
+    jordan = country("Jordan")
+    assert min_distance(*south, densify(np.asarray(jordan.exterior.coords), 20)) < 100
+    # north: Line B ends on the Lebanese border on the Hermon massif; the summit is inside
+    lebanon = country("Lebanon")
+    north = b.coords[0]
+    dense_lb = densify(
+        np.asarray(max(getattr(lebanon, "geoms", [lebanon]), key=lambda g: g.area).exterior.coords),
+        20,
+    )
+    assert min_distance(*north, dense_lb) < 100
+    assert geom("undof_area_of_separation").contains(Point(HERMON[1], HERMON[0]))
+
+
+def test_barrier_segments_within_their_uncertainty_of_their_anchors():
+    barrier = layers.load("lebanon_border_barrier")
+    anchors = {
+        r["name"]: (float(r["lon"]), float(r["lat"]))
+        for r in csv.DictReader(open(DATA / "anchors.csv", encoding="utf-8"))
+    }
+    blue = densify(geom("blue_line").coords, 5)
+    for _, seg in barrier.iterrows():
+        dense = densify(seg.geometry.coords, 10)
+        for name in seg["anchors"].split("; "):
+            lon, lat = anchors[name]
+            n = len(blue)
+            _, _, d = GEOD.inv(np.full(n, lon), np.full(n, lat), blue[:, 0], blue[:, 1])
+            foot = blue[int(np.argmin(d))]  # the anchor's nearest point on the Blue Line
+            to_seg = min_distance(*foot, dense)
+            assert to_seg <= seg["uncertainty_along_m"], (seg["id"], name, to_seg)
+        assert seg["source"] and seg["uncertainty_along_m"] > 0
+
+
+def test_2012_wall_between_kfar_kila_and_metula():
+    barrier = layers.load("lebanon_border_barrier").set_index("id")
+    wall = barrier.loc["wall_metula_kfar_kila_2012"]
+    assert wall["height_m"] == 7 and "Fatima Gate" in wall["name"]
+    blue = densify(geom("blue_line").coords, 5)
+    _, _, step = GEOD.inv(blue[:-1, 0], blue[:-1, 1], blue[1:, 0], blue[1:, 1])
+    s = np.concatenate([[0.0], np.cumsum(step)])
+
+    def km(lon, lat):
+        _, _, d = GEOD.inv(np.full(len(blue), lon), np.full(len(blue), lat), blue[:, 0], blue[:, 1])
+        return s[int(np.argmin(d))]
+
+    lo, hi = sorted((km(35.55197, 33.27734), km(35.5787, 33.27929)))  # Kfar Kila, Metula
+    mid = wall.geometry.interpolate(0.5, normalized=True)
+    assert lo < km(mid.x, mid.y) < hi
+
+
+def test_landmarks_at_full_precision_with_names():
+    by = layers.load("places").set_index("name")
+    hermon = by.loc["Mount Hermon summit"]
+    assert "Wikipedia" in hermon["source"] and hermon["name_ar"] == "جبل الشيخ"
+    _, _, d = GEOD.inv(hermon.geometry.x, hermon.geometry.y, HERMON[1], HERMON[0])
+    assert d < 1000  # "about 33.410 N, 35.860 E"
+    crossing = by.loc["Quneitra crossing"].geometry
+    assert ExactLine(geom("golan_line_a").coords).distance(crossing.x, crossing.y) < 200
+    assert not geom("undof_area_of_separation").contains(crossing)
+
+
+def test_places_carry_arabic_and_hebrew_names():
+    by = layers.load("places").set_index("name")
+    assert by.loc["Al Qunayţirah", "name_ar"] == "القنيطرة"
+    assert by.loc["Al Qunayţirah", "name_he"] == "קוניטרה"
+    assert by.loc["Metula", "name_he"] == "מטולה"
+    assert by.loc["Damascus", "name_ar"] == "دمشق"
+    assert by.loc["Majdal Shams", "name_he"] == "מג'דל שמס"
+    places = layers.load("places")
+    assert places["name_ar"].notna().sum() > 500 and places["name_he"].notna().sum() > 450

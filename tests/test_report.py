@@ -131,3 +131,27 @@ def test_formats(rep, tmp_path):
         p = report.write_report(rep, tmp_path / f"r.{ext}")
         assert p.read_text(encoding="utf-8") == report.render(rep, ext)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.json", "r.md"]
+
+
+def test_requested_vs_granted_rows_fill_only_their_columns(rep):
+    """Counts are integers; a share or overlap sits only under the zone it is about."""
+    by_id = {r["zone"]: r for r in rows(rep, "zones")}
+    table = {r["measure"]: r for r in rows(rep, "requested_vs_granted")}
+    cols = ("requested_60km", "granted_5km", "requested_not_granted")
+    for measure, key in (("population", "population"), ("populated places", "places")):
+        for col in cols:
+            value = table[measure][col]
+            assert type(value) is int and value == by_id[col][key], (measure, col)
+    aos = table["granted zone inside the UNDOF Area of Separation"]
+    assert aos["requested_60km"] is None and aos["requested_not_granted"] is None
+    assert aos["granted_5km"] == by_id["granted_5km"]["in_area_of_separation_pct"]
+    share = table["granted as a share of requested (area)"]
+    assert share["requested_60km"] is None and share["requested_not_granted"] is None
+    req, gra = (by_id[k]["area_km2"] for k in ("requested_60km", "granted_5km"))
+    assert share["granted_5km"] == pytest.approx(100 * gra / req, abs=0.005)
+    assert 0 < share["granted_5km"] < 10
+    rest = table["not granted as a share of requested (area)"]
+    assert rest["requested_60km"] is None and rest["granted_5km"] is None
+    assert rest["requested_not_granted"] + share["granted_5km"] == pytest.approx(100, abs=0.05)
+    csv_text = report.render(rep, "csv")
+    assert "2598443.0" not in csv_text and "53.0," not in csv_text

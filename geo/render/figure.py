@@ -7,10 +7,21 @@ by under 0.05 % anywhere on the sheet (checked against ``pyproj.Geod`` in the
 tests). Never Web Mercator. North is marked by an arrow pointing to true
 north at its own position.
 
-The figure carries a legend, a scale bar, a north arrow and a credit line
-naming every source with its licence (from the layer manifest) and the date.
-Output format follows the extension (PNG, SVG, PDF); the same inputs and
-date give the same bytes.
+Every layer is drawn in its :mod:`geo.render.style` style, the one the web
+map uses (Line B black dashed, the wall and the fence told apart, ...). The
+Area of Separation is drawn opaque over the 5 km zone, with the zone's outline
+on top, so their overlap shows a legend colour and never a mix; places are
+drawn over the barrier, and their labels are set where they clear the names,
+the other dots and the barrier.
+
+The sheet carries a title, country and water names, a "Golan Heights" label,
+degree ticks where the projected meridians and parallels cross the frame, a
+legend, a locator of the Levant with the map's extent, a scale bar, a north
+arrow and a credit line naming every source with its licence (from the layer
+manifest) and the date, all at least 5 mm from the page edge. Output format
+follows the extension (PNG, SVG, PDF); a PDF embeds TrueType (Type 42) fonts
+and carries title, author and subject; the same inputs and date give the same
+bytes.
 
 Examples
 --------
@@ -34,23 +45,30 @@ import matplotlib
 
 matplotlib.use("Agg", force=False)
 
-import matplotlib.patheffects as patheffects
 import matplotlib.pyplot as plt
 import numpy as np
 import pyproj
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.path import Path as MplPath
+from matplotlib.transforms import Bbox
 
 from geo import layers, zones
 from geo._files import atomic_path
 from geo.errors import InputError
+from geo.render import style
 
 __all__ = [
     "CENTRE",
     "EXTENT",
+    "GRATICULE_DEG",
     "KEY_PLACES",
+    "MAP_NAMES",
     "PAGE_INCHES",
+    "TITLE",
     "credit_line",
     "make_figure",
     "map_crs",
@@ -81,19 +99,53 @@ KEY_PLACES: dict[str, str] = {
     "Tiberias": "Tiberias",
 }
 
-#: Label offsets in points (dx, dy), where the default would sit on a line.
-_LABEL_OFFSET: dict[str, tuple[float, float]] = {
-    "Quneitra": (6, -10),
-    "Majdal Shams": (6, 4),
-    "Metula": (-6, -12),
-    "Rosh HaNikra": (4, -12),
-    "Mt Hermon": (6, 2),
+#: Names written on the map at a fixed (lon, lat): label → (lon, lat, kind).
+#: Countries in capitals; water in blue italics; the region in italics.
+MAP_NAMES: dict[str, tuple[float, float, str]] = {
+    "LEBANON": (35.50, 33.55, "country"),
+    "ISRAEL": (35.28, 32.70, "country"),
+    "SYRIA": (36.45, 33.25, "country"),
+    "JORDAN": (35.92, 32.50, "country"),
+    "Golan Heights": (35.70, 33.13, "region"),
+    "Sea of Galilee": (35.59, 32.83, "water"),
+    "Mediterranean Sea": (35.13, 33.62, "water"),
 }
 
-_ZONE_STYLE: dict[str, dict[str, Any]] = {
-    "requested_not_granted": {"facecolor": "#f6c28b", "edgecolor": "#c9772b", "alpha": 0.55},
-    "granted_5km": {"facecolor": "#d7301f", "edgecolor": "#7f0000", "alpha": 0.65},
+#: Title of the figure, also its PDF/PNG/SVG metadata title.
+TITLE = "The Golan and Lebanese frontier: zones, lines and barrier"
+
+#: Graticule spacing, degrees.
+GRATICULE_DEG = 0.5
+
+#: Places a label is tried at, in order: (dx, dy) points, horizontal and vertical alignment.
+_CANDIDATES: tuple[tuple[float, float, str, str], ...] = (
+    (5, 3, "left", "bottom"),
+    (5, -3, "left", "top"),
+    (-5, 3, "right", "bottom"),
+    (-5, -3, "right", "top"),
+    (7, 0, "left", "center"),
+    (-7, 0, "right", "center"),
+    (0, 7, "center", "bottom"),
+    (0, -7, "center", "top"),
+    (10, 10, "left", "bottom"),
+    (10, -10, "left", "top"),
+    (-10, 10, "right", "bottom"),
+    (-10, -10, "right", "top"),
+)
+
+#: Where a label goes first when the default would read wrongly (Tiberias: west, off the lake).
+_PREFERRED: dict[str, int] = {"Tiberias": 3}
+
+#: Text box behind a label: keeps it legible over fills, and it stays text in a PDF.
+_LABEL_BOX: dict[str, Any] = {
+    "boxstyle": "round,pad=0.12",
+    "fc": "white",
+    "ec": "none",
+    "alpha": 0.8,
 }
+
+#: Left edge of the map (figure fraction): room for the latitude labels inside a 5 mm margin.
+_LEFT = 0.072
 
 _FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
@@ -196,8 +248,255 @@ def _scale_bar(ax: Any, x: float, y: float, km: float) -> None:
         ax.text(x + frac * km * 1000, y + 2.2 * h, label, ha="center", fontsize=9, zorder=20)
 
 
+def _graticule(ax: Any, extent: tuple[float, float, float, float]) -> None:
+    """Meridians and parallels every :data:`GRATICULE_DEG`, with degree ticks on the frame.
+
+    Each line is projected point by point with pyproj, so a tick sits where its
+    meridian or parallel crosses the frame (in this projection neither is straight
+    nor parallel to the frame away from the centre).
+    """
+    x0, y0, x1, y1 = extent
+    to_map = pyproj.Transformer.from_crs("EPSG:4326", map_crs(), always_xy=True)
+    lon0, lat0, lon1, lat1 = EXTENT
+    pad = 1.0
+    step = GRATICULE_DEG
+    lons = np.arange(np.floor((lon0 - pad) / step) * step, lon1 + pad + step / 2, step)
+    lats = np.arange(np.floor((lat0 - pad) / step) * step, lat1 + pad + step / 2, step)
+    dense_lat = np.linspace(lat0 - pad, lat1 + pad, 400)
+    dense_lon = np.linspace(lon0 - pad, lon1 + pad, 400)
+    ticks: dict[str, list[tuple[float, str]]] = {"bottom": [], "top": [], "left": [], "right": []}
+    ground = style.FIGURE_GROUND["graticule"]
+    for lon in lons:
+        xs, ys = to_map.transform(np.full_like(dense_lat, lon), dense_lat)
+        ax.plot(xs, ys, color=ground, linewidth=0.4, linestyle=(0, (2, 2)), zorder=1.5)
+        label = f"{lon:g}° E"
+        for side, y in (("bottom", y0), ("top", y1)):
+            x = float(np.interp(y, ys, xs))
+            if x0 <= x <= x1:
+                ticks[side].append((x, label))
+    for lat in lats:
+        xs, ys = to_map.transform(dense_lon, np.full_like(dense_lon, lat))
+        ax.plot(xs, ys, color=ground, linewidth=0.4, linestyle=(0, (2, 2)), zorder=1.5)
+        label = f"{lat:g}° N"
+        for side, x in (("left", x0), ("right", x1)):
+            y = float(np.interp(x, xs, ys))
+            if y0 <= y <= y1:
+                ticks[side].append((y, label))
+    ax.set_xticks([t for t, _ in ticks["bottom"]], [lab for _, lab in ticks["bottom"]])
+    ax.set_yticks([t for t, _ in ticks["left"]], [lab for _, lab in ticks["left"]])
+    ax.tick_params(labelsize=8, length=4, direction="out", colors="#333333")
+    top = ax.secondary_xaxis("top")
+    top.set_xticks([t for t, _ in ticks["top"]], [lab for _, lab in ticks["top"]])
+    right = ax.secondary_yaxis("right")
+    right.set_yticks([t for t, _ in ticks["right"]], [lab for _, lab in ticks["right"]])
+    for sec in (top, right):
+        sec.tick_params(labelsize=8, length=4, direction="out", colors="#333333")
+    # the labels of the top and right ticks stay off: the right column and title sit there
+    top.tick_params(labeltop=False)
+    right.tick_params(labelright=False)
+
+
+def _boxes_overlap(a: Bbox, b: Bbox, pad: float = 1.0) -> bool:
+    return not (
+        a.x1 + pad <= b.x0 or b.x1 + pad <= a.x0 or a.y1 + pad <= b.y0 or b.y1 + pad <= a.y0
+    )
+
+
+def _place_labels(
+    ax: Any,
+    renderer: Any,
+    points: list[tuple[str, float, float]],
+    obstacles: list[Bbox],
+    barrier: list[MplPath],
+) -> list[Any]:
+    """Label each point at the first candidate spot clear of every obstacle.
+
+    ``obstacles`` are display boxes already taken (names, markers); ``barrier``
+    is the barrier drawn, as display-coordinate paths, which a label (padded by
+    3 px) may not cover. Purely a layout step: no geometry of the data
+    is computed here.
+    """
+    frame = ax.get_window_extent(renderer)
+    placed = []
+    for label, x, y in points:
+        order = list(range(len(_CANDIDATES)))
+        first = _PREFERRED.get(label)
+        if first is not None:
+            order.remove(first)
+            order.insert(0, first)
+        chosen = None
+        for i in order:
+            dx, dy, ha, va = _CANDIDATES[i]
+            text = ax.annotate(
+                label,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                fontsize=9,
+                zorder=11,
+                bbox=_LABEL_BOX,
+                annotation_clip=False,
+            )
+            box = text.get_window_extent(renderer)
+            inside = (
+                box.x0 >= frame.x0 + 2
+                and box.x1 <= frame.x1 - 2
+                and box.y0 >= frame.y0 + 2
+                and box.y1 <= frame.y1 - 2
+            )
+            clear = inside and not any(_boxes_overlap(box, o) for o in obstacles)
+            if clear:
+                padded = box.padded(3)
+                clear = not any(p.intersects_bbox(padded, filled=False) for p in barrier)
+            if clear or i == order[-1]:
+                chosen = text
+                break
+            text.remove()
+        assert chosen is not None
+        obstacles.append(chosen.get_window_extent(renderer))
+        placed.append(chosen)
+    return placed
+
+
+def _name_text(ax: Any, label: str, x: float, y: float, kind: str) -> Any:
+    if kind == "country":
+        return ax.text(
+            x,
+            y,
+            label,
+            ha="center",
+            va="center",
+            fontsize=11,
+            color=style.FIGURE_GROUND["country_label"],
+            fontweight="bold",
+            zorder=10,
+            bbox={**_LABEL_BOX, "alpha": 0.55},
+        )
+    if kind == "water":
+        return ax.text(
+            x,
+            y,
+            label.replace(" of ", " of\n").replace("ean ", "ean\n"),
+            ha="center",
+            va="center",
+            fontsize=8.5,
+            fontstyle="italic",
+            color=style.FIGURE_GROUND["water_label"],
+            zorder=10,
+            linespacing=1.0,
+        )
+    return ax.text(
+        x,
+        y,
+        label.replace(" ", "\n"),
+        ha="center",
+        va="center",
+        fontsize=10,
+        fontstyle="italic",
+        fontweight="bold",
+        color="#333333",
+        zorder=10,
+        linespacing=1.0,
+        bbox={**_LABEL_BOX, "alpha": 0.55},
+    )
+
+
+def _locator(
+    fig: Figure, rect: tuple[float, float, float, float], extent: tuple[float, ...]
+) -> Any:
+    """A small map of the Levant (the countries layer) with the map's extent boxed."""
+    ins = fig.add_axes(rect)
+    ins.set_facecolor(style.FIGURE_GROUND["sea"])
+    countries = _to_map(layers.load("countries"))
+    countries.plot(
+        ax=ins,
+        facecolor=style.FIGURE_GROUND["land"],
+        zorder=1,
+        **{
+            k: v
+            for k, v in style.mpl_area(style.AREA_STYLES["countries"], 0.4).items()
+            if k != "facecolor"
+        },
+    )
+    x0, y0, x1, y1 = extent
+    ins.add_patch(
+        Rectangle(
+            (x0, y0),
+            x1 - x0,
+            y1 - y0,
+            facecolor="none",
+            edgecolor="#000000",
+            linewidth=1.4,
+            zorder=5,
+        )
+    )
+    bx0, by0, bx1, by1 = countries.total_bounds
+    ins.set_xlim(bx0 - 20_000, bx1 + 20_000)
+    ins.set_ylim(by0 - 20_000, by1 + 20_000)
+    ins.set_aspect("equal", adjustable="box", anchor="SW")
+    ins.set_xticks([])
+    ins.set_yticks([])
+    ins.set_xlabel("")
+    ins.set_ylabel("")
+    to_map = pyproj.Transformer.from_crs("EPSG:4326", map_crs(), always_xy=True)
+    for name, lon, lat in (("SYRIA", 38.6, 35.0), ("JORDAN", 36.9, 30.9), ("ISRAEL", 34.9, 30.7)):
+        x, y = to_map.transform(lon, lat)
+        ins.text(x, y, name, ha="center", va="center", fontsize=6.5, color="#555555", zorder=6)
+    ins.set_title("Location", fontsize=9, loc="left", pad=3)
+    return ins
+
+
+def _legend_handles() -> list[Any]:
+    a = style.AREA_STYLES
+    granted, requested = a["zone:granted_5km"], a["zone:requested_not_granted"]
+    f = style.BEYOND_TERRITORY_FACTOR
+
+    def beyond(s: dict[str, Any]) -> Patch:
+        return Patch(**style.mpl_area({**s, "fillOpacity": s["fillOpacity"] * f}))
+
+    barrier = style.BARRIER_STYLES
+
+    def line(s: dict[str, Any]) -> Line2D:
+        return Line2D([], [], **style.mpl_line(s))
+
+    lines = style.LINE_STYLES
+    return [
+        (Patch(**style.mpl_area(granted)), "Granted 2017: 5 km from\nLine A into Syria"),
+        (Patch(**style.mpl_area(requested)), "Requested 2017, not granted:\n5–60 km"),
+        ((beyond(granted), beyond(requested)), "The same two bands beyond\nSyria (lighter)"),
+        (
+            Patch(**style.mpl_area(a["undof_area_of_separation"])),
+            "UNDOF Area of Separation (1974),\ndrawn over the 5 km zone",
+        ),
+        (line(lines["golan_line_a"]), "Line A (Alpha), 1974"),
+        (line(lines["golan_line_b"]), "Line B (Bravo), 1974"),
+        (line(lines["blue_line"]), "Blue Line (2000)"),
+        (line(barrier["concrete wall"]), "Barrier: concrete wall"),
+        (line(barrier["smart fence"]), "Barrier: smart fence"),
+        (Line2D([], [], **_marker(style.PLACE_STYLE)), "Town or city (GeoNames)"),
+        (Line2D([], [], **_marker(style.LANDMARK_STYLE)), "Landmark"),
+    ]
+
+
+def _marker(s: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "linestyle": "none",
+        "marker": "o",
+        "markersize": 6,
+        "markerfacecolor": style.blend_over_white(s["fillColor"], s["fillOpacity"]),
+        "markeredgecolor": s["color"],
+        "markeredgewidth": float(s["weight"]),
+    }
+
+
 def make_figure(*, date: str | _dt.date | None = None) -> Figure:
     """Draw the map on an A4 landscape figure.
+
+    Every layer is drawn in its :mod:`geo.render.style` style, as on the web
+    map. Place labels are set where they clear the names, the other dots and
+    the barrier.
 
     Parameters
     ----------
@@ -211,121 +510,124 @@ def make_figure(*, date: str | _dt.date | None = None) -> Figure:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         zgdf = zones.zones()
-    x0, y0, x1, y1 = _extent_m()
+    extent = _extent_m()
+    x0, y0, x1, y1 = extent
     fig = Figure(figsize=PAGE_INCHES)
-    ax = fig.add_axes((0.02, 0.10, 0.66, 0.86))
-    ax.set_facecolor("#dbe9f4")  # sea
+    FigureCanvasAgg(fig)
+    height = 0.80
+    width = height * PAGE_INCHES[1] / PAGE_INCHES[0] * (x1 - x0) / (y1 - y0)
+    ax = fig.add_axes((_LEFT, 0.12, width, height))
+    ax.set_facecolor(style.FIGURE_GROUND["sea"])
     countries = _to_map(layers.load("countries"))
-    countries.plot(ax=ax, facecolor="#f2efe9", edgecolor="#8a8a8a", linewidth=0.8, zorder=1)
+    countries.plot(ax=ax, facecolor=style.FIGURE_GROUND["land"], edgecolor="none", zorder=1)
 
-    inside = zgdf[zgdf["part"] == "inside"]
-    outside = zgdf[zgdf["part"] == "outside"]
-    for zid, style in _ZONE_STYLE.items():
-        part = inside[inside["id"] == zid]
-        if len(part):
-            _to_map(part).plot(ax=ax, linewidth=0.6, zorder=3, **style)
-        beyond = outside[outside["id"] == zid]
-        if len(beyond):
-            _to_map(beyond).plot(
-                ax=ax,
-                facecolor="none",
-                edgecolor=style["edgecolor"],
-                hatch="///",
-                linewidth=0.4,
-                alpha=0.6,
-                zorder=3,
-            )
-    aos = _to_map(layers.load("undof_area_of_separation"))
-    aos.plot(ax=ax, facecolor="#4c9be8", edgecolor="#1f5fa8", alpha=0.55, linewidth=0.6, zorder=4)
-    _to_map(layers.load("golan_line_a")).plot(ax=ax, color="#6a1b9a", linewidth=2.0, zorder=6)
-    _to_map(layers.load("golan_line_b")).plot(
-        ax=ax, color="#1565c0", linewidth=1.6, linestyle="--", zorder=6
+    a = style.AREA_STYLES
+    for zid in ("requested_not_granted", "granted_5km"):
+        s = a[f"zone:{zid}"]
+        for part, opacity in (("inside", 1.0), ("outside", style.BEYOND_TERRITORY_FACTOR)):
+            sel = zgdf[(zgdf["id"] == zid) & (zgdf["part"] == part)]
+            if len(sel):
+                kw = style.mpl_area({**s, "fillOpacity": s["fillOpacity"] * opacity})
+                _to_map(sel).plot(ax=ax, zorder=3, **kw)
+    # opaque (blended) fill on top: where it meets the 5 km zone it shows its own legend
+    # colour, never a mix; the 5 km zone's outline is drawn again over it
+    _to_map(layers.load("undof_area_of_separation")).plot(
+        ax=ax, zorder=4, **style.mpl_area(a["undof_area_of_separation"])
     )
-    _to_map(layers.load("blue_line")).plot(ax=ax, color="#0288d1", linewidth=2.0, zorder=6)
-    _to_map(layers.load("lebanon_border_barrier")).plot(
-        ax=ax, color="#111111", linewidth=4.0, zorder=7
+    granted_in = zgdf[(zgdf["id"] == "granted_5km") & (zgdf["part"] == "inside")]
+    _to_map(granted_in).plot(
+        ax=ax, zorder=4.5, **{**style.mpl_area(a["zone:granted_5km"]), "facecolor": "none"}
     )
+    borders = style.mpl_area(a["countries"])
+    countries.plot(ax=ax, zorder=5, **{**borders, "facecolor": "none"})
+    for name in ("golan_line_b", "golan_line_a", "blue_line"):
+        _to_map(layers.load(name)).plot(ax=ax, zorder=6, **style.mpl_line(style.LINE_STYLES[name]))
+    barrier = _to_map(layers.load("lebanon_border_barrier"))
+    for kind, part in barrier.groupby("kind", sort=True):
+        s = style.BARRIER_STYLES.get(str(kind), style.BARRIER_STYLES[""])
+        kw = style.mpl_line(s)
+        part.plot(ax=ax, zorder=7, capstyle=s.get("lineCap", "butt"), **kw)
 
     places = layers.load("places")
-    key = places[places["name"].isin(list(KEY_PLACES))]
+    key = places[places["name"].isin(list(KEY_PLACES))].sort_values("name")
     key_m = _to_map(key)
-    key_m.plot(ax=ax, color="k", markersize=18, zorder=9)
-    for name, geom in zip(key["name"], key_m.geometry, strict=True):
-        label = KEY_PLACES[name]
-        dx, dy = _LABEL_OFFSET.get(label, (6, 4))
-        ax.annotate(
-            label,
-            (geom.x, geom.y),
-            xytext=(dx, dy),
-            textcoords="offset points",
-            fontsize=10,
-            zorder=10,
-            path_effects=[patheffects.withStroke(linewidth=3, foreground="white")],
-        )
+    for kind, s in (("populated place", style.PLACE_STYLE), ("landmark", style.LANDMARK_STYLE)):
+        sel = key_m[key["kind"] == kind]
+        ax.plot(sel.geometry.x, sel.geometry.y, zorder=9, **_marker(s))
 
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
     ax.set_xlabel("")
     ax.set_ylabel("")
+    _graticule(ax, extent)
     km = scale_bar_km(x1 - x0)
     _scale_bar(ax, x0 + 0.05 * (x1 - x0), y0 + 0.04 * (y1 - y0), km)
-    _north_arrow(ax, x1 - 0.07 * (x1 - x0), y1 - 0.17 * (y1 - y0), 0.07 * (y1 - y0))
+    _north_arrow(ax, x1 - 0.06 * (x1 - x0), y1 - 0.16 * (y1 - y0), 0.07 * (y1 - y0))
 
-    handles = [
-        Patch(**_ZONE_STYLE["granted_5km"], label="Granted 2017: 5 km from Line A into Syria"),
-        Patch(
-            **_ZONE_STYLE["requested_not_granted"],
-            label="Requested 2017, not granted: 5–60 km",
-        ),
-        Patch(facecolor="none", edgecolor="#c9772b", hatch="///", label="Same bands beyond Syria"),
-        Patch(
-            facecolor="#4c9be8",
-            edgecolor="#1f5fa8",
-            alpha=0.55,
-            label="UNDOF Area of Separation (1974)",
-        ),
-        Line2D([], [], color="#6a1b9a", lw=2.0, label="Line A (Alpha), 1974"),
-        Line2D([], [], color="#1565c0", lw=1.6, ls="--", label="Line B (Bravo), 1974"),
-        Line2D([], [], color="#0288d1", lw=2.0, label="Blue Line (2000)"),
-        Line2D([], [], color="#111111", lw=4.0, label="Border barrier (schematic)"),
-        Line2D([], [], color="k", marker="o", lw=0, markersize=5, label="Place (GeoNames)"),
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    to_map = pyproj.Transformer.from_crs("EPSG:4326", map_crs(), always_xy=True)
+    obstacles = []
+    for label, (lon, lat, kind) in MAP_NAMES.items():
+        text = _name_text(ax, label, *to_map.transform(lon, lat), kind)
+        obstacles.append(text.get_window_extent(renderer))
+    to_px = ax.transData.transform
+    for px, py in to_px(np.column_stack([key_m.geometry.x, key_m.geometry.y])):
+        obstacles.append(Bbox([[px - 4, py - 4], [px + 4, py + 4]]))
+    drawn = [
+        MplPath(to_px(np.asarray(line.coords)[:, :2]))
+        for geom in barrier.geometry
+        for line in getattr(geom, "geoms", [geom])
     ]
-    fig.legend(
-        handles=handles,
+    points = [(KEY_PLACES[n], g.x, g.y) for n, g in zip(key["name"], key_m.geometry, strict=True)]
+    _place_labels(ax, renderer, points, obstacles, drawn)
+
+    column = _LEFT + width + 0.025
+    handles = _legend_handles()
+    legend = fig.legend(
+        handles=[h for h, _ in handles],
+        labels=[lab for _, lab in handles],
+        handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)},
         loc="upper left",
-        bbox_to_anchor=(0.69, 0.90),
-        fontsize=10,
+        bbox_to_anchor=(column - 0.008, 0.925),
+        fontsize=8.5,
         frameon=False,
         title="Legend",
-        title_fontsize=12,
+        title_fontsize=10,
         alignment="left",
+        handlelength=2.6,
+        labelspacing=0.55,
+        borderaxespad=0.0,
     )
+    fig.text(_LEFT, 0.972, TITLE, fontsize=13, fontweight="bold", va="top")
     fig.text(
-        0.69,
-        0.955,
-        "The Golan and Lebanese frontier:\nzones, lines and barrier",
-        fontsize=12,
-        fontweight="bold",
+        _LEFT,
+        0.946,
+        "The lines are stand-ins for the UN's own lines: each layer's stated accuracy is "
+        "in the layer manifest.",
+        fontsize=8.5,
         va="top",
+        color="#333333",
     )
-    fig.text(
-        0.69,
-        0.36,
+    # the notes follow the legend, and the locator fills the column down to the map's foot
+    legend_foot = legend.get_window_extent(renderer).y0 / fig.bbox.height
+    notes = fig.text(
+        column,
+        legend_foot - 0.02,
         "Zones measured geodesically from Line A.\n"
-        "Map: azimuthal equidistant projection\n"
-        f"centred on {CENTRE[1]:.2f}° N, {CENTRE[0]:.2f}° E (WGS84).",
-        fontsize=9,
+        "Azimuthal equidistant projection centred\n"
+        f"on {CENTRE[1]:.2f}° N, {CENTRE[0]:.2f}° E (WGS84).",
+        fontsize=8,
         va="top",
     )
+    notes_foot = notes.get_window_extent(renderer).y0 / fig.bbox.height
+    _locator(fig, (column, 0.12, 0.972 - column, notes_foot - 0.06 - 0.12), extent)
     # the credits are strings from the layer manifest: shown literally, never as mathtext
     fig.text(
-        0.02,
-        0.015,
+        _LEFT,
+        0.035,
         _wrap(credit_line(date), 190),
-        fontsize=7.5,
+        fontsize=7,
         va="bottom",
         wrap=False,
         parse_math=False,
@@ -369,12 +671,29 @@ def save_figure(
         )
     if dpi <= 0 or dpi > 1200:
         raise InputError(f"--dpi must be in 1..1200, got {dpi}")
+    subject = "Geodesic 2017 zones, 1974 lines, Blue Line and barrier (border-zones)"
     metadata: dict[str, Any] = {
-        "png": {"Software": None},
-        "svg": {"Date": None, "Creator": None},
-        "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+        "png": {"Software": None, "Title": TITLE, "Author": "border-zones"},
+        "svg": {"Date": None, "Creator": None, "Title": TITLE, "Description": subject},
+        "pdf": {
+            "CreationDate": None,
+            "ModDate": None,
+            "Producer": None,
+            "Creator": None,
+            "Title": TITLE,
+            "Author": "border-zones",
+            "Subject": subject,
+        },
     }[fmt]
-    with matplotlib.rc_context({"svg.hashsalt": "border-zones", "svg.fonttype": "path"}):
+    # TrueType (Type 42) fonts in PDF/PS, set here only: never a global rcParams change
+    with matplotlib.rc_context(
+        {
+            "svg.hashsalt": "border-zones",
+            "svg.fonttype": "path",
+            "pdf.fonttype": 42,
+            "ps.fonttype": 42,
+        }
+    ):
         fig = make_figure(date=date)
         with atomic_path(target) as tmp:
             fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)

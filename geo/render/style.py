@@ -31,6 +31,7 @@ __all__ = [
     "BARRIER_STYLES",
     "BEYOND_TERRITORY_FACTOR",
     "BEYOND_TERRITORY_STYLE",
+    "FIGURE_GROUND",
     "LANDMARK_STYLE",
     "LINE_STYLES",
     "MIN_DELTA_E",
@@ -134,6 +135,16 @@ BEYOND_TERRITORY_STYLE: dict[str, Any] = {
     "dashArray": "2 4",
     "fill": False,
     "fillOpacity": 0,
+}
+
+#: The print figure's ground, where the web map has its base tiles: land, sea,
+#: graticule and label colours (not legend entries).
+FIGURE_GROUND: dict[str, str] = {
+    "land": "#F4F1EA",
+    "sea": "#D6E6F2",
+    "graticule": "#9A9A9A",
+    "water_label": "#2B6A99",
+    "country_label": "#555555",
 }
 
 #: Colours for zones users add and for points coloured by zone (Okabe–Ito).
