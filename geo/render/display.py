@@ -192,6 +192,8 @@ def _fmt_col(col: str, value: Any) -> str:
     if (col in _PLAIN_NUMBER_COLUMNS or col.endswith("_year")) and _num(value) is not None:
         number = float(value)
         return str(int(number)) if number.is_integer() else str(number)
+    if isinstance(value, str) and value in _layers.names():
+        return _layer_title(value)  # a layer by its title, never its name
     return _fmt(value)
 
 
