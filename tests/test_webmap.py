@@ -126,7 +126,7 @@ def test_coordinates_have_at_most_six_decimals(data: display.MapData, page: str)
 
 
 def test_size_within_budget(page: str, tmp_path: Path, npm_assets: Path) -> None:
-    assert len(page.encode()) <= 1_500_000
+    assert len(page.encode()) <= 750_000  # the default map's budget (issue 10)
     offline = webmap.save_map(tmp_path / "offline.html", offline=True)
     assert offline.stat().st_size <= 1_500_000
 

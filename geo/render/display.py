@@ -67,6 +67,14 @@ SIMPLIFY_M: dict[str, float] = {
     "syria_governorates": 300.0,
     "lebanon_border_barrier": 5.0,
     "zones": 10.0,
+    # context drawn from the lines (other versions, parts, corridors): for looking at,
+    # not measured by the probe
+    "blue_line_parts": 15.0,
+    "blue_line_geo_maps": 15.0,
+    "golan_line_a_geo_maps": 15.0,
+    "golan_line_a_natural_earth": 15.0,
+    "blue_line_corridor": 15.0,
+    "golan_line_a_corridor": 15.0,
 }
 
 #: Places shown: populated places of at least this population, and every landmark.
@@ -360,10 +368,11 @@ def _zone_titles(gdf: gpd.GeoDataFrame) -> dict[str, str]:
 
 def _place_popup_for(titles: dict[str, str]) -> Callable[[pd.Series], list[tuple[str, str]]]:
     def popup(row: pd.Series) -> list[tuple[str, str]]:
-        rows = [("Kind", _fmt(row.get("kind")))]
         pop = _num(row.get("population"))
-        if pop and row.get("kind") != "landmark":
-            rows.append(("Population", _fmt(row.get("population"))))
+        if row.get("kind") == "landmark":
+            rows = [("Kind", "landmark")]
+        else:  # a populated place: its population says what it is
+            rows = [("Population", _fmt(row.get("population")))] if pop else []
         for col, label in (
             ("distance_line_a_m", "Distance to Line A"),
             ("distance_line_b_m", "Distance to Line B"),
