@@ -438,7 +438,7 @@
     onAdd: function (map) {
       var box = el("div", "bz-box bz-legend leaflet-control");
       box.id = "bz-legend";
-      var body = collapsible(box, "Legend", !narrow());
+      var body = collapsible(box, "Legend", window.innerWidth >= 1100);  // open beside a wide map
       var entries = BZ.config.legend || [];
       this._rows = [];
       for (var i = 0; i < entries.length; i++) {
@@ -708,17 +708,32 @@
     map.getContainer().setAttribute("data-bz-ready", "1");
   };
 
-  /* Open on the lines and the 60 km zone, in the part of the map no panel covers. */
+  /* Open on the lines and the 60 km zone, in the part of the map no panel covers:
+   * beside the title (left column) or under it, whichever shows them larger. */
   BZ.frame = function () {
     var map = BZ.map, c = map.getContainer();
-    function width(sel) {
+    function box(sel) {
       var n = c.querySelector(sel);
-      return n ? n.getBoundingClientRect().width : 0;
+      return n ? n.getBoundingClientRect() : { width: 0, height: 0 };
     }
-    var left = narrow() ? 0 : width(".leaflet-top.leaflet-left");
-    var right = narrow() ? 0 : width(".leaflet-top.leaflet-right");
-    var top = narrow() ? c.querySelector(".leaflet-top.leaflet-left").getBoundingClientRect().height * 0.5 : 0;
-    map.fitBounds(BZ.config.bounds, { paddingTopLeft: [left + 8, top + 8],
-                                      paddingBottomRight: [right + 8, 8], animate: false });
+    var b = L.latLngBounds(BZ.config.bounds);
+    var left = box(".leaflet-top.leaflet-left").width;
+    var title = box("#bz-title").height;
+    var tools = box(".leaflet-control-zoom").width;
+    var right = box(".leaflet-top.leaflet-right").width;
+    var options = [
+      { tl: [left + 8, 8], br: [right + 8, 8] },
+      { tl: [tools + 16, title + 16], br: [right + 8, 8] },
+    ];
+    if (narrow()) options = [{ tl: [8, title * 0.5], br: [8, 8] }];  // panels are small there
+    var size = map.getSize(), best = null;
+    options.forEach(function (o) {
+      var pad = L.point(o.tl[0] + o.br[0], o.tl[1] + o.br[1]);
+      if (pad.x > size.x * 0.8 || pad.y > size.y * 0.8) return;
+      var z = map.getBoundsZoom(b, false, pad);
+      if (!best || z > best.z) best = { z: z, o: o };
+    });
+    if (!best) best = { o: { tl: [0, 0], br: [0, 0] } };
+    map.fitBounds(b, { paddingTopLeft: best.o.tl, paddingBottomRight: best.o.br, animate: false });
   };
 })();
