@@ -6,7 +6,7 @@ so peak memory (``resource.getrusage``'s ``ru_maxrss``) is per run:
 
 - ``baseline``: pandas ``read_csv`` + ``to_csv`` of the same file in the
   same chunks, no classification;
-- ``classify``: :func:`geo.inputs.classify_file` (read, classify, write),
+- ``classify``: :func:`geo.workflows.classify_file` (read, classify, write),
   which is what ``border-zones classify IN -o OUT`` runs.
 
 Reports the median of ``--repeat`` runs and writes JSON.
@@ -33,7 +33,7 @@ CHILD = r"""
 import json, resource, sys, time
 mode, src, dst, chunk = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 import pandas as pd
-from geo import inputs
+from geo import pointfiles, workflows
 from geo.classification import classify_lonlat
 classify_lonlat([35.8], [33.1])  # load and prepare the layers outside the timing
 t0 = time.perf_counter()
@@ -45,7 +45,7 @@ if mode == "baseline":
             chunk_df.to_csv(fh, index=False, header=i == 0, lineterminator="\n")
     rows = None
 else:
-    s = inputs.classify_file(src, dst, chunk_rows=chunk)
+    s = workflows.classify_file(src, dst, chunk_rows=chunk)
     rows = [s.rows, s.errors]
 elapsed = time.perf_counter() - t0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux

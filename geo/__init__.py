@@ -6,7 +6,7 @@ The modules, in the order data flows through them:
 - :mod:`geo.manifest`: the provenance manifest beside the layers, read and written.
 - :mod:`geo.layers`: the vector layers, loaded checked against the manifest.
 - :mod:`geo.specs`: zone specifications (data in ``layers/zones.csv``).
-- :mod:`geo.points`, :mod:`geo.inputs`: validated points in memory; users'
+- :mod:`geo.points`, :mod:`geo.pointfiles`: validated points in memory; users'
   point files read and written (CSV, GeoJSON, GeoPackage).
 - :mod:`geo.places`: place names looked up in the ``places`` layer.
 - :mod:`geo.geodesy`: geodesic distances, lengths, areas and buffers.
@@ -21,7 +21,10 @@ The modules, in the order data flows through them:
 - :mod:`geo.upstream`, :mod:`geo.derivation`, :mod:`geo.digitised`: the pinned
   upstream data, the recipe's cited tables (``recipes/data/``) and the layers
   derived from them.
-- :mod:`geo.workflows`: rebuilding the layers (used by the recipe).
+- :mod:`geo.summary`: users' events counted per zone and period.
+- :mod:`geo.workflows`: read → classify → write a point file, the map with your
+  points, the GeoPackage export, summarizing a file, rebuilding the layers (used
+  by the CLI and the recipe).
 - :mod:`geo.cli`: the ``border-zones`` command line.
 
 Importing :mod:`geo` is cheap: the functions below are imported from their
@@ -52,6 +55,7 @@ if TYPE_CHECKING:  # the names __getattr__ provides, for type checkers
     from geo.classification import classify, distance, nearest_points
     from geo.geodesy import geodesic_area, geodesic_buffer, geodesic_length
     from geo.render.webmap import build_map, save_map
+    from geo.summary import summarize
 
     __version__: str
 
@@ -75,6 +79,7 @@ __all__ = [
     "layers",
     "nearest_points",
     "save_map",
+    "summarize",
     "zones",
 ]
 
@@ -88,6 +93,7 @@ _LAZY = {
     "nearest_points": "geo.classification",
     "build_map": "geo.render.webmap",
     "save_map": "geo.render.webmap",
+    "summarize": "geo.summary",
 }
 
 #: Submodules reachable as attributes of :mod:`geo` without importing them first.

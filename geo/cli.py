@@ -1,8 +1,9 @@
 """The ``border-zones`` command line (also ``python -m geo``).
 
 Commands: ``distance`` (one point or a place by name), ``classify`` (a file
-of points), ``report`` (the zones table), ``figure`` (a map for print),
-``layers``, ``zones`` and ``build`` (the web map).
+of points), ``summarize`` (events by zone and period), ``report`` (the zones
+table), ``figure`` (a map for print), ``layers``, ``zones``, ``build`` (the
+web map) and ``export`` (a styled GeoPackage for QGIS).
 
 Exit codes: 0 success, 1 bad input (the message names the file, row or
 field), 2 usage error (including a ``--lat``/``--lon`` that is not a finite
@@ -47,7 +48,7 @@ try:
     from collections.abc import Callable, Sequence
     from typing import Any
 
-    from geo.errors import BorderZonesError, InputError
+    from geo.errors import BorderZonesError
 except KeyboardInterrupt:  # pragma: no cover - timing
     print("border-zones: interrupted", file=sys.stderr)
     raise SystemExit(130) from None
@@ -69,14 +70,6 @@ EPILOG = (
     "exit codes: 0 ok, 1 bad input, 2 usage error (a --lat/--lon that is not a finite "
     "number in range too), 70 internal error, 130 interrupted, 143 terminated"
 )
-
-
-#: Lines ``distance`` measures to, with their labels.
-DISTANCE_TO = {
-    "golan_line_a": "Line A (Alpha)",
-    "golan_line_b": "Line B (Bravo)",
-    "blue_line": "the Blue Line",
-}
 
 
 class UsageError(Exception):
@@ -166,24 +159,8 @@ def _cmd_layers(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------
 # distance
 # --------------------------------------------------------------------------
-def distance_record(lon: float, lat: float) -> dict[str, Any]:
-    """The ``distance --json`` record of one point (validated lon/lat degrees)."""
-    from geo.classification import classify_lonlat, prepare
-
-    row = classify_lonlat([lon], [lat]).iloc[0]
-    dist = {name: round(float(prepare(name).distance([lon], [lat])[0]), 3) for name in DISTANCE_TO}
-    return {
-        "lat": float(lat),
-        "lon": float(lon),
-        "distance_m": dist,
-        "country": str(row["country"]) or None,
-        "in_area_of_separation": bool(row["in_area_of_separation"]),
-        "zones": [z for z in str(row["zones"]).split(";") if z],
-    }
-
-
 def _cmd_distance(args: argparse.Namespace) -> int:
-    from geo import places, zones
+    from geo import places, workflows, zones
     from geo.points import as_lonlat
 
     place = None
@@ -200,14 +177,14 @@ def _cmd_distance(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         lon, lat = as_lonlat((lon_in, lat_in), name="--lat/--lon")
     _warn("distance", caught)
-    result = distance_record(float(lon[0]), float(lat[0]))
+    result = workflows.distance_record(float(lon[0]), float(lat[0]))
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return EXIT_OK
     titles = {s.id: s.title for s in zones.read_specs()}
     print(place.describe() if place is not None else f"{lat[0]:.5f} N, {lon[0]:.5f} E")
-    width = max(len(v) for v in DISTANCE_TO.values()) + len("distance to ")
-    for name, label in DISTANCE_TO.items():
+    width = max(len(v) for v in workflows.DISTANCE_TO.values()) + len("distance to ")
+    for name, label in workflows.DISTANCE_TO.items():
         km = result["distance_m"][name] / 1000.0
         print(f"  {('distance to ' + label).ljust(width)}  {km:10,.3f} km")
     country = result["country"] or "none (at sea or beyond the layers)"
@@ -254,13 +231,13 @@ class _Progress:
 
 
 def _cmd_classify(args: argparse.Namespace) -> int:
-    from geo import inputs
+    from geo import workflows
 
     progress = _Progress("classifying")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            summary = inputs.classify_file(
+            summary = workflows.classify_file(
                 args.input,
                 args.output,
                 lat_col=args.lat_col,
@@ -356,39 +333,68 @@ def _cmd_zones(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from geo.render import webmap
+    from geo import workflows
 
     points = None
     if args.points:
-        from geo import inputs
-        from geo.classification import classify
-
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            gdf = inputs.read_points(
+            points = workflows.points_for_map(
                 args.points,
                 lat_col=args.lat_col,
                 lon_col=args.lon_col,
                 assume_lonlat=args.assume_lonlat,
             )
         _warn("build", caught)
-        error_col = gdf.attrs.get("error_column", inputs.ERROR_COLUMN)
-        bad = (gdf[error_col] != "").to_numpy()
-        if len(gdf) and bad.all():
-            first = gdf[error_col].iloc[0]
-            raise InputError(f"{args.points}: no row could be read (row 1: {first})")
-        if bad.any():
+        if points.skipped:
             print(
-                f"border-zones build: {int(bad.sum()):,} row(s) of {args.points} could not be "
-                f"read and are left off the map (row {gdf.index[bad][0]}: "
-                f"{gdf[error_col].to_numpy()[bad][0]})",
+                f"border-zones build: {points.skipped:,} row(s) of {args.points} could not be "
+                f"read and are left off the map ({points.first_skipped})",
                 file=sys.stderr,
             )
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            points = classify(gdf[~bad].drop(columns=[error_col]))
-        _warn("build", caught)
-    print(f"wrote {webmap.save_map(args.output, points=points, offline=args.offline)}")
+    written = workflows.build_map_file(args.output, points=points, offline=args.offline)
+    print(f"wrote {written}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------
+# export (the GeoPackage for QGIS)
+# --------------------------------------------------------------------------
+def _cmd_export(args: argparse.Namespace) -> int:
+    from geo import workflows
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        path = workflows.export_geopackage(args.output)
+    _warn("export", caught)
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------
+# summarize (events by zone and period)
+# --------------------------------------------------------------------------
+def _cmd_summarize(args: argparse.Namespace) -> int:
+    from geo import workflows
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table, text = workflows.summarize_file(
+            args.input,
+            args.output,
+            by=args.by,
+            sum=args.sum,
+            fmt=args.format,
+            date_col=args.date_col,
+            lat_col=args.lat_col,
+            lon_col=args.lon_col,
+            assume_lonlat=args.assume_lonlat,
+        )
+    _warn("summarize", caught)
+    if args.output:
+        print(f"wrote {args.output} ({len(table):,} rows, {int(table['events'].sum()):,} events)")
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -572,6 +578,55 @@ def build_parser() -> argparse.ArgumentParser:
         "--offline", action="store_true", help="inline every asset: opens without network"
     )
     p.set_defaults(func=_cmd_build)
+
+    p = add(
+        "export",
+        "every layer, styled, with its provenance, in one GeoPackage (for QGIS)",
+        "Write every layer (the lines, the barrier, the Area of Separation, countries, "
+        "governorates, places and the zones) into one GeoPackage in EPSG:4326, styled as "
+        "on the map: QGIS applies the styles of the layer_styles table when it opens the "
+        "file. Each layer's source, licence, attribution, method and stated accuracy are "
+        "in its metadata (gpkg_metadata) and in the 'provenance' table; its title and "
+        "description in gpkg_contents.\n\n"
+        "  border-zones export -o frontier.gpkg",
+    )
+    p.add_argument("-o", "--output", required=True, help="the .gpkg file to write")
+    p.set_defaults(func=_cmd_export)
+
+    p = add(
+        "summarize",
+        "count events (and sum fatalities) by zone, year or month, and column",
+        "Count the events of a point file (an ACLED export, or any CSV/GeoJSON/GeoPackage "
+        "of points) per zone and period, and sum a column such as fatalities.\n\n"
+        "  border-zones summarize events.csv --by zone,year --sum fatalities\n"
+        "  border-zones summarize events.csv --by zone,month,event_type --format csv "
+        "-o by_month.csv\n\n"
+        "'zone' is the zone 'border-zones classify' writes: of the zones holding a point, "
+        "the innermost (smallest outer distance, then the narrowest band), so a point 3 km "
+        "east of Line A counts once, under granted_5km, not also under requested_60km. "
+        "--by zones counts a point under every zone that holds it (the counts then add "
+        "up to more than the events). Rows: the zones in layers/zones.csv order, then "
+        "'no zone', then 'unreadable rows' (coordinates that cannot be read).\n\n"
+        "Periods come from the date column (event_date, date, ... or --date-col): ISO "
+        "2017-05-31, 2017-05, 31 May 2017, 31-May-2017, May 31, 2017, May 2017. A date "
+        "that cannot be read (31/05/2017 is ambiguous and refused) is counted under "
+        "'unreadable date' and its rows are listed in a warning; nothing is dropped. "
+        "Coordinates as for classify.",
+    )
+    p.add_argument("input", help="the events (CSV, GeoJSON or GeoPackage of points)")
+    p.add_argument(
+        "--by",
+        default="zone",
+        metavar="KEYS",
+        help="zone or zones, then optionally year or month, then columns, comma-separated "
+        "(default: zone)",
+    )
+    p.add_argument("--sum", metavar="COLUMN", help="a numeric column to sum (e.g. fatalities)")
+    p.add_argument("--date-col", metavar="NAME", help="the date column (default: detected)")
+    p.add_argument("--format", choices=["md", "csv", "json"], help="default: by -o, else md")
+    p.add_argument("-o", "--output", help="write to this file instead of stdout")
+    _add_point_file_options(p)
+    p.set_defaults(func=_cmd_summarize)
     return parser
 
 

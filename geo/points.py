@@ -17,7 +17,15 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError, LikelySwappedWarning, MissingCRSError
 
-__all__ = ["COLLISION_SUFFIX", "REGION_BBOX", "added_column_names", "as_lonlat", "clip"]
+__all__ = [
+    "COLLISION_SUFFIX",
+    "REGION_BBOX",
+    "added_column_names",
+    "as_lonlat",
+    "clip",
+    "likely_swapped",
+    "row_errors",
+]
 
 #: ``(min_lon, min_lat, max_lon, max_lat)`` of the region of interest: Israel,
 #: Palestine, Lebanon, Syria and Jordan (their coasts start east of 34.2°E).
@@ -246,17 +254,109 @@ def as_lonlat(
         lon, lat = _from_plain(points, name)
     lon = np.ascontiguousarray(lon, dtype=np.float64)
     lat = np.ascontiguousarray(lat, dtype=np.float64)
-    finite = np.isfinite(lon) & np.isfinite(lat)
-    if not finite.all():
-        raise InputError(f"{name}: NaN or infinite coordinates in {_first_bad(~finite)}")
-    bad_lat = np.abs(lat) > 90.0
+    not_finite, bad_lat, bad_lon = _invalid(lon, lat)
+    if not_finite.any():
+        raise InputError(f"{name}: NaN or infinite coordinates in {_first_bad(not_finite)}")
     if bad_lat.any():
         raise InputError(f"{name}: latitude outside [-90, 90] in {_first_bad(bad_lat)}")
-    bad_lon = np.abs(lon) > 180.0
     if bad_lon.any():
         raise InputError(f"{name}: longitude outside [-180, 180] in {_first_bad(bad_lon)}")
     _warn_if_swapped(lon, lat, name)
     return lon, lat
+
+
+def _invalid(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Masks of the points that are not finite, with latitude or longitude out of range.
+
+    The one definition of a valid point: :func:`as_lonlat` raises on these,
+    :func:`row_errors` describes them row by row.
+    """
+    not_finite = ~(np.isfinite(lon) & np.isfinite(lat))
+    with np.errstate(invalid="ignore"):
+        bad_lat = np.isfinite(lat) & (np.abs(lat) > 90.0)
+        bad_lon = np.isfinite(lon) & (np.abs(lon) > 180.0)
+    return not_finite, bad_lat, bad_lon
+
+
+def _is_missing(text: object) -> bool:
+    return text is None or (isinstance(text, float) and np.isnan(text)) or not str(text).strip()
+
+
+def row_errors(
+    lon: np.ndarray,
+    lat: np.ndarray,
+    *,
+    lon_name: str = "lon",
+    lat_name: str = "lat",
+    lon_raw: Sequence[Any] | np.ndarray | None = None,
+    lat_raw: Sequence[Any] | np.ndarray | None = None,
+) -> np.ndarray:
+    """Per-row messages for points that are missing, not numbers or out of range.
+
+    The row-by-row form of :func:`as_lonlat`'s checks, for files whose bad
+    rows are kept and described rather than refused.
+
+    Parameters
+    ----------
+    lon, lat : numpy.ndarray
+        Parsed coordinates (NaN where the text was not a number).
+    lon_name, lat_name : str
+        Named in the messages (the file's column names).
+    lon_raw, lat_raw : array-like, optional
+        The text as read, quoted in the message for a value that is not a number.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of messages, ``""`` where the point is valid.
+
+    Examples
+    --------
+    >>> row_errors(np.array([35.8, 200.0]), np.array([33.1, np.nan])).tolist()
+    ['', 'lat: not a finite number; lon: 200 outside [-180, 180]']
+    """
+    n = len(lon)
+    msgs: list[np.ndarray] = []
+    for name, raw, val, lim in (
+        (lat_name, lat_raw, lat, 90.0),
+        (lon_name, lon_raw, lon, 180.0),
+    ):
+        m = np.full(n, "", dtype=object)
+        bad = ~np.isfinite(val)
+        if bad.any():
+            idx = np.flatnonzero(bad)
+            if raw is None:
+                m[idx] = f"{name}: not a finite number"
+            else:
+                texts = np.asarray(raw, dtype=object)[idx]
+                m[idx] = [
+                    f"{name}: missing"
+                    if _is_missing(t)
+                    else f"{name}: {str(t)[:40]!r} is not a finite number"
+                    for t in texts
+                ]
+        out = np.abs(np.where(bad, 0.0, val)) > lim
+        if out.any():
+            idx = np.flatnonzero(out)
+            m[idx] = [f"{name}: {v:g} outside [-{lim:g}, {lim:g}]" for v in val[idx]]
+        msgs.append(m)
+    a, b = msgs
+    both = (a != "") & (b != "")
+    error = np.where(a != "", a, b)
+    if both.any():
+        error[both] = a[both] + "; " + b[both]
+    return error.astype(object)
+
+
+def likely_swapped(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Points outside :data:`REGION_BBOX` that fall inside it with lon and lat exchanged.
+
+    Examples
+    --------
+    >>> likely_swapped(np.array([33.1, 35.8]), np.array([35.8, 33.1])).tolist()
+    [True, False]
+    """
+    return ~_inside(lon, lat) & _inside(lat, lon)
 
 
 def _inside(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -265,7 +365,7 @@ def _inside(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 
 def _warn_if_swapped(lon: np.ndarray, lat: np.ndarray, name: str) -> None:
-    swapped = ~_inside(lon, lat) & _inside(lat, lon)
+    swapped = likely_swapped(lon, lat)
     if swapped.any():
         warnings.warn(
             f"{name}: {_first_bad(swapped)} lie outside the region {REGION_BBOX} but inside "

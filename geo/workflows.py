@@ -1,5 +1,13 @@
 """Workflows: the orchestration that calls the computing modules.
 
+:func:`classify_file` streams a user's point file through
+:mod:`geo.pointfiles` and :mod:`geo.classification` (read, classify, write,
+chunk by chunk); :func:`points_for_map` reads and classifies the points of a
+map and :func:`build_map_file` writes the map with them;
+:func:`distance_record` is what ``border-zones distance`` prints;
+:func:`export_geopackage` writes the styled GeoPackage for QGIS and
+:func:`summarize_file` counts a file's events by zone and period.
+
 :func:`rebuild_layers` rebuilds every file of a layers folder from the pinned
 upstream artefacts (:mod:`geo.upstream`), derives the geometry
 (:mod:`geo.derivation`), writes the layers and their manifest entries through
@@ -12,12 +20,19 @@ same bytes.
 from __future__ import annotations
 
 import os
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from shapely import LineString, Point
 
-from geo import agreement, geodesy, layers, manifest, zones
+from geo import agreement, geodesy, layers, manifest, pointfiles, zones
+from geo._files import atomic_path
+from geo.classification import COLUMNS, classify, classify_lonlat, prepare
 from geo.derivation import (
     AOS_END_RULE,
     build_barrier,
@@ -35,10 +50,28 @@ from geo.derivation import (
     split_blue_line,
     without_urls,
 )
+from geo.errors import InputError
+from geo.points import added_column_names
 from geo.specs import SPECS_FILE
 from geo.upstream import GEONAMES_CITIES, RETRIEVED, Upstream, read_upstream, source_entry
 
-__all__ = ["LINE_LAYERS", "layer_specs", "rebuild_layers", "write_layers", "write_zone_layer"]
+__all__ = [
+    "DISTANCE_TO",
+    "LINE_LAYERS",
+    "PROVENANCE_TABLE",
+    "MapPoints",
+    "Summary",
+    "build_map_file",
+    "classify_file",
+    "distance_record",
+    "export_geopackage",
+    "layer_specs",
+    "points_for_map",
+    "rebuild_layers",
+    "summarize_file",
+    "write_layers",
+    "write_zone_layer",
+]
 
 #: The recipe's cited tables, in a checkout of the repository.
 DATA_DIR = Path(__file__).resolve().parents[1] / "recipes" / "data"
@@ -725,3 +758,496 @@ def rebuild_layers(
     write_layers(folder, layer_specs(read_upstream(DATA_DIR if data_dir is None else data_dir)))
     write_zone_layer(folder, zone_list)
     return folder
+
+
+# --------------------------------------------------------------------------
+# the GeoPackage for QGIS (issue 11)
+# --------------------------------------------------------------------------
+#: Name of the GeoPackage table with one row of provenance per layer.
+PROVENANCE_TABLE = "provenance"
+
+#: Provenance fields written per layer (the manifest's keys), in order.
+PROVENANCE_FIELDS = (
+    "title",
+    "description",
+    "source",
+    "licence",
+    "attribution",
+    "method",
+    "accuracy_m",
+    "accuracy_note",
+    "schematic",
+    "retrieved",
+    "feature_count",
+    "sha256",
+)
+
+
+def _provenance(name: str, meta: dict[str, Any]) -> dict[str, str]:
+    source = ", ".join(
+        f"{u.get('package', '')} {u.get('version', '')}".strip() for u in meta.get("upstream", [])
+    )
+    values = {**meta, "source": source}
+    out = {"layer": name}
+    for key in PROVENANCE_FIELDS:
+        value = values.get(key)
+        out[key] = "" if value is None else str(value)
+    return out
+
+
+def export_geopackage(path: str | os.PathLike[str]) -> Path:
+    """Write every layer, styled as on the map and with its provenance, to one GeoPackage.
+
+    Each layer of :func:`geo.layers.names` (the zones included) becomes a
+    GeoPackage layer in EPSG:4326 with its title and description in
+    ``gpkg_contents`` and its provenance (source, licence, attribution,
+    method, stated accuracy, from the manifest) as GDAL metadata, which GDAL
+    stores in ``gpkg_metadata`` / ``gpkg_metadata_reference``; the table
+    :data:`PROVENANCE_TABLE` holds the same, one row per layer. The
+    ``layer_styles`` table, which QGIS reads on open, holds one default
+    style per layer (QML and SLD from :mod:`geo.render.qgis`).
+
+    The file is written to a temporary name and renamed. The output is the
+    same bytes for the same layers: timestamps GDAL writes
+    (``gpkg_contents.last_change``, metadata references) and the styles'
+    ``update_time`` are the layers' retrieval date.
+
+    Parameters
+    ----------
+    path : path
+        The ``.gpkg`` file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    import sqlite3
+
+    import pandas as pd
+    import pyogrio
+
+    from geo._files import atomic_path
+    from geo.errors import InputError
+    from geo.render import qgis
+
+    target = Path(path)
+    if target.suffix.lower() != ".gpkg":
+        raise InputError(f"{target}: a GeoPackage must end in .gpkg")
+    names = layers.names()
+    metas = {name: layers.info(name) for name in names}
+    day = max(str(m.get("retrieved") or "1970-01-01") for m in metas.values())
+    stamp = f"{day}T00:00:00.000Z"
+    kinds: dict[str, qgis.Geometry] = {
+        "Polygon": "polygon",
+        "MultiPolygon": "polygon",
+        "Point": "point",
+        "MultiPoint": "point",
+    }
+    rows = []
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
+    try:
+        with atomic_path(target) as tmp:
+            for name in names:
+                meta = metas[name]
+                gdf = layers.load(name).to_crs(4326)
+                prov = _provenance(name, meta)
+                pyogrio.write_dataframe(
+                    gdf,
+                    tmp,
+                    layer=name,
+                    driver="GPKG",
+                    layer_options={
+                        "IDENTIFIER": str(meta.get("title") or name),
+                        "DESCRIPTION": str(meta.get("description") or ""),
+                    },
+                    layer_metadata={k: v for k, v in prov.items() if k != "layer"},
+                )
+                geometry = kinds.get(str(gdf.geom_type.iloc[0]) if len(gdf) else "", "line")
+                records = gdf.drop(columns=gdf.geometry.name).to_dict("records")
+                rules = qgis.style_rules(name, geometry, records)
+                rows.append(
+                    {
+                        "f_table_catalog": "",
+                        "f_table_schema": "",
+                        "f_table_name": name,
+                        "f_geometry_column": pyogrio.read_info(tmp, layer=name)["geometry_name"],
+                        "styleName": name,
+                        "styleQML": qgis.qml(rules, geometry, layer=name),
+                        "styleSLD": qgis.sld(rules, geometry, layer=name),
+                        "useAsDefault": True,
+                        "description": f"border-zones map style for {meta.get('title', name)}",
+                        "owner": "",
+                        "ui": "",
+                        "update_time": pd.Timestamp(stamp).tz_localize(None),
+                    }
+                )
+            table = pd.DataFrame([_provenance(n, metas[n]) for n in names])
+            pyogrio.write_dataframe(
+                table,
+                tmp,
+                layer=PROVENANCE_TABLE,
+                driver="GPKG",
+                layer_options={
+                    "IDENTIFIER": "Provenance of the layers",
+                    "DESCRIPTION": "Source, licence, attribution, method and stated "
+                    "accuracy of every layer (from layers/manifest.json)",
+                },
+            )
+            pyogrio.write_dataframe(
+                pd.DataFrame(rows),
+                tmp,
+                layer="layer_styles",
+                driver="GPKG",
+                layer_options={"FID": "id", "DESCRIPTION": "QGIS layer styles"},
+            )
+            con = sqlite3.connect(tmp)
+            try:
+                con.execute("VACUUM")  # the same pages in the same order, run after run
+            finally:
+                con.close()
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+    return target
+
+
+# --------------------------------------------------------------------------
+# events by zone and period (issue 11)
+# --------------------------------------------------------------------------
+def summarize_file(
+    src: str | os.PathLike[str],
+    dst: str | os.PathLike[str] | None = None,
+    *,
+    by: str = "zone",
+    sum: str | None = None,
+    fmt: str | None = None,
+    date_col: str | None = None,
+    lat_col: str | None = None,
+    lon_col: str | None = None,
+    assume_lonlat: bool = False,
+    chunk_rows: int = 250_000,
+) -> tuple[Any, str]:
+    """Read a point file, count its events by zone and period, and render the table.
+
+    The file is streamed in chunks of ``chunk_rows`` rows
+    (:func:`geo.pointfiles.iter_points`), so memory stays bounded; every row is
+    counted, and rows whose coordinates cannot be read count as "unreadable
+    rows". See :func:`geo.summary.summarize` for ``by``, ``sum`` and
+    ``date_col``.
+
+    Parameters
+    ----------
+    src : path
+        CSV, GeoJSON or GeoPackage of points.
+    dst : path, optional
+        The file to write (atomically); the format follows its extension
+        unless ``fmt`` is given. Without it nothing is written.
+    fmt : {"md", "csv", "json"}, optional
+        Output format (default: by ``dst``, else ``md``).
+
+    Returns
+    -------
+    (pandas.DataFrame, str)
+        The summary and its text.
+    """
+    from typing import cast
+
+    from geo import summary
+    from geo._files import atomic_path
+    from geo.classification import classify_lonlat
+    from geo.errors import InputError
+
+    if fmt is None:
+        fmt = summary.format_for(dst) if dst is not None else "md"
+    if fmt not in ("md", "csv", "json"):
+        raise InputError(f"unknown summary format {fmt!r}; use md, csv or json")
+    if dst is not None and Path(dst).exists() and Path(src).exists():
+        if Path(dst).resolve() == Path(src).resolve():
+            raise InputError(f"{dst}: the output would overwrite the input")
+    tally = None
+    try:
+        for chunk in pointfiles.iter_points(
+            src,
+            lat_col=lat_col,
+            lon_col=lon_col,
+            assume_lonlat=assume_lonlat,
+            chunk_rows=chunk_rows,
+        ):
+            if tally is None:
+                tally = summary.Tally(list(chunk.frame.columns), by, sum=sum, date_col=date_col)
+            ok = chunk.ok
+            res = classify_lonlat(chunk.lon[ok], chunk.lat[ok])
+            tally.add(
+                chunk.frame,
+                ok,
+                res["zone"].to_numpy(),
+                res["zones"].to_numpy(),
+                chunk.first_row,
+                errors=chunk.error,
+            )
+        if tally is None:  # a file without even a header row of columns
+            tally = summary.Tally([], by, sum=sum, date_col=date_col)
+        table = tally.result()
+    except InputError as exc:
+        if str(exc).startswith(str(src)):
+            raise
+        raise InputError(f"{src}: {exc}") from None
+    table.attrs["input"] = str(src)
+    text = summary.render(table, cast("summary.SummaryFormat", fmt))
+    if dst is not None:
+        with atomic_path(dst) as tmp:
+            tmp.write_text(text, encoding="utf-8", newline="\n")
+    return table, text
+
+
+# --------------------------------------------------------------------------
+# read → classify → write
+# --------------------------------------------------------------------------
+@dataclass
+class Summary:
+    """What :func:`classify_file` did."""
+
+    #: The file written.
+    path: Path
+    #: Rows read (and written).
+    rows: int = 0
+    #: Rows with an error message.
+    errors: int = 0
+    #: The first few error messages, with their row numbers.
+    examples: list[str] = field(default_factory=list)
+
+
+def _empty_csv_frame(src: Path, added: list[str]) -> pd.DataFrame:
+    """The output columns of a CSV with a header and no rows."""
+    cols = pointfiles.csv_columns(src)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        names = added_column_names(cols, added)
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in [*cols, *names.values()]})
+
+
+def classify_file(
+    src: str | os.PathLike[str],
+    dst: str | os.PathLike[str],
+    *,
+    lat_col: str | None = None,
+    lon_col: str | None = None,
+    assume_lonlat: bool = False,
+    chunk_rows: int = pointfiles.CHUNK_ROWS,
+    progress: Callable[[float, int], None] | None = None,
+    strict: bool = False,
+) -> Summary:
+    """Classify every row of a point file and write the result, streaming.
+
+    The output has every input column and row, in order, followed by the
+    columns of :data:`geo.classification.COLUMNS` and ``error`` (empty where the row
+    could be read). The input's columns are never renamed or replaced: an
+    added column whose name the input already has (in any case) gets the
+    suffix ``_right`` (:data:`geo.points.COLLISION_SUFFIX`), with one warning
+    naming them. A header-only input gives a header-only output in every
+    format. A CSV output of a GeoJSON/GeoPackage input gets ``lon``
+    and ``lat`` columns; a GeoJSON/GeoPackage output of a CSV input gets point
+    geometry. The output is written to a temporary file and renamed, so a
+    failure leaves any existing ``dst`` untouched.
+
+    Parameters
+    ----------
+    src, dst : path-like
+        Input and output files; formats by extension (:data:`geo.pointfiles.FORMATS`).
+    lat_col, lon_col, assume_lonlat, chunk_rows
+        See :func:`geo.pointfiles.iter_points`.
+    progress : callable, optional
+        Called after each chunk with (fraction done, rows so far).
+    strict : bool, default False
+        Refuse the whole file, writing nothing, if any row cannot be read
+        (by default such rows are written with the reason in ``error``).
+
+    Returns
+    -------
+    Summary
+
+    Raises
+    ------
+    InputError
+        When the input as a whole is unusable, or no row at all can be read,
+        or (``strict``) any row cannot be read.
+    """
+    src_p, dst_p = Path(src), Path(dst)
+    out_fmt = pointfiles.detect_format(dst_p)
+    in_fmt = pointfiles.detect_format(src_p)
+    if src_p.exists() and dst_p.exists() and src_p.resolve() == dst_p.resolve():
+        raise InputError(f"{dst_p}: the output would overwrite the input; choose another name")
+    summary = Summary(path=dst_p)
+    with atomic_path(dst_p) as tmp:
+        writer = pointfiles.PointWriter(tmp, out_fmt, dst_p.stem, dst_p)
+        names: dict[str, str] | None = None
+        empty: pd.DataFrame | None = None
+        try:
+            for chunk in pointfiles.iter_points(
+                src_p,
+                lat_col=lat_col,
+                lon_col=lon_col,
+                assume_lonlat=assume_lonlat,
+                chunk_rows=chunk_rows,
+            ):
+                ok = chunk.ok
+                n = len(chunk.frame)
+                coords = ["lon", "lat"] if in_fmt != "csv" and out_fmt == "csv" else []
+                if coords and chunk.z is not None:
+                    coords.append("z")
+                if names is None:
+                    names = added_column_names(
+                        list(chunk.frame.columns),
+                        [*coords, *COLUMNS, pointfiles.ERROR_COLUMN],
+                        where=str(src_p),
+                    )
+                res = classify_lonlat(chunk.lon[ok], chunk.lat[ok])
+                extra: dict[str, Any] = {}
+                for col, values_in in (("lon", chunk.lon), ("lat", chunk.lat), ("z", chunk.z)):
+                    if col in coords and col in names:
+                        extra[names[col]] = values_in
+                for col in COLUMNS:
+                    values = res[col].to_numpy()
+                    if col.startswith("distance"):
+                        full: np.ndarray = np.full(n, np.nan)
+                    elif col == "in_area_of_separation":
+                        full = np.full(n, None, dtype=object)
+                    else:
+                        full = np.full(n, "", dtype=object)
+                    full[ok] = np.round(values, 3) if col.startswith("distance") else values
+                    extra[names[col]] = full
+                extra[names[pointfiles.ERROR_COLUMN]] = chunk.error
+                frame = pd.concat(
+                    [chunk.frame, pd.DataFrame(extra, index=chunk.frame.index)], axis=1
+                )
+                if n == 0:
+                    empty = frame
+                    continue
+                writer.write(frame, chunk.lon, chunk.lat, ok, chunk.z)
+                summary.rows += n
+                bad = np.flatnonzero(~ok)
+                if strict and bad.size:
+                    i = int(bad[0])
+                    raise InputError(
+                        f"{src_p}: row {chunk.first_row + i}: {chunk.error[i]} "
+                        "(--strict: nothing written)"
+                    )
+                summary.errors += bad.size
+                for i in bad[: max(0, 5 - len(summary.examples))]:
+                    summary.examples.append(f"row {chunk.first_row + i}: {chunk.error[i]}")
+                if progress is not None:
+                    progress(chunk.progress, summary.rows)
+            if summary.rows and summary.errors == summary.rows:
+                raise InputError(
+                    f"{src_p}: no row could be read ({summary.rows} rows; "
+                    f"{summary.examples[0]}); nothing written"
+                )
+            if names is None and summary.rows == 0 and in_fmt == "csv":
+                empty = _empty_csv_frame(src_p, [*COLUMNS, pointfiles.ERROR_COLUMN])
+            writer.finish(empty)
+        finally:
+            writer.close()
+    return summary
+
+
+# --------------------------------------------------------------------------
+# one point; the points of a map
+# --------------------------------------------------------------------------
+#: Lines ``border-zones distance`` measures to, with their labels.
+DISTANCE_TO = {
+    "golan_line_a": "Line A (Alpha)",
+    "golan_line_b": "Line B (Bravo)",
+    "blue_line": "the Blue Line",
+}
+
+
+def distance_record(lon: float, lat: float) -> dict[str, Any]:
+    """The ``distance --json`` record of one point (validated lon/lat degrees).
+
+    Returns
+    -------
+    dict
+        ``lat``, ``lon``, ``distance_m`` (metres to each of :data:`DISTANCE_TO`,
+        rounded to the millimetre), ``country``, ``in_area_of_separation``, ``zones``.
+    """
+    row = classify_lonlat([lon], [lat]).iloc[0]
+    dist = {name: round(float(prepare(name).distance([lon], [lat])[0]), 3) for name in DISTANCE_TO}
+    return {
+        "lat": float(lat),
+        "lon": float(lon),
+        "distance_m": dist,
+        "country": str(row["country"]) or None,
+        "in_area_of_separation": bool(row["in_area_of_separation"]),
+        "zones": [z for z in str(row["zones"]).split(";") if z],
+    }
+
+
+@dataclass
+class MapPoints:
+    """The classified points of a map, and the rows of the file left off it."""
+
+    #: The readable rows, classified (every column of the file kept).
+    points: Any
+    #: Rows in the file.
+    rows: int = 0
+    #: Rows that could not be read (left off the map).
+    skipped: int = 0
+    #: The first of those, as "row N: reason" ("" when none).
+    first_skipped: str = ""
+
+
+def points_for_map(
+    path: str | os.PathLike[str],
+    *,
+    lat_col: str | None = None,
+    lon_col: str | None = None,
+    assume_lonlat: bool = False,
+) -> MapPoints:
+    """Read a point file and classify its readable rows, for a map's popups.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read or none of its rows can.
+    """
+    gdf = pointfiles.read_points(
+        path, lat_col=lat_col, lon_col=lon_col, assume_lonlat=assume_lonlat
+    )
+    error_col = gdf.attrs.get("error_column", pointfiles.ERROR_COLUMN)
+    bad = (gdf[error_col] != "").to_numpy()
+    if len(gdf) and bad.all():
+        first = gdf[error_col].iloc[0]
+        raise InputError(f"{path}: no row could be read (row 1: {first})")
+    first_skipped = ""
+    if bad.any():
+        first_skipped = f"row {gdf.index[bad][0]}: {gdf[error_col].to_numpy()[bad][0]}"
+    points = classify(gdf[~bad].drop(columns=[error_col]))
+    return MapPoints(points, len(gdf), int(bad.sum()), first_skipped)
+
+
+def build_map_file(
+    output: str | os.PathLike[str],
+    *,
+    points: MapPoints | None = None,
+    offline: bool = False,
+) -> Path:
+    """Write the web map (:func:`geo.render.webmap.save_map`), with points if given.
+
+    Parameters
+    ----------
+    output : path-like
+        The HTML file.
+    points : MapPoints, optional
+        From :func:`points_for_map`.
+    offline : bool, default False
+        Inline every asset.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    from geo.render import webmap
+
+    shown = points.points if points is not None else None
+    return Path(webmap.save_map(output, points=shown, offline=offline))

@@ -170,14 +170,14 @@ def test_classify_csv_rows_kept_with_errors(points_csv, tmp_path):
 
 @pytest.mark.parametrize("ext", ["geojson", "gpkg"])
 def test_classify_geo_formats_round_trip(points_csv, tmp_path, ext):
-    from geo import inputs
+    from geo import pointfiles
 
     out = tmp_path / f"out.{ext}"
     assert run("classify", str(points_csv), "-o", str(out)).returncode == 0
     back = tmp_path / "back.csv"
     res = run("classify", str(out), "-o", str(back))
     assert res.returncode == 0, res.stderr
-    g = inputs.read_points(out)
+    g = pointfiles.read_points(out)
     assert len(g) == 5 and g["name"].tolist()[0] == "Quneitra"
     assert g.geometry.isna().tolist() == [False, True, True, True, False]
 

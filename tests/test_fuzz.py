@@ -3,7 +3,7 @@
 A grammar of the cases seen in issue 8 (ragged rows, odd separators and
 encodings, BOM, quoted newlines, colliding column names, NaN/inf/out-of-range
 /DMS/Arabic-Indic digits, template and HTML payloads) generates the files;
-each is classified in-process through :func:`geo.inputs.classify_file`, the
+each is classified in-process through :func:`geo.workflows.classify_file`, the
 function ``border-zones classify`` runs. For every input: no exception but
 :class:`~geo.errors.InputError`; every input row present, in order, or the
 run refused as a whole; no input column lost; nothing left beside the output
@@ -26,7 +26,7 @@ import pyogrio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo import inputs
+from geo import workflows
 from geo.errors import InputError
 
 TOOL_COLUMNS = [
@@ -160,7 +160,7 @@ def _check(src: Path, dst: Path, columns: list[str], n: int) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            summary = inputs.classify_file(src, dst, chunk_rows=4)
+            summary = workflows.classify_file(src, dst, chunk_rows=4)
     except InputError:
         # refused as a whole: nothing beside the input
         assert sorted(p.name for p in folder.iterdir()) == before
@@ -241,7 +241,7 @@ def test_ragged_row_is_a_row_error_not_a_shift(tmp_path):
     src = tmp_path / "r.csv"
     src.write_text("id,lat,lon\n1,33,12,35,82\n2,33.1,35.8,\n", encoding="utf-8")
     dst = tmp_path / "o.csv"
-    inputs.classify_file(src, dst)
+    workflows.classify_file(src, dst)
     rows = list(csv.DictReader(open(dst, encoding="utf-8")))
     assert rows[0]["id"] == "1" and rows[0]["error"] == "5 fields, the header has 3"
     assert rows[0]["distance_line_a_m"] == ""

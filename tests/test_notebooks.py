@@ -15,7 +15,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from geo import classify, inputs, report
+from geo import classify, pointfiles, report
 from tests.conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -145,7 +145,7 @@ def test_rosh_hanikra_is_shown_on_the_border():
 def test_classify_counts_and_legend_name_every_event():
     """The event in no zone is counted and plotted as "no zone"; zones drawn under the points."""
     nb = _executed("classify_your_points.ipynb")
-    points = inputs.read_points(ROOT / "notebooks" / "example_points.csv")
+    points = pointfiles.read_points(ROOT / "notebooks" / "example_points.csv")
     ours = classify(points[points["error"] == ""].drop(columns="error"))
     want = ours["zone"].where(ours["zone"] != "", "no zone").value_counts().to_dict()
     assert want.get("no zone", 0) >= 1  # the Naqoura patrol, in Lebanon, in no zone

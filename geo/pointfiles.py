@@ -1,4 +1,7 @@
-"""Users' point files in and out: CSV, GeoJSON and GeoPackage.
+"""Users' point files in and out: CSV, GeoJSON and GeoPackage, in chunks.
+
+This module reads and writes; it never classifies (that is
+:func:`geo.workflows.classify_file`, which streams a file through here).
 
 Reading keeps every row, in order. A row whose coordinates cannot be read
 (not a number, missing, out of range, empty or non-point geometry) is kept
@@ -12,7 +15,7 @@ line when no field spans several lines).
 
 Examples
 --------
->>> from geo.inputs import find_coordinate_columns
+>>> from geo.pointfiles import find_coordinate_columns
 >>> find_coordinate_columns(["id", "Latitude", "Longitude"], file="points.csv")
 ('Latitude', 'Longitude')
 >>> find_coordinate_columns(["name", "LAT", "lng"], file="points.csv")
@@ -27,8 +30,8 @@ import json
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -39,17 +42,25 @@ import shapely
 
 from geo._files import atomic_path
 from geo.errors import InputError, LikelySwappedWarning, MissingCRSError
-from geo.points import COLLISION_SUFFIX, REGION_BBOX, added_column_names, clip
+from geo.points import (
+    COLLISION_SUFFIX,
+    REGION_BBOX,
+    added_column_names,
+    clip,
+    likely_swapped,
+    row_errors,
+)
 
 __all__ = [
+    "CHUNK_ROWS",
     "ERROR_COLUMN",
     "FORMATS",
     "LAT_NAMES",
     "LON_NAMES",
     "Format",
     "PointChunk",
-    "Summary",
-    "classify_file",
+    "PointWriter",
+    "csv_columns",
     "detect_format",
     "find_coordinate_columns",
     "iter_points",
@@ -214,65 +225,14 @@ class PointChunk:
 
 
 # --------------------------------------------------------------------------
-# checking coordinates
+# checking coordinates (the rules are geo.points'; here they come per row)
 # --------------------------------------------------------------------------
-def _check_values(
-    lon_raw: pd.Series | None,
-    lat_raw: pd.Series | None,
-    lon: np.ndarray,
-    lat: np.ndarray,
-    lon_name: str,
-    lat_name: str,
-) -> np.ndarray:
-    """Per-row error text for coordinates that are missing, not numbers or out of range."""
-    n = len(lon)
-    msgs: list[np.ndarray] = []
-    for name, raw, val, lim in (
-        (lat_name, lat_raw, lat, 90.0),
-        (lon_name, lon_raw, lon, 180.0),
-    ):
-        m = np.full(n, "", dtype=object)
-        bad = ~np.isfinite(val)
-        if bad.any():
-            idx = np.flatnonzero(bad)
-            if raw is None:
-                m[idx] = f"{name}: not a finite number"
-            else:
-                texts = raw.to_numpy(dtype=object)[idx]
-                m[idx] = [
-                    f"{name}: missing"
-                    if (t is None or (isinstance(t, float) and np.isnan(t)) or not str(t).strip())
-                    else f"{name}: {str(t)[:40]!r} is not a finite number"
-                    for t in texts
-                ]
-        out = np.abs(np.where(bad, 0.0, val)) > lim
-        if out.any():
-            idx = np.flatnonzero(out)
-            m[idx] = [f"{name}: {v:g} outside [-{lim:g}, {lim:g}]" for v in val[idx]]
-        msgs.append(m)
-    a, b = msgs
-    both = (a != "") & (b != "")
-    error = np.where(a != "", a, b)
-    if both.any():
-        error[both] = a[both] + "; " + b[both]
-    return error.astype(object)
-
-
 def _parse_numbers(raw: pd.Series) -> np.ndarray:
     if pd.api.types.is_numeric_dtype(raw.dtype):
         return np.array(raw.to_numpy(dtype=np.float64, na_value=np.nan), copy=True)
     text = raw.astype(str).str.strip()
     values = pd.to_numeric(text, errors="coerce")
     return np.array(values.to_numpy(dtype=np.float64, na_value=np.nan), copy=True)
-
-
-def _swapped(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    x0, y0, x1, y1 = REGION_BBOX
-
-    def inside(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
-
-    return ~inside(lon, lat) & inside(lat, lon)
 
 
 # --------------------------------------------------------------------------
@@ -368,7 +328,14 @@ def _csv_chunk(
     lat_raw, lon_raw = frame[lat_name], frame[lon_name]
     lat = _parse_numbers(lat_raw)
     lon = _parse_numbers(lon_raw)
-    err = _check_values(lon_raw, lat_raw, lon, lat, lon_name, lat_name)
+    err = row_errors(
+        lon,
+        lat,
+        lon_name=lon_name,
+        lat_name=lat_name,
+        lon_raw=lon_raw.to_numpy(dtype=object),
+        lat_raw=lat_raw.to_numpy(dtype=object),
+    )
     if long_rows.any():
         idx = np.flatnonzero(long_rows)
         counts = field_counts[idx] if field_counts is not None else np.full(idx.size, n_header + 1)
@@ -576,7 +543,7 @@ def _geo_chunk(
                 z[np.flatnonzero(good)[has_z]] = shapely.get_coordinates(
                     garr[has_z], include_z=True
                 )[:, 2]
-            sub = _check_values(None, None, x, y, "lon", "lat")
+            sub = row_errors(x, y)
             err[np.flatnonzero(good)] = [
                 s.replace("lat:", "geometry: latitude").replace("lon:", "geometry: longitude")
                 if s
@@ -667,7 +634,7 @@ def iter_points(
     n_swapped = 0
     first_swapped = 0
     for chunk in chunks:
-        sw = _swapped(chunk.lon, chunk.lat)
+        sw = likely_swapped(chunk.lon, chunk.lat)
         if sw.any():
             if not n_swapped:
                 first_swapped = chunk.first_row + int(np.flatnonzero(sw)[0])
@@ -729,6 +696,28 @@ def _with_geometry(frame: pd.DataFrame, chunk: PointChunk, error_col: str) -> gp
     )
 
 
+def csv_columns(path: str | os.PathLike[str]) -> list[str]:
+    """The column names of a CSV file's header, made unique as reading makes them.
+
+    Parameters
+    ----------
+    path : path-like
+        A CSV file.
+
+    Returns
+    -------
+    list of str
+    """
+    src = Path(path)
+    with _open_text(src) as fh:
+        header_text = _read_header(fh, src)
+    sep = "\t" if src.suffix.lower() == ".tsv" else _sniff_separator(header_text)
+    header = next(csv.reader(io.StringIO(header_text), delimiter=sep), [])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _unique_names(header, src)
+
+
 # --------------------------------------------------------------------------
 # writing
 # --------------------------------------------------------------------------
@@ -746,8 +735,20 @@ def _free_name(name: str, taken: set[str]) -> str:
     return name
 
 
-class _Writer:
-    """Write chunks of rows with point geometry to CSV, GeoJSON or GPKG."""
+class PointWriter:
+    """Write chunks of rows with point geometry to CSV, GeoJSON or GPKG.
+
+    Parameters
+    ----------
+    tmp : pathlib.Path
+        The file actually written (a temporary name; see :func:`geo._files.atomic_path`).
+    fmt : Format
+        The output format.
+    layer : str
+        The GeoPackage layer name.
+    target : pathlib.Path, optional
+        The final name, used in messages.
+    """
 
     def __init__(self, tmp: Path, fmt: Format, layer: str, target: Path | None = None) -> None:
         self.tmp, self.fmt, self.layer = tmp, fmt, layer
@@ -805,6 +806,7 @@ class _Writer:
         ok: np.ndarray,
         z: np.ndarray | None = None,
     ) -> None:
+        """Append rows: ``frame``'s columns, with point geometry from lon/lat where ``ok``."""
         if self.rows == 0 and self._fh is None and z is not None:
             self.has_z = True
         if self.fmt == "csv":
@@ -910,7 +912,7 @@ def write_points(points: gpd.GeoDataFrame | pd.DataFrame, path: str | os.PathLik
     fmt = detect_format(target)
     frame, lon, lat, ok = _split_geometry(points)
     with atomic_path(target) as tmp:
-        writer = _Writer(tmp, fmt, target.stem, target)
+        writer = PointWriter(tmp, fmt, target.stem, target)
         try:
             if fmt == "csv" and "lon" not in frame.columns and isinstance(points, gpd.GeoDataFrame):
                 frame = frame.assign(lon=np.where(ok, lon, np.nan), lat=np.where(ok, lat, np.nan))
@@ -949,161 +951,3 @@ def _split_geometry(
             lat = pd.to_numeric(frame["lat"], errors="coerce").to_numpy(dtype=float)
             ok = np.isfinite(lon) & np.isfinite(lat)
     return frame, lon, lat, ok
-
-
-# --------------------------------------------------------------------------
-# read → classify → write
-# --------------------------------------------------------------------------
-@dataclass
-class Summary:
-    """What :func:`classify_file` did."""
-
-    #: The file written.
-    path: Path
-    #: Rows read (and written).
-    rows: int = 0
-    #: Rows with an error message.
-    errors: int = 0
-    #: The first few error messages, with their row numbers.
-    examples: list[str] = field(default_factory=list)
-
-
-def _empty_csv_frame(
-    src: Path, lat_col: str | None, lon_col: str | None, added: list[str]
-) -> pd.DataFrame:
-    """The output columns of a CSV with a header and no rows."""
-    with _open_text(src) as fh:
-        header_text = _read_header(fh, src)
-    sep = "\t" if src.suffix.lower() == ".tsv" else _sniff_separator(header_text)
-    header = next(csv.reader(io.StringIO(header_text), delimiter=sep), [])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        cols = _unique_names(header, src)
-        names = added_column_names(cols, added)
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in [*cols, *names.values()]})
-
-
-def classify_file(
-    src: str | os.PathLike[str],
-    dst: str | os.PathLike[str],
-    *,
-    lat_col: str | None = None,
-    lon_col: str | None = None,
-    assume_lonlat: bool = False,
-    chunk_rows: int = CHUNK_ROWS,
-    progress: Callable[[float, int], None] | None = None,
-    strict: bool = False,
-) -> Summary:
-    """Classify every row of a point file and write the result, streaming.
-
-    The output has every input column and row, in order, followed by the
-    columns of :data:`geo.classify.COLUMNS` and ``error`` (empty where the row
-    could be read). The input's columns are never renamed or replaced: an
-    added column whose name the input already has (in any case) gets the
-    suffix ``_right`` (:data:`geo.points.COLLISION_SUFFIX`), with one warning
-    naming them. A header-only input gives a header-only output in every
-    format. A CSV output of a GeoJSON/GeoPackage input gets ``lon``
-    and ``lat`` columns; a GeoJSON/GeoPackage output of a CSV input gets point
-    geometry. The output is written to a temporary file and renamed, so a
-    failure leaves any existing ``dst`` untouched.
-
-    Parameters
-    ----------
-    src, dst : path-like
-        Input and output files; formats by extension (:data:`FORMATS`).
-    lat_col, lon_col, assume_lonlat, chunk_rows
-        See :func:`iter_points`.
-    progress : callable, optional
-        Called after each chunk with (fraction done, rows so far).
-    strict : bool, default False
-        Refuse the whole file, writing nothing, if any row cannot be read
-        (by default such rows are written with the reason in ``error``).
-
-    Returns
-    -------
-    Summary
-
-    Raises
-    ------
-    InputError
-        When the input as a whole is unusable, or no row at all can be read,
-        or (``strict``) any row cannot be read.
-    """
-    from geo.classification import COLUMNS, classify_lonlat
-
-    src_p, dst_p = Path(src), Path(dst)
-    out_fmt = detect_format(dst_p)
-    in_fmt = detect_format(src_p)
-    if src_p.exists() and dst_p.exists() and src_p.resolve() == dst_p.resolve():
-        raise InputError(f"{dst_p}: the output would overwrite the input; choose another name")
-    summary = Summary(path=dst_p)
-    with atomic_path(dst_p) as tmp:
-        writer = _Writer(tmp, out_fmt, dst_p.stem, dst_p)
-        names: dict[str, str] | None = None
-        empty: pd.DataFrame | None = None
-        try:
-            for chunk in iter_points(
-                src_p,
-                lat_col=lat_col,
-                lon_col=lon_col,
-                assume_lonlat=assume_lonlat,
-                chunk_rows=chunk_rows,
-            ):
-                ok = chunk.ok
-                n = len(chunk.frame)
-                coords = ["lon", "lat"] if in_fmt != "csv" and out_fmt == "csv" else []
-                if coords and chunk.z is not None:
-                    coords.append("z")
-                if names is None:
-                    names = added_column_names(
-                        list(chunk.frame.columns),
-                        [*coords, *COLUMNS, ERROR_COLUMN],
-                        where=str(src_p),
-                    )
-                res = classify_lonlat(chunk.lon[ok], chunk.lat[ok])
-                extra: dict[str, Any] = {}
-                for col, values_in in (("lon", chunk.lon), ("lat", chunk.lat), ("z", chunk.z)):
-                    if col in coords and col in names:
-                        extra[names[col]] = values_in
-                for col in COLUMNS:
-                    values = res[col].to_numpy()
-                    if col.startswith("distance"):
-                        full: np.ndarray = np.full(n, np.nan)
-                    elif col == "in_area_of_separation":
-                        full = np.full(n, None, dtype=object)
-                    else:
-                        full = np.full(n, "", dtype=object)
-                    full[ok] = np.round(values, 3) if col.startswith("distance") else values
-                    extra[names[col]] = full
-                extra[names[ERROR_COLUMN]] = chunk.error
-                frame = pd.concat(
-                    [chunk.frame, pd.DataFrame(extra, index=chunk.frame.index)], axis=1
-                )
-                if n == 0:
-                    empty = frame
-                    continue
-                writer.write(frame, chunk.lon, chunk.lat, ok, chunk.z)
-                summary.rows += n
-                bad = np.flatnonzero(~ok)
-                if strict and bad.size:
-                    i = int(bad[0])
-                    raise InputError(
-                        f"{src_p}: row {chunk.first_row + i}: {chunk.error[i]} "
-                        "(--strict: nothing written)"
-                    )
-                summary.errors += bad.size
-                for i in bad[: max(0, 5 - len(summary.examples))]:
-                    summary.examples.append(f"row {chunk.first_row + i}: {chunk.error[i]}")
-                if progress is not None:
-                    progress(chunk.progress, summary.rows)
-            if summary.rows and summary.errors == summary.rows:
-                raise InputError(
-                    f"{src_p}: no row could be read ({summary.rows} rows; "
-                    f"{summary.examples[0]}); nothing written"
-                )
-            if names is None and summary.rows == 0 and in_fmt == "csv":
-                empty = _empty_csv_frame(src_p, lat_col, lon_col, [*COLUMNS, ERROR_COLUMN])
-            writer.finish(empty)
-        finally:
-            writer.close()
-    return summary

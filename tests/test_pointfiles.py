@@ -1,4 +1,4 @@
-"""Reading and writing users' point files (geo.inputs)."""
+"""Reading and writing users' point files (geo.pointfiles)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import _files, inputs
+from geo import _files, pointfiles
 from geo.errors import InputError, LikelySwappedWarning, MissingCRSError
 
 
@@ -34,12 +34,12 @@ def write(tmp_path, name, text):
     ],
 )
 def test_find_coordinate_columns(columns, expected):
-    assert inputs.find_coordinate_columns(columns, file="f.csv") == expected
+    assert pointfiles.find_coordinate_columns(columns, file="f.csv") == expected
 
 
 def test_find_coordinate_columns_missing_lists_columns():
     with pytest.raises(InputError, match=r"f\.csv: no longitude column found; .*'lat', 'name'"):
-        inputs.find_coordinate_columns(["lat", "name"], file="f.csv")
+        pointfiles.find_coordinate_columns(["lat", "name"], file="f.csv")
 
 
 def test_csv_chunks_keep_every_row_in_order(tmp_path):
@@ -49,7 +49,7 @@ def test_csv_chunks_keep_every_row_in_order(tmp_path):
     df = pd.DataFrame({"id": range(n), "lat": lat, "lon": 35.8})
     src = tmp_path / "many.csv"
     df.to_csv(src, index=False)
-    chunks = list(inputs.iter_points(src, chunk_rows=100))
+    chunks = list(pointfiles.iter_points(src, chunk_rows=100))
     assert len(chunks) == 11
     assert [c.first_row for c in chunks] == list(range(1, n + 1, 100))
     ids = np.concatenate([c.frame["id"].to_numpy() for c in chunks])
@@ -62,7 +62,7 @@ def test_csv_chunks_keep_every_row_in_order(tmp_path):
 def test_semicolon_csv_and_bom(tmp_path):
     src = tmp_path / "excel.csv"
     src.write_bytes("\ufeffname;lat;lon\nQuneitra;33.126;35.825\n".encode())
-    g = inputs.read_points(src)
+    g = pointfiles.read_points(src)
     assert g["name"].tolist() == ["Quneitra"] and g.geometry.x.iloc[0] == 35.825
 
 
@@ -79,7 +79,7 @@ def test_semicolon_csv_and_bom(tmp_path):
 )
 def test_row_errors(tmp_path, lat, lon, message):
     src = write(tmp_path, "p.csv", f"lat,lon\n33.1,35.8\n{lat},{lon}\n")
-    g = inputs.read_points(src)
+    g = pointfiles.read_points(src)
     assert g["error"].tolist() == ["", message]
     assert g.geometry.iloc[1] is None and g.index.tolist() == [1, 2]
 
@@ -98,7 +98,7 @@ def test_unusable_files(tmp_path, name, text, match):
     if text is not None:
         p.write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match=match) as info:
-        inputs.read_points(p)
+        pointfiles.read_points(p)
     assert name in str(info.value)
 
 
@@ -106,7 +106,7 @@ def test_not_utf8(tmp_path):
     p = tmp_path / "latin.csv"
     p.write_bytes("name,lat,lon\nQuneïtra,33.1,35.8\n".encode("latin-1"))
     with pytest.raises(InputError, match="not UTF-8"):
-        inputs.read_points(p)
+        pointfiles.read_points(p)
 
 
 def test_geojson_geometry_errors(tmp_path):
@@ -124,7 +124,7 @@ def test_geojson_geometry_errors(tmp_path):
         },
     ]
     p = write(tmp_path, "p.geojson", json.dumps({"type": "FeatureCollection", "features": feats}))
-    g = inputs.read_points(p)
+    g = pointfiles.read_points(p)
     assert g["error"].tolist() == ["", "geometry: missing", "geometry: a LineString, not a Point"]
     assert g["n"].tolist() == [1, 2, 3]
 
@@ -134,11 +134,13 @@ def test_gpkg_without_crs_and_projected(tmp_path):
     nocrs = tmp_path / "nocrs.gpkg"
     pts.to_file(nocrs, driver="GPKG")
     with pytest.raises(MissingCRSError, match=r"no CRS.*--assume-lonlat"):
-        inputs.read_points(nocrs)
-    assert inputs.read_points(nocrs, assume_lonlat=True).geometry.x.iloc[0] == pytest.approx(35.8)
+        pointfiles.read_points(nocrs)
+    assert pointfiles.read_points(nocrs, assume_lonlat=True).geometry.x.iloc[0] == pytest.approx(
+        35.8
+    )
     utm = tmp_path / "utm.gpkg"
     pts.set_crs("EPSG:4326").to_crs("EPSG:32636").to_file(utm, driver="GPKG")
-    g = inputs.read_points(utm)
+    g = pointfiles.read_points(utm)
     assert g.geometry.x.iloc[0] == pytest.approx(35.8) and g.geometry.y.iloc[0] == pytest.approx(
         33.1
     )
@@ -148,23 +150,9 @@ def test_swapped_warning_once(tmp_path):
     src = write(tmp_path, "p.csv", "lat,lon\n35.8,32.9\n36.0,32.8\n33.1,35.8\n")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        inputs.read_points(src)
+        pointfiles.read_points(src)
     swapped = [w for w in caught if issubclass(w.category, LikelySwappedWarning)]
     assert len(swapped) == 1 and "2 row(s), first row 1" in str(swapped[0].message)
-
-
-def test_classify_file_columns_and_order(tmp_path):
-    from geo.classification import COLUMNS
-
-    src = write(tmp_path, "p.csv", "id,lat,lon\na,33.126,35.825\nb,oops,35\nc,33.279,35.579\n")
-    out = tmp_path / "o.csv"
-    s = inputs.classify_file(src, out, chunk_rows=1)
-    assert (s.rows, s.errors) == (3, 1) and s.examples == [
-        "row 2: lat: 'oops' is not a finite number"
-    ]
-    t = pd.read_csv(out, keep_default_na=False)
-    assert list(t.columns) == ["id", "lat", "lon", *COLUMNS, "error"]
-    assert t["id"].tolist() == ["a", "b", "c"]
 
 
 def test_atomic_path_cleans_up_on_failure(tmp_path):
@@ -180,8 +168,8 @@ def test_atomic_path_cleans_up_on_failure(tmp_path):
 def test_write_points_formats(tmp_path):
     g = gpd.GeoDataFrame({"n": [1, 2]}, geometry=[shapely.Point(35.8, 33.1), None], crs="EPSG:4326")
     for ext in ("csv", "geojson", "gpkg"):
-        p = inputs.write_points(g, tmp_path / f"w.{ext}")
-        back = inputs.read_points(p)
+        p = pointfiles.write_points(g, tmp_path / f"w.{ext}")
+        back = pointfiles.read_points(p)
         assert back["n"].astype(int).tolist() == [1, 2]
         assert back.geometry.iloc[0].equals(shapely.Point(35.8, 33.1))
 
@@ -228,14 +216,14 @@ def test_benchmark_runs_small(tmp_path):
 )
 def test_headers_read_whatever_their_shape(tmp_path, header):
     src = write(tmp_path, "h.csv", header + "\n1,a,33.1,35.8\n")
-    (chunk,) = inputs.iter_points(src)
+    (chunk,) = pointfiles.iter_points(src)
     assert list(chunk.frame.columns)[2:] == ["lat", "lon"]
     assert chunk.ok.tolist() == [True]
 
 
 def test_ragged_rows_never_shift(tmp_path):
     src = write(tmp_path, "r.csv", "id,lat,lon\n1,33,12,35,82\n2,33.1,35.8,\n3,33.1,35.8,x\n")
-    chunks = list(inputs.iter_points(src))
+    chunks = list(pointfiles.iter_points(src))
     err = np.concatenate([c.error for c in chunks]).tolist()
     ids = pd.concat([c.frame for c in chunks])["id"].tolist()
     assert ids == ["1", "2", "3"]
@@ -246,129 +234,9 @@ def test_ragged_row_after_the_first_chunk(tmp_path):
     rows = [f"{i},33.1,35.8" for i in range(10)]
     rows[7] = "7,33.1,35.8,a,b"
     src = write(tmp_path, "r.csv", "id,lat,lon\n" + "\n".join(rows) + "\n")
-    chunks = list(inputs.iter_points(src, chunk_rows=3))
+    chunks = list(pointfiles.iter_points(src, chunk_rows=3))
     frame = pd.concat([c.frame for c in chunks])
     assert frame["id"].tolist() == [str(i) for i in range(10)]
     assert frame.index.tolist() == list(range(1, 11))
     err = np.concatenate([c.error for c in chunks])
     assert np.flatnonzero(err != "").tolist() == [7]
-
-
-def test_user_columns_kept_tool_columns_suffixed(tmp_path):
-    src = write(
-        tmp_path,
-        "c.csv",
-        "id,lat,lon,Country,zone,error,distance_line_a_m\n1,33.1,35.8,mine,z,e,d\n",
-    )
-    with pytest.warns(UserWarning, match="'country' → 'country_right'"):
-        inputs.classify_file(src, tmp_path / "o.csv")
-    out = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
-    assert out.loc[0, ["Country", "zone", "error", "distance_line_a_m"]].tolist() == [
-        "mine",
-        "z",
-        "e",
-        "d",
-    ]
-    assert out.loc[0, "country_right"] == "Israel"
-    assert out.loc[0, "error_right"] == ""
-
-
-@pytest.mark.parametrize(
-    "header", ["fid,lat,lon", "Name,name,lat,lon", "geometry,lat,lon", "geom,lat,lon"]
-)
-def test_gpkg_output_of_awkward_names(tmp_path, header):
-    import pyogrio
-
-    src = write(
-        tmp_path,
-        "g.csv",
-        header + "\n" + ",".join(["a"] * (header.count(",") - 1)) + ",33.1,35.8\n",
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        inputs.classify_file(src, tmp_path / "o.gpkg")
-    first = header.split(",")[0]
-    assert first in pyogrio.read_info(tmp_path / "o.gpkg")["fields"].tolist()
-    # (geopandas calls its geometry column "geometry": read the fields apart)
-    fields = pyogrio.read_dataframe(tmp_path / "o.gpkg", read_geometry=False)
-    assert fields.loc[0, first] == "a"
-    df = pyogrio.read_dataframe(tmp_path / "o.gpkg", columns=[])
-    assert df.geometry.iloc[0].x == pytest.approx(35.8)
-
-
-@pytest.mark.parametrize("ext", ["csv", "geojson", "gpkg"])
-def test_header_only_input_agrees_across_formats(tmp_path, ext):
-    src = write(tmp_path, "h.csv", "id,lat,lon\n")
-    s = inputs.classify_file(src, tmp_path / f"o.{ext}")
-    assert s.rows == 0 and (tmp_path / f"o.{ext}").exists()
-
-
-@pytest.mark.parametrize("ext", ["geojson", "gpkg", "csv"])
-def test_z_kept(tmp_path, ext):
-    import pyogrio
-
-    src = tmp_path / "z.geojson"
-    src.write_text(
-        json.dumps(
-            {
-                "type": "FeatureCollection",
-                "features": [
-                    {
-                        "type": "Feature",
-                        "properties": {"id": 1},
-                        "geometry": {"type": "Point", "coordinates": [35.8, 33.1, 812.5]},
-                    }
-                ],
-            }
-        ),
-        encoding="utf-8",
-    )
-    inputs.classify_file(src, tmp_path / f"o.{ext}")
-    if ext == "csv":
-        out = pd.read_csv(tmp_path / "o.csv")
-        assert out.loc[0, "z"] == pytest.approx(812.5)
-    else:
-        df = pyogrio.read_dataframe(tmp_path / f"o.{ext}")
-        assert df.geometry.iloc[0].has_z and df.geometry.iloc[0].z == pytest.approx(812.5)
-
-
-def test_read_only_targets_refused_naming_the_users_path(tmp_path):
-    src = write(tmp_path, "p.csv", "lat,lon\n33.1,35.8\n")
-    target = tmp_path / "o.csv"
-    target.write_text("keep", encoding="utf-8")
-    target.chmod(0o444)
-    with pytest.raises(InputError, match=r"o\.csv: the file is read-only"):
-        inputs.classify_file(src, target)
-    assert target.read_text(encoding="utf-8") == "keep"
-    ro = tmp_path / "ro"
-    ro.mkdir()
-    ro.chmod(0o555)
-    try:
-        with pytest.raises(InputError, match=r"the folder .*ro is read-only") as exc:
-            inputs.classify_file(src, ro / "o.csv")
-        assert ".tmp" not in str(exc.value)
-    finally:
-        ro.chmod(0o755)
-
-
-def test_stale_temp_folders_of_dead_processes_removed(tmp_path):
-    import subprocess
-    import sys
-
-    dead = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    pid = int(dead.stdout)
-    stale = tmp_path / f".o.csv.bz-{pid}-abcdefgh.tmp"
-    stale.mkdir()
-    (stale / "o.csv").write_text("half", encoding="utf-8")
-    alive = tmp_path / f".o.csv.bz-{1}-abcdefgh.tmp"  # pid 1 runs: kept
-    alive.mkdir()
-    other = tmp_path / f".x.csv.bz-{pid}-abcdefgh.tmp"  # another target's: kept
-    other.mkdir()
-    src = write(tmp_path, "p.csv", "lat,lon\n33.1,35.8\n")
-    inputs.classify_file(src, tmp_path / "o.csv")
-    assert not stale.exists() and alive.exists() and other.exists()
