@@ -1,11 +1,15 @@
-"""Render ``docs/map.png`` (the README's picture of the map) in headless Chromium.
+"""Render the README's pictures of the map in headless Chromium.
 
-Run: ``python docs/make_screenshot.py [OUT.png]``. Uses the offline page (no
-basemap tiles, so the picture is reproducible without network).
+Run: ``python docs/make_screenshot.py [--phone] [OUT.png]``. Desktop (1280×800,
+default ``docs/map.png``) or phone (390×844 with touch, default
+``docs/map_phone.png``). Uses the offline page (no basemap tiles, so the
+picture is reproducible without network), in its opening view, after a click
+(a tap on the phone) at Quneitra, as a user's first probe would be.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -16,23 +20,38 @@ from browser_support import CHROMIUM, CHROMIUM_ARGS, asset_cache, open_page
 
 from geo.render import webmap
 
+QUNEITRA = (33.126, 35.825)
+
 
 def main() -> int:
     """Render the screenshot; return the exit status."""
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("map.png")
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--phone", action="store_true", help="a 390×844 touch phone")
+    parser.add_argument("out", nargs="?", type=Path)
+    args = parser.parse_args()
+    name = "map_phone.png" if args.phone else "map.png"
+    out = args.out or Path(__file__).with_name(name)
     from playwright.sync_api import sync_playwright
 
     asset_cache()
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         page_file = webmap.save_map(Path(tmp) / "map.html", offline=True)
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page, log = open_page(browser, page_file.as_uri(), offline=True)
-        page.evaluate("void BorderZones.map.setView([33.05, 35.75], 9, {animate: false})")
-        # show the probe at Quneitra, as a user's click would
-        page.evaluate(
-            "(() => { const r = BorderZones.probe(33.126, 35.825);"
-            " BorderZones.probeControl.show(r); })()"
+        page, log = open_page(browser, page_file.as_uri(), offline=True, phone=args.phone)
+        page.wait_for_timeout(300)
+        x, y = page.evaluate(
+            """([lat, lon]) => {
+                const p = BorderZones.map.latLngToContainerPoint([lat, lon]);
+                const r = BorderZones.map.getContainer().getBoundingClientRect();
+                return [r.left + p.x, r.top + p.y];
+            }""",
+            list(QUNEITRA),
         )
+        if args.phone:
+            page.touchscreen.tap(x, y)
+        else:
+            page.mouse.click(x, y)
+        page.mouse.move(5, 400)  # no tooltip in the picture
         page.wait_for_timeout(500)
         page.screenshot(path=str(out))
         browser.close()

@@ -124,6 +124,17 @@ def feature_area_m2(geom: shapely.Geometry) -> float:
     return geodesy.geodesic_area(geom) if not geom.is_empty else 0.0
 
 
+def distances_to_layer_m(lon: Any, lat: Any, name: str) -> np.ndarray:
+    """Geodesic distance (m) from each (lon, lat) to the layer ``name``.
+
+    For the figures popups show (a place's distance to Line B); rendering
+    takes it from here, not from the geodesy.
+    """
+    target = shapely.union_all(layers.load(name).geometry.to_numpy())
+    points = (np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    return np.asarray(geodesy.distance(points, target), dtype=float)
+
+
 def _km2(geom: shapely.Geometry) -> float:
     return feature_area_m2(geom) / 1e6
 

@@ -32,6 +32,13 @@ CHROMIUM_ARGS = [
 ]
 TILE_HOSTS = ("tile.openstreetmap.org", "arcgisonline.com", "basemaps.cartocdn.com")
 NPM_CACHE = assets.cache_base() / "npm"
+#: A phone as Chromium emulates it: 390×844 CSS pixels, touch, mobile viewport.
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 
 def blank_png(size: int = 256) -> bytes:
@@ -90,14 +97,20 @@ def open_page(
     cache: Path | None = None,
     tamper: Callable[[str, bytes], bytes] | None = None,
     ready: bool = True,
+    phone: bool = False,
+    viewport: tuple[int, int] = (1280, 800),
 ):
     """Open ``url`` in a new page; return ``(page, log)``.
 
     With ``offline`` every request except the page itself is refused. ``tamper``
     may change the bytes served for a CDN URL (to check integrity is enforced);
-    with ``ready=False`` the page is not waited for.
+    with ``ready=False`` the page is not waited for. ``phone`` opens it as a
+    390×844 touch phone (mobile viewport, touch events, device scale 3).
     """
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    if phone:
+        context = browser.new_context(**PHONE)
+    else:
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
     log = PageLog()
     page.on(

@@ -95,3 +95,59 @@ def test_matplotlib_styles_follow_the_map():
     assert line["color"] == "#000000" and line["linestyle"] != "solid"
     area = style.mpl_area(style.AREA_STYLES["zone:granted_5km"])
     assert area["facecolor"] == style.blend_over_white("#D55E00", 0.6)
+
+
+def _page_legend() -> list[dict]:
+    """The legend rows the page shows, read from its bz-data JSON."""
+    import json
+    import re
+
+    from geo.render import webmap
+
+    page = webmap.render_html(webmap.build_map(basemap="none"))
+    found = re.findall(r'<script type="application/json" id="bz-data">(.*?)</script>', page, re.S)
+    assert len(found) == 1
+    return json.loads(found[0])["legend"]
+
+
+def _shown_colour(entry: dict) -> tuple[float, float, float]:
+    """The colour a legend row's swatch shows: a fill over white, else its line."""
+    s = entry["style"]
+    if entry["shape"] != "line" and s.get("fillOpacity", 0) > 0 and s.get("fill", True):
+        return style.blend_over_white(s.get("fillColor") or s["color"], s["fillOpacity"])
+    return _hex(s["color"])
+
+
+def _family(entry: dict) -> str:
+    # rows of one layer (the 1974 bands) are one family in the legend, told apart by
+    # opacity and label; so are a line and the layers derived from it (its other versions,
+    # parts and corridor: its colour, with their own dashes, width or fill)
+    from geo.render import webmap
+
+    return webmap.line_family(entry["layer"])
+
+
+@pytest.mark.parametrize("vision", VISIONS)
+def test_the_legend_the_page_shows_stays_apart(vision):
+    entries = [e for e in _page_legend() if e["shape"] in ("line", "area")]
+    assert len(entries) >= 12
+    worst = None
+    for a, b in itertools.combinations(entries, 2):
+        if _family(a) == _family(b):
+            continue
+        outline_a = a["shape"] == "line" or not a["style"].get("fillOpacity")
+        outline_b = b["shape"] == "line" or not b["style"].get("fillOpacity")
+        if outline_a != outline_b:
+            continue  # a line and a filled area do not look alike whatever their colours
+        # a dashed line and a solid one are told apart by their pattern too
+        diff_pattern = outline_a and bool(a["style"].get("dashArray")) != bool(
+            b["style"].get("dashArray")
+        )
+        delta = float(
+            np.linalg.norm(_seen(_shown_colour(a), vision) - _seen(_shown_colour(b), vision))
+        )
+        if diff_pattern:
+            delta = max(delta, style.MIN_DELTA_E)  # counted as apart; checked below for colour
+        if worst is None or delta < worst[0]:
+            worst = (delta, a["label"], b["label"])
+    assert worst is not None and worst[0] >= style.MIN_DELTA_E, worst

@@ -126,7 +126,7 @@ def test_coordinates_have_at_most_six_decimals(data: display.MapData, page: str)
 
 
 def test_size_within_budget(page: str, tmp_path: Path, npm_assets: Path) -> None:
-    assert len(page.encode()) <= 1_500_000
+    assert len(page.encode()) <= 750_000  # the default map's budget (issue 10)
     offline = webmap.save_map(tmp_path / "offline.html", offline=True)
     assert offline.stat().st_size <= 1_500_000
 
@@ -203,15 +203,114 @@ def test_popup_figures_and_provenance(data: display.MapData) -> None:
     )
 
 
-def test_basemap_choice_and_errors() -> None:
+def test_basemap_choice_and_errors(npm_assets: Path) -> None:
     page = webmap.render_html(webmap.build_map(basemap="satellite"))
     assert "World_Imagery" in page
     assert page_data(page)["basemap"] == "satellite"
     offline = webmap.render_html(webmap.build_map(offline=True))
     assert page_data(offline)["basemap"] == "none"
     assert 'if (config.basemap === "none") none.addTo(map)' in offline
+    # offline, only what works offline is offered: no tile basemap at all
+    for host in ("openstreetmap.org/{z}", "World_Imagery", "cartocdn"):
+        assert host not in offline
+    with pytest.raises(ValueError, match="needs a network"):
+        webmap.build_map(offline=True, basemap="streets")
     with pytest.raises(KeyError, match="available: streets"):
         webmap.build_map(basemap="topo")  # type: ignore[arg-type]
+
+
+def test_page_has_lang_title_and_a_stand_in_note(page: str) -> None:
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
+    title = re.findall(r"<title>(.*?)</title>", page)
+    assert title == [html.escape(webmap.PAGE_TITLE)]
+    data = page_data(page)
+    assert data["title"] == webmap.PAGE_TITLE and "stand-ins" in data["note"]
+    # every layer's provenance (source, licence, stated accuracy) is in the page's data
+    for layer in data["layers"]:
+        labels = {row[0] for row in layer["provenance"]}
+        assert layer["group"] == "Your points" or {"Source", "Stated accuracy"} <= labels
+
+
+def _popups(data: display.MapData) -> dict[str, list[dict[str, str]]]:
+    return {
+        layer.key: [dict(f["properties"]["_popup"]) for f in layer.geojson["features"]]
+        for layer in data.layers
+    }
+
+
+def test_popups_show_titles_not_ids_and_years_plainly(data: display.MapData) -> None:
+    ids = set(layers.load("zones")["id"]) | set(layers.names())
+    for key, rows in _popups(data).items():
+        for row in rows:
+            for label, value in row.items():
+                assert value not in ids, (key, label, value)  # titles, never ids
+                if "year" in label.lower():
+                    assert re.fullmatch(r"\d{4}", value), (key, label, value)  # not "2,017"
+    granted = _popups(data)["zone:granted_5km"][0]
+    assert granted["Year"] == "2017"
+    assert granted["Measured from"] == layers.info("golan_line_a")["title"]
+
+
+def test_place_popups(data: display.MapData) -> None:
+    from geo import classify, distance
+
+    places = next(layer for layer in data.layers if layer.key == "places")
+    feats = places.geojson["features"]
+    landmarks = [f for f in feats if f["properties"]["kind"] == "landmark"]
+    assert landmarks
+    for f in landmarks:
+        rows = dict(f["properties"]["_popup"])
+        assert "Population" not in rows
+        assert rows["Zones"]  # never blank: zone titles or "none"
+    for f in feats[:40]:
+        rows = dict(f["properties"]["_popup"])
+        lon, lat = f["geometry"]["coordinates"]
+        expected_b = distance([(lon, lat)], "golan_line_b")[0]
+        assert rows["Distance to Line B"] == display._fmt_km(expected_b)
+        got = classify(gpd.GeoDataFrame(geometry=[shapely.Point(lon, lat)], crs=4326))
+        assert rows["In the Area of Separation"] == (
+            "yes" if bool(got["in_area_of_separation"].iloc[0]) else "no"
+        )
+
+
+def test_area_of_separation_popup_gives_length_width_and_source(data: display.MapData) -> None:
+    from pyproj import Geod
+
+    rows = _popups(data)["undof_area_of_separation"][0]
+    width = layers.info("undof_area_of_separation")["width_km"]
+    assert rows["Width (Line B to Line A)"] == f"{width['min_km']:g}–{width['max_km']:g} km"
+    line = layers.load("golan_line_a").geometry.iloc[0]
+    lon, lat = zip(*line.coords, strict=True)
+    expected = Geod(ellps="WGS84").line_length(lon, lat)  # GeographicLib, independently
+    assert rows["Length (along Line A)"] == display._fmt_km(expected)
+    assert "OpenStreetMap" in rows["Source"]
+
+
+def test_line_accuracy_and_hit_areas_in_page(page: str) -> None:
+    data = page_data(page)
+    lines = {x["role"]: x for x in data["lines"]}
+    assert set(lines) == {"line_a", "line_b", "blue_line"}
+    for role, name in (("line_a", "golan_line_a"), ("blue_line", "blue_line")):
+        assert lines[role]["accuracy_m"] == layers.info(name)["accuracy_m"]
+    by_key = {x["key"]: x for x in data["layers"]}
+    assert by_key["lebanon_border_barrier"]["pane"] == "barrier"
+    assert by_key["lebanon_border_barrier"]["hitWeight"] >= 16
+    # credits: each source once in the attribution line, in full in the sources panel
+    short = [html.unescape(x) for x in data["attributions"]]
+    assert len(short) == len(set(short))
+    assert sum("OpenStreetMap" in x for x in short) == 1
+    assert len(data["credits"]) >= len(short)
+
+
+def test_notebook_view_of_an_offline_map_is_self_contained(npm_assets: Path) -> None:
+    m = webmap.build_map(offline=True)
+    shown = m._repr_html_()
+    srcdoc = html.unescape(re.search(r'srcdoc="([^"]*)"', shown).group(1))
+    assert "<script src=" not in srcdoc and 'rel="stylesheet"' not in srcdoc
+    assert "cdn.jsdelivr.net" not in srcdoc and "BorderZones.init" in srcdoc
+    # and online it links the pinned assets, as a saved page does
+    online = html.unescape(re.search(r'srcdoc="([^"]*)"', webmap.build_map()._repr_html_())[1])
+    assert "<script src=" in online
 
 
 def test_default_assets_all_come_from_npm(page: str) -> None:

@@ -58,7 +58,7 @@ GROUPS: tuple[str, ...] = ("Lines", "Zones", "Border barrier", "Context", "Your 
 Group = Literal["Lines", "Zones", "Border barrier", "Context", "Your points"]
 GeometryKind = Literal["line", "polygon", "point"]
 #: What the distance probe uses a feature for.
-Role = Literal["line_a", "line_b", "blue_line", "zone", ""]
+Role = Literal["line_a", "line_b", "blue_line", "zone", "country", ""]
 
 #: Display simplification tolerance per layer, metres (absent: not simplified).
 #: The reference lines are never simplified: the probe measures to them.
@@ -67,6 +67,14 @@ SIMPLIFY_M: dict[str, float] = {
     "syria_governorates": 300.0,
     "lebanon_border_barrier": 5.0,
     "zones": 10.0,
+    # context drawn from the lines (other versions, parts, corridors): for looking at,
+    # not measured by the probe
+    "blue_line_parts": 15.0,
+    "blue_line_geo_maps": 15.0,
+    "golan_line_a_geo_maps": 15.0,
+    "golan_line_a_natural_earth": 15.0,
+    "blue_line_corridor": 15.0,
+    "golan_line_a_corridor": 15.0,
 }
 
 #: Places shown: populated places of at least this population, and every landmark.
@@ -102,6 +110,8 @@ class DisplayLayer:
     show: bool = True
     #: Attribution text for the map's attribution control (plain text).
     attribution: str = ""
+    #: Stated accuracy of the layer (manifest ``accuracy_m``), metres.
+    accuracy_m: float | None = None
 
     def __post_init__(self) -> None:
         if self.group not in GROUPS:
@@ -181,6 +191,43 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+#: Columns whose numbers are years or labels, shown without a thousands separator.
+_PLAIN_NUMBER_COLUMNS = ("year", "family", "geonameid")
+
+
+def _fmt_col(col: str, value: Any) -> str:
+    """``value`` of column ``col`` as text: years without a separator ("2017")."""
+    if (col in _PLAIN_NUMBER_COLUMNS or col.endswith("_year")) and _num(value) is not None:
+        number = float(value)
+        return str(int(number)) if number.is_integer() else str(number)
+    if isinstance(value, str) and value in _layers.names():
+        return _layer_title(value)  # a layer by its title, never its name
+    return _fmt(value)
+
+
+def _layer_title(name: str) -> str:
+    """The title of layer ``name`` (its name if it has none)."""
+    try:
+        return str(_layers.info(name).get("title") or name)
+    except Exception:  # an unknown reference: its name is all we know
+        return name
+
+
+def _aos_rows(info: dict[str, Any]) -> list[tuple[str, str]]:
+    """Length (along Line A), width range and source of the Area of Separation."""
+    rows: list[tuple[str, str]] = []
+    if "golan_line_a" in _layers.names():
+        line_a = _layers.load("golan_line_a").geometry
+        length = sum(report.feature_length_m(g) for g in line_a)
+        rows.append(("Length (along Line A)", _fmt_km(length)))
+    width = info.get("width_km") or {}
+    if width.get("min_km") is not None and width.get("max_km") is not None:
+        rows.append(("Width (Line B to Line A)", f"{width['min_km']:g}–{width['max_km']:g} km"))
+    if info.get("attribution"):
+        rows.append(("Source", str(info["attribution"])))
+    return rows
+
+
 def _provenance(info: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     rows: list[tuple[str, str]] = [("Layer", str(info.get("title", "")))]
     for label, key in (("Source", "attribution"), ("Licence", "licence"), ("Method", "method")):
@@ -245,7 +292,7 @@ def _line_layer(name: str, group: Group, *, show: bool = True) -> DisplayLayer:
         rows = [("Length (geodesic)", _fmt_km(report.feature_length_m(row.geometry)))]
         for col in gdf.columns:
             if col not in ("geometry", "name") and not pd.isna(row[col]):
-                rows.append((col.replace("_", " ").capitalize(), _fmt(row[col])))
+                rows.append((col.replace("_", " ").capitalize(), _fmt_col(col, row[col])))
         return rows
 
     def extra(row: pd.Series) -> dict[str, Any]:
@@ -267,6 +314,7 @@ def _line_layer(name: str, group: Group, *, show: bool = True) -> DisplayLayer:
         provenance=_provenance(info),
         show=show,
         attribution=str(info.get("attribution", "")),
+        accuracy_m=_num(info.get("accuracy_m")),
     )
 
 
@@ -274,6 +322,7 @@ def _area_layer(name: str, group: Group, *, role: Role = "", show: bool = True) 
     gdf, info = _load(name)
     title = str(info.get("title", name))
     figures = name not in ("countries", "syria_governorates")
+    extra_rows = _aos_rows(info) if name == "undof_area_of_separation" else []
 
     def popup(row: pd.Series) -> list[tuple[str, str]]:
         rows = []
@@ -281,9 +330,10 @@ def _area_layer(name: str, group: Group, *, role: Role = "", show: bool = True) 
             rows.append(
                 ("Area (geodesic)", f"{report.feature_area_m2(row.geometry) / 1e6:,.1f} km²")
             )
+        rows.extend(extra_rows)
         for col in gdf.columns:
             if col not in ("geometry", "name") and not pd.isna(row[col]):
-                rows.append((col.replace("_", " ").capitalize(), _fmt(row[col])))
+                rows.append((col.replace("_", " ").capitalize(), _fmt_col(col, row[col])))
         return rows
 
     return DisplayLayer(
@@ -309,23 +359,43 @@ def _classified_places(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return classify(gdf)
 
 
-def _place_popup(row: pd.Series) -> list[tuple[str, str]]:
-    rows = [("Kind", _fmt(row.get("kind"))), ("Population", _fmt(row.get("population")))]
-    if "distance_line_a_m" in row.index and not pd.isna(row["distance_line_a_m"]):
-        rows.append(("Distance to Line A", _fmt_km(float(row["distance_line_a_m"]))))
-    if "distance_blue_line_m" in row.index and not pd.isna(row["distance_blue_line_m"]):
-        rows.append(("Distance to Blue Line", _fmt_km(float(row["distance_blue_line_m"]))))
-    if "country" in row.index:
-        rows.append(("Side (de facto)", _fmt(row["country"])))
-    if "zone" in row.index:
-        zone = row["zone"]
-        rows.append(("Zone", _fmt(zone) if zone is not None and not pd.isna(zone) else "none"))
-    if "geonameid" in row.index and not pd.isna(row["geonameid"]):
-        rows.append(("GeoNames id", str(int(row["geonameid"]))))
-    return rows
+def _zone_titles(gdf: gpd.GeoDataFrame) -> dict[str, str]:
+    """Zone id -> title, for showing zones by their titles."""
+    if "id" not in gdf.columns or "title" not in gdf.columns:
+        return {}
+    return {str(k): str(v) for k, v in zip(gdf["id"], gdf["title"], strict=True)}
 
 
-def _places_layer(min_population: int) -> DisplayLayer:
+def _place_popup_for(titles: dict[str, str]) -> Callable[[pd.Series], list[tuple[str, str]]]:
+    def popup(row: pd.Series) -> list[tuple[str, str]]:
+        pop = _num(row.get("population"))
+        if row.get("kind") == "landmark":
+            rows = [("Kind", "landmark")]
+        else:  # a populated place: its population says what it is
+            rows = [("Population", _fmt(row.get("population")))] if pop else []
+        for col, label in (
+            ("distance_line_a_m", "Distance to Line A"),
+            ("distance_line_b_m", "Distance to Line B"),
+            ("distance_blue_line_m", "Distance to Blue Line"),
+        ):
+            if col in row.index and _num(row[col]) is not None:
+                rows.append((label, _fmt_km(float(row[col]))))
+        if "country" in row.index and not pd.isna(row["country"]):
+            rows.append(("Side (de facto)", _fmt(row["country"])))
+        if "in_area_of_separation" in row.index and not pd.isna(row["in_area_of_separation"]):
+            rows.append(("In the Area of Separation", _fmt(bool(row["in_area_of_separation"]))))
+        if "zones" in row.index:
+            ids = [z for z in str(row["zones"] or "").split(";") if z and z != "nan"]
+            names = "; ".join(titles.get(z, z) for z in ids)
+            rows.append(("Zones", names or "none"))
+        if "geonameid" in row.index and not pd.isna(row["geonameid"]):
+            rows.append(("GeoNames id", str(int(row["geonameid"]))))
+        return rows
+
+    return popup
+
+
+def _places_layer(min_population: int, zone_titles: dict[str, str]) -> DisplayLayer:
     gdf, info = _load("places")
     pop = pd.to_numeric(gdf.get("population"), errors="coerce").fillna(0)
     keep = (pop >= min_population) | (gdf.get("kind") == "landmark")
@@ -333,6 +403,9 @@ def _places_layer(min_population: int) -> DisplayLayer:
     gdf["population"] = pop[keep.to_numpy()]
     gdf = gdf.sort_values(["population", "name"], ascending=[False, True], kind="stable")
     gdf = _classified_places(gdf)
+    if "golan_line_b" in _layers.names() and len(gdf):
+        xy = gdf.geometry
+        gdf["distance_line_b_m"] = report.distances_to_layer_m(xy.x, xy.y, "golan_line_b")
     title = str(info.get("title", "Places"))
     return DisplayLayer(
         key="places",
@@ -343,7 +416,7 @@ def _places_layer(min_population: int) -> DisplayLayer:
             gdf,
             list(gdf.geometry),
             lambda row: str(row.get("name") or "place"),
-            _place_popup,
+            _place_popup_for(zone_titles),
             lambda row: {
                 "population": int(row["population"]),
                 "kind": str(row.get("kind", "") or ""),
@@ -367,9 +440,8 @@ def _zone_popup(row: pd.Series) -> list[tuple[str, str]]:
         "inner_km": "From (km)",
         "distance_km": "To (km)",
         "part": "Side",
-        "family": "Family",
+        "family": "Year",
         "source": "Source",
-        "id": "Zone id",
     }
     for col, label in labels.items():
         if col in row.index and row[col] is not None and not pd.isna(row[col]):
@@ -378,7 +450,9 @@ def _zone_popup(row: pd.Series) -> list[tuple[str, str]]:
                 value = {"inside": "within the territory", "outside": "beyond it"}.get(
                     str(value), value
                 )
-            rows.append((label, _fmt(value)))
+            elif col == "reference":
+                value = _layer_title(str(value))
+            rows.append((label, _fmt_col(col, value)))
     return rows
 
 
@@ -477,17 +551,19 @@ def _points_layer(points: gpd.GeoDataFrame) -> DisplayLayer:
 
 
 def _bounds(layers: Sequence[DisplayLayer]) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The opening view: the lines, the Area of Separation and the 60 km zone (in Syria)."""
     keys = {"golan_line_a", "golan_line_b", "blue_line", "undof_area_of_separation"}
     geoms = [
         shapely.geometry.shape(f["geometry"])
         for layer in layers
-        if layer.key in keys
+        if layer.key in keys or layer.key == "zone:requested_60km"
         for f in layer.geojson["features"]
+        if f["properties"].get("part", "inside") != "outside"
     ]
     if not geoms:
         return ((32.6, 35.0), (33.7, 36.4))
     west, south, east, north = shapely.GeometryCollection(geoms).bounds
-    pad = 0.15
+    pad = 0.03
     return (
         (round(south - pad, 4), round(west - pad, 4)),
         (round(north + pad, 4), round(east + pad, 4)),
@@ -517,12 +593,15 @@ def prepare(
     available = list(_layers.names())
     out: list[DisplayLayer] = []
     if "countries" in available:
-        out.append(_area_layer("countries", "Context"))
+        out.append(_area_layer("countries", "Context", role="country"))
     if "syria_governorates" in available:
         out.append(_area_layer("syria_governorates", "Context", show=False))
+    titles: dict[str, str] = {}
     if "zones" in available:
         # zones.zones(): zones a user added to zones.csv show before the layer is rebuilt
-        out.extend(_zone_layers(_zones.zones(), dict(_layers.info("zones"))))
+        zone_gdf = _zones.zones()
+        titles = _zone_titles(zone_gdf)
+        out.extend(_zone_layers(zone_gdf, dict(_layers.info("zones"))))
     if "undof_area_of_separation" in available:
         out.append(_area_layer("undof_area_of_separation", "Zones", role="zone"))
     if "lebanon_border_barrier" in available:
@@ -542,7 +621,7 @@ def prepare(
         elif kinds <= {"Polygon", "MultiPolygon"}:
             out.append(_area_layer(name, "Context", show=False))
     if "places" in available:
-        out.append(_places_layer(min_place_population))
+        out.append(_places_layer(min_place_population, titles))
     if points is not None:
         out.append(_points_layer(points))
     parts = (part.strip() for layer in out for part in layer.attribution.split(";"))

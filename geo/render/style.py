@@ -30,6 +30,7 @@ __all__ = [
     "BAND_OPACITY",
     "BARRIER_STYLES",
     "BEYOND_TERRITORY_FACTOR",
+    "BEYOND_TERRITORY_STYLE",
     "FIGURE_GROUND",
     "LANDMARK_STYLE",
     "LINE_STYLES",
@@ -79,14 +80,14 @@ AREA_STYLES: dict[str, dict[str, Any]] = {
         "fillOpacity": 0,
     },
     "countries": {
-        "color": "#6F6F6F",
+        "color": "#8A8A8A",
         "weight": 1,
         "fillColor": "#FFFFFF",
         "fillOpacity": 0,
     },
     "syria_governorates": {
-        "color": "#8A8A8A",
-        "weight": 1,
+        "color": "#D0D0D0",
+        "weight": 1.5,
         "dashArray": "3 3",
         "fillOpacity": 0,
     },
@@ -124,6 +125,17 @@ LANDMARK_STYLE: dict[str, Any] = {
 
 #: Fill opacity of a zone's part beyond its territory, as a fraction of its own.
 BEYOND_TERRITORY_FACTOR = 0.45
+
+#: A zone's part beyond its own territory (in Lebanon or Jordan) on the web map: an
+#: outline only, one look for every zone (the tooltip and popup name the zone), so no
+#: pale fill is mistaken for another zone's.
+BEYOND_TERRITORY_STYLE: dict[str, Any] = {
+    "color": "#56B4E9",
+    "weight": 1.5,
+    "dashArray": "2 4",
+    "fill": False,
+    "fillOpacity": 0,
+}
 
 #: The print figure's ground, where the web map has its base tiles: land, sea,
 #: graticule and label colours (not legend entries).

@@ -32,10 +32,11 @@ from typing import Any, Literal
 
 import folium
 import geopandas as gpd
+import jinja2
 from branca.element import Element, MacroElement
 
 from geo._files import write_text
-from geo.render import assets, display
+from geo.render import assets, display, style
 from geo.render.display import DisplayLayer, MapData
 
 __all__ = [
@@ -45,8 +46,10 @@ __all__ = [
     "build_map",
     "layer_style",
     "legend_entries",
+    "line_family",
     "render_html",
     "save_map",
+    "short_credits",
 ]
 
 Basemap = Literal["streets", "satellite", "light", "dark", "none"]
@@ -56,7 +59,7 @@ BASEMAPS: dict[str, tuple[str, str | None, str]] = {
     "streets": (
         "Streets",
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        "&copy; OpenStreetMap contributors",
+        "© OpenStreetMap contributors",
     ),
     "satellite": (
         "Satellite",
@@ -66,79 +69,34 @@ BASEMAPS: dict[str, tuple[str, str | None, str]] = {
     "light": (
         "Light",
         "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-        "&copy; OpenStreetMap contributors &copy; CARTO",
+        "© OpenStreetMap contributors, © CARTO",
     ),
     "dark": (
         "Dark",
         "https://{s}.basemaps.cartocdn.com/dark_all/{z}/{x}/{y}{r}.png",
-        "&copy; OpenStreetMap contributors &copy; CARTO",
+        "© OpenStreetMap contributors, © CARTO",
     ),
     "none": ("None (vector context only)", None, ""),
 }
 
-_STYLES: dict[str, dict[str, Any]] = {
-    "golan_line_a": {"color": "#6a1b9a", "weight": 3.5},
-    "golan_line_b": {"color": "#c81e1e", "weight": 3, "dashArray": "8 5"},
-    "blue_line": {"color": "#0a9fd8", "weight": 3.5, "dashArray": "12 4 2 4"},
-    "undof_area_of_separation": {
-        "color": "#2c7fb8",
-        "weight": 1.5,
-        "fillColor": "#5aa9e6",
-        "fillOpacity": 0.5,
-    },
-    "countries": {
-        "color": "#6f6f6f",
-        "weight": 1,
-        "fillColor": "#f3efe4",
-        "fillOpacity": 0.3,
-        "className": "bz-country",
-    },
-    "syria_governorates": {
-        "color": "#8a8a8a",
-        "weight": 1,
-        "dashArray": "3 3",
-        "fillOpacity": 0,
-    },
-    "zone:granted_5km": {
-        "color": "#b2182b",
-        "weight": 2,
-        "fillColor": "#d6604d",
-        "fillOpacity": 0.5,
-    },
-    "zone:requested_not_granted": {
-        "color": "#e08214",
-        "weight": 1,
-        "fillColor": "#fdb863",
-        "fillOpacity": 0.32,
-    },
-    "zone:requested_60km": {
-        "color": "#e08214",
-        "weight": 2.5,
-        "dashArray": "10 6",
-        "fillOpacity": 0,
-    },
-    "points": {
-        "color": "#000",
-        "weight": 2,
-        "fillColor": "#ffd400",
-        "fillOpacity": 1,
-        "radius": 6,
-    },
-}
-_BARRIER: dict[str, dict[str, Any]] = {
-    "smart fence": {"color": "#111111", "weight": 3, "dashArray": "2 4"},
-    "concrete wall": {"color": "#7a5a2b", "weight": 5},
-    "": {"color": "#444444", "weight": 3, "dashArray": "6 3"},
-}
-_BAND = {"color": "#1b7837", "weight": 1, "dashArray": "4 3", "fillColor": "#5aae61"}
-_BAND_OPACITY = {0.0: 0.38, 10.0: 0.24, 20.0: 0.12}
-_PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
-_PLACE = {"color": "#333333", "weight": 1, "fillColor": "#ffffff", "fillOpacity": 0.9}
-_LANDMARK = {"color": "#6a3d9a", "weight": 1.5, "fillColor": "#cab2d6", "fillOpacity": 1}
+#: The marker style of a user's own points (drawn over everything else).
+_POINTS = {"color": "#000", "weight": 2, "fillColor": "#ffd400", "fillOpacity": 1, "radius": 6}
+_COUNTRIES = {**style.AREA_STYLES["countries"], "className": "bz-country"}
+
+#: Width (px) of the invisible stroke that takes clicks and taps on a thin line.
+HIT_WEIGHT: dict[str, float] = {"lebanon_border_barrier": 18.0, "line": 12.0}
+
+#: The page's title and the one line under it (constant text, never data).
+PAGE_TITLE = "Border zones: the Israel–Syria–Lebanon frontier, measured"
+STAND_IN_NOTE = (
+    "The lines are public stand-ins, not the official maps: each is as far off as its "
+    "source states."
+)
 
 
 def _fallback_colour(key: str) -> str:
-    return _PALETTE[int(hashlib.sha256(key.encode()).hexdigest(), 16) % len(_PALETTE)]
+    palette = style.ZONE_COLOURS
+    return palette[int(hashlib.sha256(key.encode()).hexdigest(), 16) % len(palette)]
 
 
 def _place_radius(population: float) -> float:
@@ -163,29 +121,38 @@ def layer_style(layer: DisplayLayer, properties: dict[str, Any]) -> dict[str, An
     >>> from geo.render.display import DisplayLayer
     >>> fc = {"type": "FeatureCollection", "features": []}
     >>> layer_style(DisplayLayer("golan_line_a", "Line A", "Lines", "line", fc), {})
-    {'color': '#6a1b9a', 'weight': 3.5}
+    {'color': '#882255', 'weight': 3.5}
     """
-    style = _base_style(layer, properties)
-    if properties.get("part") == "outside" and "fillOpacity" in style:
-        style["fillOpacity"] = round(style["fillOpacity"] * 0.45, 3)
-        style["opacity"] = 0.6
-    return style
+    out = _base_style(layer, properties)
+    if properties.get("part") == "outside" and layer.geometry == "polygon":
+        out = dict(style.BEYOND_TERRITORY_STYLE)
+    if layer.key.startswith("zone:") and out.get("fillOpacity") == 0:
+        out["fill"] = False  # an outline only: its inside takes no clicks from the zones under it
+    return out
 
 
 def _base_style(layer: DisplayLayer, properties: dict[str, Any]) -> dict[str, Any]:
     key = layer.key
-    if key in _STYLES:
-        return dict(_STYLES[key])
+    if key in style.LINE_STYLES:
+        return dict(style.LINE_STYLES[key])
+    if key == "countries":
+        return dict(_COUNTRIES)
+    if key in style.AREA_STYLES:
+        return dict(style.AREA_STYLES[key])
+    if key == "points":
+        return dict(_POINTS)
+    derived = _derived_style(key)
+    if derived is not None:
+        return derived
     if key == "lebanon_border_barrier":
-        return dict(_BARRIER.get(str(properties.get("kind", "")), _BARRIER[""]))
+        return dict(style.BARRIER_STYLES.get(_kind(properties), style.BARRIER_STYLES[""]))
     if key == "places":
-        base = _LANDMARK if properties.get("kind") == "landmark" else _PLACE
+        base = style.LANDMARK_STYLE if properties.get("kind") == "landmark" else style.PLACE_STYLE
         radius = 5.0 if properties.get("kind") == "landmark" else None
         pop = float(properties.get("population") or 0)
         return {**base, "radius": radius or _place_radius(pop)}
     if properties.get("family") == "1974":
-        inner = float(properties.get("inner_km") or 0.0)
-        return {**_BAND, "fillOpacity": _BAND_OPACITY.get(inner, 0.2)}
+        return style.band_style(float(properties.get("inner_km") or 0.0))
     colour = _fallback_colour(key)
     if layer.geometry == "line":
         return {"color": colour, "weight": 3}
@@ -194,26 +161,88 @@ def _base_style(layer: DisplayLayer, properties: dict[str, Any]) -> dict[str, An
     return {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.25}
 
 
+def short_credits(attributions: tuple[str, ...] | list[str]) -> list[str]:
+    """The attribution line's credits: each source once, by its short name.
+
+    The full texts (licence, version, via which package) are in the page's
+    sources panel; the line keeps one mention of each source.
+
+    Examples
+    --------
+    >>> short_credits(["© OpenStreetMap contributors (ODbL 1.0), region borders",
+    ...                "Made with Natural Earth (naturalearthdata.com), v4.1",
+    ...                "from Natural Earth 1:10m admin-1", "GeoNames (geonames.org), CC BY 4.0"])
+    ['© OpenStreetMap contributors', 'Natural Earth', 'GeoNames']
+    """
+    out: dict[str, None] = {}
+    for text in attributions:
+        short = text.split(" (")[0].split(", ")[0].strip()
+        for name in ("OpenStreetMap", "Natural Earth", "GeoNames"):
+            if name in short:
+                short = "© OpenStreetMap contributors" if name == "OpenStreetMap" else name
+        if short:
+            out[short] = None
+    return list(out)
+
+
+#: Context layers derived from a reference line (``<line><suffix>``): other versions of
+#: it (in its colour, thin, each with its own dashes), its parts, its uncertainty corridor.
+_DERIVED: dict[str, dict[str, Any]] = {
+    "_natural_earth": {"weight": 2, "dashArray": "1 4", "opacity": 0.9},
+    "_geo_maps": {"weight": 2, "dashArray": "6 4", "opacity": 0.9},
+    "_parts": {"weight": 7, "opacity": 0.35},
+    "_corridor": {"weight": 1.5, "dashArray": "1 3", "fill": False, "fillOpacity": 0},
+}
+
+
+def line_family(key: str) -> str:
+    """The reference line a layer derives from (``golan_line_a_corridor`` -> ``golan_line_a``).
+
+    Examples
+    --------
+    >>> line_family("golan_line_a_natural_earth"), line_family("places")
+    ('golan_line_a', 'places')
+    """
+    for suffix in _DERIVED:
+        if key.endswith(suffix) and key[: -len(suffix)] in style.LINE_STYLES:
+            return key[: -len(suffix)]
+    return key
+
+
+def _derived_style(key: str) -> dict[str, Any] | None:
+    base = line_family(key)
+    if base == key:
+        return None
+    colour = style.LINE_STYLES[base]["color"]
+    extra = _DERIVED[key[len(base) :]]
+    return {"color": colour, **extra}
+
+
+def _kind(properties: dict[str, Any]) -> str:
+    kind = str(properties.get("kind", "") or "")
+    return kind if kind in style.BARRIER_STYLES else ""
+
+
 def legend_entries(layer: DisplayLayer) -> list[dict[str, Any]]:
     """Return the legend rows of ``layer``: label, shape and style of each symbol."""
     shape = {"line": "line", "polygon": "area", "point": "point"}[layer.geometry]
     feats = layer.geojson["features"]
     if layer.key == "lebanon_border_barrier":
-        kinds = sorted({str(f["properties"].get("kind", "")) for f in feats})
+        kinds = sorted({_kind(f["properties"]) for f in feats})
         return [
             {
                 "label": f"Barrier: {kind or 'other'} (schematic)",
                 "shape": "line",
-                "style": _BARRIER.get(kind, _BARRIER[""]),
+                "style": style.BARRIER_STYLES[kind],
             }
             for kind in kinds
         ]
     if layer.key == "places":
         rows = [
-            {"label": "Place, sized by population", "shape": "point", "style": _PLACE},
+            {"label": "Place, sized by population", "shape": "point", "style": style.PLACE_STYLE},
         ]
         if any(f["properties"].get("kind") == "landmark" for f in feats):
-            rows.append({"label": "Landmark", "shape": "point", "style": _LANDMARK})
+            rows.append({"label": "Landmark", "shape": "point", "style": style.LANDMARK_STYLE})
         return rows
     if any(f["properties"].get("family") == "1974" for f in feats):
         bands = sorted(
@@ -229,7 +258,7 @@ def legend_entries(layer: DisplayLayer) -> list[dict[str, Any]]:
                 if outer is not None
                 else f"1974 limitation band from {inner:g} km",
                 "shape": "area",
-                "style": {**_BAND, "fillOpacity": _BAND_OPACITY.get(float(inner), 0.2)},
+                "style": style.band_style(float(inner)),
             }
             for inner, outer in bands
         ]
@@ -240,13 +269,15 @@ def legend_entries(layer: DisplayLayer) -> list[dict[str, Any]]:
 
 
 def _beyond_entry(layer: DisplayLayer, what: str) -> list[dict[str, Any]]:
-    """A legend row for the paler fill of a zone beyond its territory, if it has one."""
-    for f in layer.geojson["features"]:
-        if f["properties"].get("part") == "outside":
-            style = layer_style(layer, f["properties"])
-            if not style.get("fillOpacity"):
-                return []  # drawn as an outline only: the row above says it all
-            return [{"label": f"{what}, beyond the territory", "shape": "area", "style": style}]
+    """The legend row for zones' parts beyond their territory, if ``layer`` has one."""
+    if any(f["properties"].get("part") == "outside" for f in layer.geojson["features"]):
+        return [
+            {
+                "label": "Part of a zone beyond its territory (Lebanon, Jordan)",
+                "shape": "line",
+                "style": dict(style.BEYOND_TERRITORY_STYLE),
+            }
+        ]
     return []
 
 
@@ -360,6 +391,41 @@ class _BorderZones(MacroElement):
         )
 
 
+class _Page(folium.Figure):
+    """The page: ``lang`` and a ``<title>`` (constants); offline, every asset inlined.
+
+    Its template is constant source (no data reaches it). With ``offline`` the
+    rendered page, and so a notebook's view of it (``_repr_html_``), carries
+    every script and stylesheet inline (:func:`geo.render.assets.inline_html`).
+    """
+
+    _template = jinja2.Template(
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n'
+        "<head>\n"
+        "<title>{{this.title|e}}</title>\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "    {{this.header.render(**kwargs)}}\n"
+        "</head>\n"
+        "<body>\n"
+        "    {{this.html.render(**kwargs)}}\n"
+        "</body>\n"
+        "<script>\n"
+        "    {{this.script.render(**kwargs)}}\n"
+        "</script>\n"
+        "</html>\n",
+    )
+
+    def __init__(self, *, offline: bool) -> None:
+        super().__init__(title=PAGE_TITLE)
+        self.offline = offline
+
+    def render(self, **kwargs: Any) -> str:
+        """Return the page; offline, with every asset inlined."""
+        page = super().render(**kwargs)
+        return assets.inline_html(page) if self.offline else page
+
+
 #: Leaflet pane of each kind of layer, drawn bottom to top.
 PANES: tuple[str, ...] = ("context", "zones", "lines", "barrier", "points", "markers")
 
@@ -380,12 +446,13 @@ def _layer_data(layer: DisplayLayer) -> dict[str, Any]:
     index: dict[str, int] = {}
     by_feature: dict[str, int] = {}
     for feature in layer.geojson["features"]:
-        style = layer_style(layer, feature["properties"])
-        key = json.dumps(style, sort_keys=True)
+        one = layer_style(layer, feature["properties"])
+        key = json.dumps(one, sort_keys=True)
         if key not in index:
             index[key] = len(styles)
-            styles.append(style)
+            styles.append(one)
         by_feature[str(feature["id"])] = index[key]
+    hit = HIT_WEIGHT.get(layer.key, HIT_WEIGHT["line"] if layer.geometry == "line" else 0.0)
     return {
         "key": layer.key,
         "title": layer.title,
@@ -399,14 +466,16 @@ def _layer_data(layer: DisplayLayer) -> dict[str, Any]:
         "styles": styles,
         "featureStyle": by_feature,
         "provenance": [list(row) for row in layer.provenance],
+        "hitWeight": hit,
     }
 
 
-def _build(data: MapData, basemap: str) -> folium.Map:
+def _build(data: MapData, basemap: str, offline: bool) -> folium.Map:
     m = folium.Map(
         location=None,
         tiles=None,
         control_scale=True,
+        zoom_control=False,  # the page's script adds it, under the title
         prefer_canvas=False,
         zoom_snap=0.25,
     )
@@ -414,6 +483,8 @@ def _build(data: MapData, basemap: str) -> folium.Map:
     m.default_css = []
     bases: list[tuple[str, folium.TileLayer | None]] = []
     for key, (label, url, attr) in BASEMAPS.items():
+        if offline and url is not None:
+            continue  # an offline page offers only what works offline
         if url is None:
             bases.append((label, None))
             continue
@@ -430,24 +501,42 @@ def _build(data: MapData, basemap: str) -> folium.Map:
         bases.append((label, tile))
     # Legend rows: most salient first (lines, zones, barrier, points, context).
     order = {"Lines": 0, "Zones": 1, "Border barrier": 2, "Your points": 3, "Context": 4}
-    legend = [
-        {**entry, "layer": layer.key}
-        for layer in sorted(data.layers, key=lambda item: order[item.group])
-        for entry in legend_entries(layer)
-    ]
+    legend: list[dict[str, Any]] = []
+    seen: dict[str, dict[str, Any]] = {}
+    for layer in sorted(data.layers, key=lambda item: order[item.group]):
+        for entry in legend_entries(layer):
+            key = json.dumps([entry["label"], entry["style"]], sort_keys=True)
+            if key in seen:  # one row, shown while any of its layers is
+                seen[key]["layers"].append(layer.key)
+                continue
+            row = {**entry, "layer": layer.key, "layers": [layer.key]}
+            seen[key] = row
+            legend.append(row)
     (south, west), (north, east) = data.bounds
+    roles = {"golan_line_a": "line_a", "golan_line_b": "line_b", "blue_line": "blue_line"}
+    lines = [
+        {"role": roles[layer.key], "title": layer.title, "accuracy_m": layer.accuracy_m}
+        for layer in data.layers
+        if layer.key in roles
+    ]
     page_data: dict[str, Any] = {
+        "title": PAGE_TITLE,
+        "note": STAND_IN_NOTE,
+        "offline": offline,
+        "lines": lines,
         "layers": [_layer_data(layer) for layer in data.layers],
         "groups": [g for g in display.GROUPS if any(x.group == g for x in data.layers)],
         "panes": list(PANES),
         "legend": legend,
         # the attribution control inserts HTML: escaped here, once
-        "attributions": [html.escape(text) for text in data.attributions],
+        "attributions": [html.escape(text) for text in short_credits(data.attributions)],
+        "credits": list(data.attributions),
         "basemap": basemap,
         "noBasemap": BASEMAPS["none"][0],
         "bounds": [[south, west], [north, east]],
     }
     _BorderZones(page_data, bases).add_to(m)
+    m.add_to(_Page(offline=offline))
     return m
 
 
@@ -466,11 +555,12 @@ def build_map(
         Points already classified by ``geo.classify``, overlaid with
         all their fields in popups.
     offline : bool, default False
-        Made for use without network: opens on no basemap (vector context
-        only). :func:`save_map` with ``offline=True`` also inlines the assets.
+        Made for use without network: the vector context only (no tile
+        basemap, which would need one), and every script and stylesheet
+        inlined in the page, in a notebook too.
     basemap : {"streets", "satellite", "light", "dark", "none"}, optional
         Basemap shown on opening; ``"streets"`` (``"none"`` when offline).
-        Every basemap stays selectable in the layer control.
+        Every basemap stays selectable in the layer control (online).
     data : geo.render.display.MapData, optional
         Prepared data; :func:`geo.render.display.prepare` by default.
 
@@ -485,19 +575,21 @@ def build_map(
         from geo.errors import UnknownNameError
 
         raise UnknownNameError("basemap", basemap, list(BASEMAPS))
+    if offline and basemap != "none":
+        raise ValueError(f"an offline map has no tile basemap; basemap {basemap!r} needs a network")
     if data is None:
         data = display.prepare(points)
     elif points is not None:
         raise ValueError("give either points or data, not both")
     seed = hashlib.sha256(repr((data, basemap)).encode()).hexdigest()[:8]
     with _stable_ids(seed):
-        return _build(data, basemap)
+        return _build(data, basemap, offline)
 
 
 def render_html(m: folium.Map, *, offline: bool = False) -> str:
     """Return the page of ``m``; with ``offline`` every asset inlined."""
     page = m.get_root().render()
-    if offline:
+    if offline:  # a page built offline is inlined already; this inlines one built online
         page = assets.inline_html(page)
     return page
 

@@ -41,6 +41,11 @@
     if (role) {
       (BZ.byRole[role] = BZ.byRole[role] || []).push(feature);
     }
+    layer.on("add", function () {  // shapes stay out of the tab order
+      var node = layer.getElement && layer.getElement();
+      if (node) node.setAttribute("tabindex", "-1");
+    });
+    if (layer.options && layer.options.interactive === false) return;
     var tip = el("span", "bz-tooltip", props._tooltip || "");
     layer.bindTooltip(tip, { sticky: !(layer instanceof L.CircleMarker) });
     layer.on("click", function (e) {
@@ -50,10 +55,14 @@
       box.appendChild(rowsTable(props._popup || [], "bz-figures"));
       var info = BZ.layers[key];
       if (info && info.provenance && info.provenance.length) {
-        box.appendChild(el("div", "bz-popup-sub", "Provenance"));
-        box.appendChild(rowsTable(info.provenance, "bz-provenance"));
+        var prov = el("details", "bz-popup-provenance");
+        prov.appendChild(el("summary", "bz-popup-sub", "Provenance"));
+        prov.appendChild(rowsTable(info.provenance, "bz-provenance"));
+        box.appendChild(prov);
       }
-      var popup = BZ._popup || (BZ._popup = L.popup({ maxWidth: 360, autoPan: false }));
+      var small = narrow();
+      var popup = BZ._popup || (BZ._popup = L.popup({
+        maxWidth: small ? 250 : 320, maxHeight: small ? 220 : 420, autoPan: false }));
       popup.setLatLng(e.latlng).setContent(box);
       if (!BZ.map.hasLayer(popup)) popup.openOn(BZ.map);
     });
@@ -149,27 +158,33 @@
     for (var h = 1; h < rings.length; h++) if (inRing(lon, lat, rings[h])) return false;
     return true;
   }
-  BZ.zonesAt = function (lat, lon) {
+  BZ.zonesAt = function (lat, lon) { return featuresAt("zone", lat, lon); };
+
+  function featuresAt(role, lat, lon) {
     var out = [];
-    (BZ.byRole.zone || []).forEach(function (f) {
+    (BZ.byRole[role] || []).forEach(function (f) {
       var g = f.geometry, polys = [];
       if (!g) return;
       if (g.type === "Polygon") polys = [g.coordinates];
       else if (g.type === "MultiPolygon") polys = g.coordinates;
       for (var p = 0; p < polys.length; p++) {
-        if (inPolygon(lon, lat, polys[p])) {
-          out.push(String(f.properties._tooltip || ""));
-          return;
-        }
+        if (inPolygon(lon, lat, polys[p])) { out.push(String(f.properties._tooltip || "")); return; }
       }
     });
     return out;
+  }
+
+  /* Country (de facto) at a point, from the countries layer, or null (sea). */
+  BZ.countryAt = function (lat, lon) {
+    var found = featuresAt("country", lat, lon);
+    return found.length ? found[0] : null;
   };
 
   BZ.probe = function (lat, lon) {
     return {
       lat: lat,
       lon: lon,
+      country: BZ.countryAt(lat, lon),
       line_a_m: BZ.distanceTo("line_a", lat, lon),
       line_b_m: BZ.distanceTo("line_b", lat, lon),
       blue_line_m: BZ.distanceTo("blue_line", lat, lon),
@@ -181,36 +196,123 @@
     if (m === null || m === undefined) return "–";
     return (m / 1000).toFixed(3) + " km";
   }
+  /* "0.654 km (line ±1.1 km)": a distance with the stated accuracy of its line. */
+  function fmtWithAccuracy(m, acc) {
+    var text = fmtKm(m);
+    if (m !== null && m !== undefined && acc) text += " (line ±" + (acc / 1000).toFixed(1) + " km)";
+    return text;
+  }
+  function lineInfo(role) {
+    var lines = (BZ.config && BZ.config.lines) || [];
+    for (var i = 0; i < lines.length; i++) if (lines[i].role === role) return lines[i];
+    return null;
+  }
   function fmtLatLon(lat, lon) {
     return Math.abs(lat).toFixed(5) + "° " + (lat >= 0 ? "N" : "S") + ", " +
       Math.abs(lon).toFixed(5) + "° " + (lon >= 0 ? "E" : "W");
   }
 
   /* ---- controls ---- */
+  /* Parse "33.126, 35.825" (lat, lon; optional N/E/S/W) into [lat, lon], or null. */
+  BZ.parseLatLon = function (text) {
+    var m = String(text).trim().match(/^(-?\d+(?:\.\d+)?)\s*°?\s*([NS])?\s*[,; ]\s*(-?\d+(?:\.\d+)?)\s*°?\s*([EW])?$/i);
+    if (!m) return null;
+    var lat = parseFloat(m[1]), lon = parseFloat(m[3]);
+    if (m[2] && m[2].toUpperCase() === "S") lat = -lat;
+    if (m[4] && m[4].toUpperCase() === "W") lon = -lon;
+    if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180)) return null;
+    return [lat, lon];
+  };
+
   var ProbeControl = L.Control.extend({
     options: { position: "bottomleft" },
-    onAdd: function () {
+    onAdd: function (map) {
+      var self = this;
       var box = el("div", "bz-box bz-probe leaflet-control");
       box.id = "bz-probe";
+      box.setAttribute("aria-live", "polite");
       box.appendChild(el("div", "bz-box-title", "Distance probe"));
-      this._body = el("div", "bz-probe-body", "Click the map: geodesic distance to Line A, Line B and the Blue Line, and the zones there.");
+      this._body = el("div", "bz-probe-body", narrow() ? "tap the map." : "Click the map: geodesic distance to the lines, and the country and zones there.");
       box.appendChild(this._body);
+      var more = el("details", "bz-probe-more");
+      more.appendChild(el("summary", null, "Probe by keyboard"));
+      var form = el("form", "bz-probe-form");
+      var label = el("label", null, "Latitude, longitude");
+      var input = el("input");
+      input.id = "bz-probe-input";
+      input.type = "text";
+      input.placeholder = "33.126, 35.825";
+      input.setAttribute("inputmode", "decimal");
+      label.appendChild(input);
+      form.appendChild(label);
+      var go = el("button", "bz-button", "Probe");
+      go.type = "submit";
+      form.appendChild(go);
+      var centre = el("button", "bz-button", "Probe the map centre");
+      centre.type = "button";
+      centre.id = "bz-probe-centre";
+      form.appendChild(centre);
+      this._error = el("div", "bz-probe-error");
+      form.appendChild(this._error);
+      more.appendChild(form);
+      box.appendChild(more);
+      L.DomEvent.on(form, "submit", function (e) {
+        L.DomEvent.preventDefault(e);
+        var ll = BZ.parseLatLon(input.value);
+        if (!ll) { self._error.textContent = "Type a latitude and a longitude, e.g. 33.126, 35.825"; return; }
+        self._error.textContent = "";
+        BZ.probeAt(L.latLng(ll[0], ll[1]), true);
+      });
+      L.DomEvent.on(centre, "click", function () { BZ.probeAt(map.getCenter(), false); });
       L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
       return box;
     },
     show: function (r) {
       var box = this.getContainer(), body = this._body;
       body.textContent = "";
       body.appendChild(el("div", "bz-probe-where", fmtLatLon(r.lat, r.lon)));
-      body.appendChild(rowsTable([
-        ["Line A", fmtKm(r.line_a_m)],
-        ["Line B", fmtKm(r.line_b_m)],
-        ["Blue Line", fmtKm(r.blue_line_m)],
-        ["Zones", r.zones.length ? r.zones.join("; ") : "none"],
-      ], "bz-figures"));
+      var rows = [["Country (de facto)", r.country || "none (sea)"]];
+      [["line_a", "Line A", r.line_a_m], ["line_b", "Line B", r.line_b_m],
+       ["blue_line", "Blue Line", r.blue_line_m]].forEach(function (x) {
+        var info = lineInfo(x[0]);
+        rows.push([x[1], fmtWithAccuracy(x[2], info && info.accuracy_m)]);
+      });
+      rows.push(["Zones", r.zones.length ? r.zones.join("; ") : "none"]);
+      body.appendChild(rowsTable(rows, "bz-figures"));
       box.setAttribute("data-result", JSON.stringify(r));
+      box.classList.add("bz-has-result");
     },
   });
+
+  /* Measure at `latlng`, mark it, and keep the mark clear of the panels. */
+  BZ.probeAt = function (latlng, pan) {
+    var map = BZ.map;
+    var r = BZ.probe(latlng.lat, latlng.lng);
+    BZ.probeControl.show(r);
+    if (BZ._probeMark) BZ._probeMark.setLatLng(latlng);
+    else BZ._probeMark = L.circleMarker(latlng, { radius: 6, color: "#000", weight: 2.5, fill: false, interactive: false, pane: "bz-tools" }).addTo(map);
+    var p = map.latLngToContainerPoint(latlng), size = map.getSize();
+    var outside = p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y;
+    if (pan && outside) { map.setView(latlng, map.getZoom(), { animate: false }); return r; }
+    if (covered(p)) {
+      // the result panel (or another) hides the point: bring it to the middle of the map
+      map.panBy([p.x - size.x / 2, p.y - size.y * 0.4], { animate: false });
+    }
+    return r;
+  };
+
+  function covered(p) {
+    var rect = BZ.map.getContainer().getBoundingClientRect();
+    var boxes = BZ.map.getContainer().querySelectorAll(".leaflet-control");
+    for (var i = 0; i < boxes.length; i++) {
+      var b = boxes[i].getBoundingClientRect();
+      if (!b.width) continue;
+      var x = rect.left + p.x, y = rect.top + p.y, m = 8;
+      if (x > b.left - m && x < b.right + m && y > b.top - m && y < b.bottom + m) return true;
+    }
+    return false;
+  }
 
   var CoordsControl = L.Control.extend({
     options: { position: "bottomright" },
@@ -222,6 +324,7 @@
     },
   });
 
+  /* Measuring: ⟷ starts (click points), ⟷ again finishes (total stays), ✕ clears. */
   var MeasureControl = L.Control.extend({
     options: { position: "topleft" },
     onAdd: function (map) {
@@ -235,6 +338,12 @@
       box.appendChild(btn);
       this._out = el("div", "bz-measure-result");
       this._out.id = "bz-measure-result";
+      this._text = el("span", "bz-measure-text");
+      this._out.appendChild(this._text);
+      var clear = el("button", "bz-button bz-measure-clear", "Clear");
+      clear.type = "button";
+      clear.setAttribute("aria-label", "Clear the measurement");
+      this._out.appendChild(clear);
       box.appendChild(this._out);
       this._pts = [];
       this._line = L.polyline([], { color: "#111", weight: 2, dashArray: "4 4", interactive: false, pane: "bz-tools" });
@@ -242,70 +351,113 @@
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.on(btn, "click", function (e) {
         L.DomEvent.preventDefault(e);
-        self.toggle();
+        if (BZ.measuring) self.finish(); else self.start();
       });
-      map.on("click", function (e) { if (BZ.measuring) self.add(e.latlng); });
+      L.DomEvent.on(clear, "click", function () { self.clear(); });
+      map.on("click", function (e) { if (BZ.measuring) self.add(clickedLatLng(e)); });
       map.on("keydown", function (e) {
-        if (BZ.measuring && e.originalEvent.key === "Escape") self.toggle();
+        if (BZ.measuring && e.originalEvent.key === "Escape") self.finish();
       });
       return box;
     },
-    toggle: function () {
+    start: function () {
       var map = this._map;
-      BZ.measuring = !BZ.measuring;
-      this.getContainer().classList.toggle("bz-active", BZ.measuring);
-      if (BZ.measuring) {
-        this._pts = [];
-        this._line.setLatLngs([]).addTo(map);
-        this._marks.clearLayers().addTo(map);
-        map.doubleClickZoom.disable();
-        map.getContainer().classList.add("bz-crosshair");
-        this._report(0);
-      } else {
-        map.doubleClickZoom.enable();
-        map.getContainer().classList.remove("bz-crosshair");
-      }
+      this.clear();
+      BZ.measuring = true;
+      BZ.closePopup();
+      this.getContainer().classList.add("bz-active");
+      this._line.addTo(map);
+      this._marks.addTo(map);
+      map.doubleClickZoom.disable();
+      map.getContainer().classList.add("bz-crosshair");
+      this._report();
+    },
+    finish: function () {
+      var map = this._map;
+      BZ.measuring = false;
+      this.getContainer().classList.remove("bz-active");
+      this.getContainer().classList.toggle("bz-done", this._pts.length > 0);
+      map.doubleClickZoom.enable();
+      map.getContainer().classList.remove("bz-crosshair");
+      if (!this._pts.length) this.clear();
+    },
+    clear: function () {
+      var map = this._map;
+      if (BZ.measuring) this.finish();
+      this._pts = [];
+      this._line.setLatLngs([]);
+      this._marks.clearLayers();
+      if (map.hasLayer(this._line)) map.removeLayer(this._line);
+      if (map.hasLayer(this._marks)) map.removeLayer(this._marks);
+      this.getContainer().classList.remove("bz-done");
+      this._report();
     },
     add: function (latlng) {
       this._pts.push(latlng);
       this._line.addLatLng(latlng);
       L.circleMarker(latlng, { radius: 3, color: "#111", interactive: false, pane: "bz-tools" }).addTo(this._marks);
-      var total = 0, G = geod();
-      for (var i = 1; i < this._pts.length; i++) {
-        var a = this._pts[i - 1], b = this._pts[i];
-        total += G.Inverse(a.lat, a.lng, b.lat, b.lng).s12;
-      }
-      this._report(total);
+      this._report();
     },
-    _report: function (total) {
-      this._out.textContent = "Geodesic: " + fmtKm(total) + " (" + Math.max(0, this._pts.length) + " points)";
+    _report: function () {
+      var G = geod(), total = 0, bearing = null, pts = this._pts;
+      for (var i = 1; i < pts.length; i++) {
+        var inv = G.Inverse(pts[i - 1].lat, pts[i - 1].lng, pts[i].lat, pts[i].lng);
+        total += inv.s12;
+        if (i === 1) bearing = (inv.azi1 + 360) % 360;
+      }
+      var text = "Geodesic: " + fmtKm(total);
+      if (bearing !== null) text += ", initial bearing " + bearing.toFixed(1) + "°";
+      this._text.textContent = text + " (" + pts.length + " points)";
       this._out.setAttribute("data-metres", String(total));
-      this._out.setAttribute("data-points", JSON.stringify(this._pts.map(function (p) { return [p.lat, p.lng]; })));
+      this._out.setAttribute("data-bearing", bearing === null ? "" : String(bearing));
+      this._out.setAttribute("data-points", JSON.stringify(pts.map(function (p) { return [p.lat, p.lng]; })));
     },
   });
+
+  /* A panel whose title is a button that opens and closes it. */
+  function collapsible(box, title, open) {
+    var btn = el("button", "bz-box-title bz-toggle", title);
+    btn.type = "button";
+    btn.setAttribute("aria-expanded", open ? "true" : "false");
+    var body = el("div", "bz-collapsible");
+    box.appendChild(btn);
+    box.appendChild(body);
+    box.classList.toggle("bz-collapsed", !open);
+    L.DomEvent.on(btn, "click", function () {
+      var now = box.classList.toggle("bz-collapsed");
+      btn.setAttribute("aria-expanded", now ? "false" : "true");
+      box.dispatchEvent(new Event("bz-toggle"));
+    });
+    return body;
+  }
+
+  function narrow() { return window.innerWidth < 700; }
 
   var LegendControl = L.Control.extend({
     options: { position: "topright" },
     onAdd: function (map) {
       var box = el("div", "bz-box bz-legend leaflet-control");
       box.id = "bz-legend";
-      box.appendChild(el("div", "bz-box-title", "Legend"));
+      var body = collapsible(box, "Legend", window.innerWidth >= 1100);  // open beside a wide map
       var entries = BZ.config.legend || [];
       this._rows = [];
       for (var i = 0; i < entries.length; i++) {
         var e = entries[i];
         var row = el("div", "bz-legend-row");
         row.setAttribute("data-layer", e.layer);
+        row.setAttribute("data-layers", (e.layers || [e.layer]).join(" "));
         row.appendChild(swatch(e));
         row.appendChild(el("span", "bz-legend-label", e.label));
-        box.appendChild(row);
+        body.appendChild(row);
         this._rows.push(row);
       }
+      this._body = body;
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       var self = this;
       map.on("overlayadd overlayremove layeradd layerremove", function () { self.refresh(); });
       map.on("resize", function () { self.fit(); });
+      box.addEventListener("bz-toggle", function () { self.fit(); });
       this._box = box;
       setTimeout(function () { self.refresh(); }, 0);
       return box;
@@ -313,21 +465,74 @@
     refresh: function () {
       var map = this._map;
       this._rows.forEach(function (row) {
-        var info = BZ.layers[row.getAttribute("data-layer")];
-        var on = !!(info && map.hasLayer(info.layer));
+        var on = row.getAttribute("data-layers").split(" ").some(function (key) {
+          var info = BZ.layers[key];
+          return !!(info && map.hasLayer(info.layer));
+        });
         row.style.display = on ? "" : "none";
       });
       this.fit();
     },
-    /* Keep the legend above the attribution line: scroll inside it rather than overflow. */
+    /* Keep the legend clear of the panels under it: scroll inside it rather than overflow. */
     fit: function () {
       var box = this._box;
       if (!box || !this._map) return;
-      var bottom = this._map.getContainer().getBoundingClientRect().bottom;
-      var top = box.getBoundingClientRect().top;
-      box.style.maxHeight = Math.max(120, bottom - top - 48) + "px";
+      var map = this._map.getContainer().getBoundingClientRect();
+      var below = this._map.getContainer().querySelector(".leaflet-bottom.leaflet-right");
+      var bottom = below ? below.getBoundingClientRect().top : map.bottom;
+      var top = this._body.getBoundingClientRect().top;
+      this._body.style.maxHeight = Math.max(60, bottom - top - 16) + "px";
     },
   });
+
+  /* The title, the one line saying what the lines are, and the sources. */
+  var TitleControl = L.Control.extend({
+    options: { position: "topleft" },
+    onAdd: function () {
+      var box = el("div", "bz-box bz-title leaflet-control");
+      box.id = "bz-title";
+      box.appendChild(el("h1", "bz-h1", BZ.config.title || ""));
+      var note = el("p", "bz-note", BZ.config.note || "");
+      note.appendChild(document.createTextNode(" "));
+      var link = el("a", "bz-sources-link", "Sources and accuracy");
+      link.href = "#bz-sources";
+      link.id = "bz-sources-link";
+      L.DomEvent.on(link, "click", function (e) { L.DomEvent.preventDefault(e); BZ.openSources(); });
+      note.appendChild(link);
+      box.appendChild(note);
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    },
+  });
+
+  /* The provenance panel: each layer's source, licence, method and stated accuracy. */
+  BZ.openSources = function () {
+    var panel = document.getElementById("bz-sources");
+    if (panel) { panel.hidden = false; panel.querySelector("button").focus(); return; }
+    panel = el("div", "bz-box bz-sources");
+    panel.id = "bz-sources";
+    panel.setAttribute("role", "dialog");
+    panel.setAttribute("aria-label", "Sources and accuracy");
+    var close = el("button", "bz-button bz-close", "Close");
+    close.type = "button";
+    panel.appendChild(close);
+    panel.appendChild(el("h2", "bz-h2", "Sources and accuracy"));
+    panel.appendChild(el("p", null, BZ.config.note || ""));
+    BZ.config.layers.forEach(function (spec) {
+      if (!spec.provenance || !spec.provenance.length) return;
+      panel.appendChild(el("h3", "bz-h3", spec.title));
+      panel.appendChild(rowsTable(spec.provenance.slice(1), "bz-provenance"));
+    });
+    panel.appendChild(el("h3", "bz-h3", "Credits"));
+    var list = el("ul", "bz-credits");
+    (BZ.config.credits || []).forEach(function (text) { list.appendChild(el("li", null, text)); });
+    panel.appendChild(list);
+    L.DomEvent.on(close, "click", function () { panel.hidden = true; var l = document.getElementById("bz-sources-link"); if (l) l.focus(); });
+    L.DomEvent.disableClickPropagation(panel);
+    L.DomEvent.disableScrollPropagation(panel);
+    BZ.map.getContainer().appendChild(panel);
+    close.focus();
+  };
 
   var SVGNS = "http://www.w3.org/2000/svg";
   function swatch(e) {
@@ -359,16 +564,19 @@
     return svg;
   }
 
-  /* Build one data layer (in the pane of its kind) from its JSON description. */
+  /* Build one data layer (in the pane of its kind) from its JSON description.
+   * A thin line gets a wide invisible stroke on top that takes its clicks and taps. */
   function buildLayer(spec, paneName) {
     function style(feature) {
       var i = spec.featureStyle[String(feature.id)];
       return spec.styles[i === undefined ? 0 : i] || {};
     }
+    var hit = spec.geometry === "line" && spec.hitWeight > 0;
     var options = {
       pane: paneName,
       smoothFactor: 0.5,
       style: style,
+      interactive: !hit,
       onEachFeature: function (feature, layer) { BZ.feature(spec.key, feature, layer); },
     };
     if (spec.geometry === "point") {
@@ -379,7 +587,58 @@
         return L.circleMarker(latlng, o);
       };
     }
-    return L.geoJSON(spec.geojson, options);
+    var shapes = L.geoJSON(spec.geojson, options);
+    if (!hit) return { layer: shapes, shapes: shapes };
+    var target = L.geoJSON(spec.geojson, {
+      pane: paneName,
+      smoothFactor: 0.5,
+      style: function () {
+        return { color: "#000", opacity: 0, weight: spec.hitWeight, lineCap: "round", className: "bz-hit" };
+      },
+      onEachFeature: function (feature, layer) { BZ.feature(spec.key, feature, layer); },
+    });
+    return { layer: L.featureGroup([shapes, target]), shapes: shapes, hit: target };
+  }
+
+  /* The point clicked or tapped: from the DOM event, never a marker's position
+   * (Leaflet gives a click on a small circle marker the marker's latlng). */
+  function clickedLatLng(e) {
+    var o = e.originalEvent;
+    if (!o || typeof o.clientX !== "number" || !BZ.map) return e.latlng;
+    // a touch browser may move a tap's click toward a nearby target: the finger's
+    // own point is where the pointer went up
+    var up = BZ._pointerUp;
+    if (up && Date.now() - up.t < 1000 && Math.abs(up.x - o.clientX) < 48 && Math.abs(up.y - o.clientY) < 48) {
+      return BZ.map.mouseEventToLatLng({ clientX: up.x, clientY: up.y });
+    }
+    return BZ.map.mouseEventToLatLng(o);
+  }
+  BZ.clickedLatLng = clickedLatLng;
+
+  /* Inside each pane, layers keep the page's order whatever is toggled. */
+  BZ.restack = function () {
+    BZ.config.layers.forEach(function (spec) {
+      var info = BZ.layers[spec.key];
+      if (info && BZ.map.hasLayer(info.layer)) info.layer.bringToFront();
+    });
+  };
+
+  /* Data credits in the attribution line: each source once, the basemap's included. */
+  function updateCredits(map, baseAttribution) {
+    var ctl = map.attributionControl;
+    (BZ._credits || []).forEach(function (html) { ctl.removeAttribution(html); });
+    BZ._credits = [];
+    var seen = String(baseAttribution || "").replace(/&copy;/g, "©");
+    (BZ.config.attributions || []).forEach(function (html) {
+      var plain = html.replace(/&copy;/g, "©").replace(/&amp;/g, "&");
+      var key = plain.replace(/^©\s*/, "").split(" ")[0];
+      if (seen.indexOf(key) >= 0) return;
+      ctl.addAttribution(html);  // escaped by border-zones
+      BZ._credits.push(html);
+    });
+    var more = '<a href="#bz-sources" class="bz-credit-sources">Sources</a>';
+    ctl.removeAttribution(more);
+    ctl.addAttribution(more);
   }
 
   /* Read the page's data (JSON, never HTML) and build everything on `map`.
@@ -402,35 +661,79 @@
     var groups = {};
     (config.groups || []).forEach(function (g) { groups[g] = {}; });
     config.layers.forEach(function (spec) {
-      var layer = buildLayer(spec, "bz-" + spec.pane);
-      BZ.layers[spec.key] = { layer: layer, title: spec.title, provenance: spec.provenance || [] };
-      (groups[spec.group] = groups[spec.group] || {})[spec.controlName] = layer;
-      if (spec.show) layer.addTo(map);
+      var built = buildLayer(spec, "bz-" + spec.pane);
+      BZ.layers[spec.key] = { layer: built.layer, shapes: built.shapes, hit: built.hit || null,
+                              title: spec.title, provenance: spec.provenance || [] };
+      (groups[spec.group] = groups[spec.group] || {})[spec.controlName] = built.layer;
+      if (spec.show) built.layer.addTo(map);
     });
-    L.control.groupedLayers(bases, groups, { collapsed: false, position: "topright" }).addTo(map);
+    map.on("overlayadd", function () { BZ.restack(); });
+    map.getContainer().addEventListener("pointerup", function (e) {
+      BZ._pointerUp = { x: e.clientX, y: e.clientY, t: Date.now() };
+    }, true);
+    // the controls: title and tools on the left, layers and legend on the right
+    if (map.zoomControl) map.zoomControl.remove();
+    new TitleControl().addTo(map);
+    L.control.zoom({ position: "topleft" }).addTo(map);
     L.control.fullscreen({ position: "topleft", title: "Full screen",
                            titleCancel: "Leave full screen" }).addTo(map);
-    (config.attributions || []).forEach(function (html) {
-      map.attributionControl.addAttribution(html);  // escaped by border-zones
-    });
-    BZ.probeControl = new ProbeControl().addTo(map);
     new MeasureControl().addTo(map);
+    BZ.layerControl = L.control.groupedLayers(bases, groups, { collapsed: true, position: "topright" }).addTo(map);
+    if (!BZ.layerControl.expand) {  // this plugin names them with an underscore
+      BZ.layerControl.expand = BZ.layerControl._expand;
+      BZ.layerControl.collapse = BZ.layerControl._collapse;
+    }
+    var toggle = BZ.layerControl.getContainer().querySelector(".leaflet-control-layers-toggle");
+    if (toggle) { toggle.setAttribute("aria-label", "Layers"); toggle.title = "Layers"; toggle.setAttribute("role", "button"); }
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    BZ.probeControl = new ProbeControl().addTo(map);
     new CoordsControl().addTo(map);
     BZ.legend = new LegendControl().addTo(map);
+    map.getContainer().addEventListener("click", function (e) {
+      var a = e.target.closest && e.target.closest(".bz-credit-sources");
+      if (a) { e.preventDefault(); BZ.openSources(); }
+    });
     map.on("click", function (e) {
       if (BZ.measuring) return;
-      var r = BZ.probe(e.latlng.lat, e.latlng.lng);
-      BZ.probeControl.show(r);
-      if (BZ._probeMark) BZ._probeMark.setLatLng(e.latlng);
-      else BZ._probeMark = L.circleMarker(e.latlng, { radius: 5, color: "#000", weight: 2, fill: false, interactive: false, pane: "bz-tools" }).addTo(map);
+      BZ.probeAt(clickedLatLng(e), false);
     });
     function onBase(name) {
       map.getContainer().classList.toggle("bz-nobasemap", name === config.noBasemap);
+      var tile = bases[name];
+      updateCredits(map, tile && tile.getAttribution ? tile.getAttribution() : "");
     }
     map.on("baselayerchange", function (e) { onBase(e.name); });
     Object.keys(bases).forEach(function (name) { if (map.hasLayer(bases[name])) onBase(name); });
-    var b = config.bounds;
-    map.fitBounds(b, { paddingTopLeft: [10, 10], paddingBottomRight: [330, 10] });
+    BZ.frame();
     map.getContainer().setAttribute("data-bz-ready", "1");
+  };
+
+  /* Open on the lines and the 60 km zone, in the part of the map no panel covers:
+   * beside the title (left column) or under it, whichever shows them larger. */
+  BZ.frame = function () {
+    var map = BZ.map, c = map.getContainer();
+    function box(sel) {
+      var n = c.querySelector(sel);
+      return n ? n.getBoundingClientRect() : { width: 0, height: 0 };
+    }
+    var b = L.latLngBounds(BZ.config.bounds);
+    var left = box(".leaflet-top.leaflet-left").width;
+    var title = box("#bz-title").height;
+    var tools = box(".leaflet-control-zoom").width;
+    var right = box(".leaflet-top.leaflet-right").width;
+    var options = [
+      { tl: [left + 8, 8], br: [right + 8, 8] },
+      { tl: [tools + 16, title + 16], br: [right + 8, 8] },
+    ];
+    if (narrow()) options = [{ tl: [8, title * 0.5], br: [8, 8] }];  // panels are small there
+    var size = map.getSize(), best = null;
+    options.forEach(function (o) {
+      var pad = L.point(o.tl[0] + o.br[0], o.tl[1] + o.br[1]);
+      if (pad.x > size.x * 0.8 || pad.y > size.y * 0.8) return;
+      var z = map.getBoundsZoom(b, false, pad);
+      if (!best || z > best.z) best = { z: z, o: o };
+    });
+    if (!best) best = { o: { tl: [0, 0], br: [0, 0] } };
+    map.fitBounds(b, { paddingTopLeft: best.o.tl, paddingBottomRight: best.o.br, animate: false });
   };
 })();
