@@ -127,7 +127,11 @@ def test_every_style_parses_and_uses_the_map_colours(gpkg):
         "golan_line_a": [style.LINE_STYLES["golan_line_a"]["color"]],
         "golan_line_b": [style.LINE_STYLES["golan_line_b"]["color"]],
         "blue_line": [style.LINE_STYLES["blue_line"]["color"]],
-        "golan_line_a_natural_earth": [style.LINE_STYLES["golan_line_a"]["color"]],
+        **{
+            name: [style.LINE_STYLES[style.line_family(name)]["color"]]
+            for name in LAYERS
+            if style.derived_style(name) is not None
+        },
         "undof_area_of_separation": [
             style.AREA_STYLES["undof_area_of_separation"]["color"],
             style.AREA_STYLES["undof_area_of_separation"]["fillColor"],

@@ -122,9 +122,7 @@ def _family(entry: dict) -> str:
     # rows of one layer (the 1974 bands) are one family in the legend, told apart by
     # opacity and label; so are a line and the layers derived from it (its other versions,
     # parts and corridor: its colour, with their own dashes, width or fill)
-    from geo.render import webmap
-
-    return webmap.line_family(entry["layer"])
+    return style.line_family(entry["layer"])
 
 
 @pytest.mark.parametrize("vision", VISIONS)

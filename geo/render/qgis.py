@@ -39,6 +39,7 @@ from geo.render.style import (
     PLACE_STYLE,
     ZONE_COLOURS,
     band_style,
+    derived_style,
 )
 
 __all__ = ["QGIS_VERSION", "Geometry", "Rule", "qml", "sld", "style_rules"]
@@ -48,16 +49,6 @@ Geometry = Literal["line", "polygon", "point"]
 #: The QGIS version written into the QML header (Debian's current LTR);
 #: QGIS 3.x reads it, later versions upgrade it on open.
 QGIS_VERSION = "3.22.16-Białowieża"
-
-#: Layers style.py does not style (they are off the map by default):
-#: the Natural Earth Line A, thin and dotted in Line A's colour.
-_EXTRA_LINES: dict[str, dict[str, Any]] = {
-    "golan_line_a_natural_earth": {
-        "color": LINE_STYLES["golan_line_a"]["color"],
-        "weight": 1.5,
-        "dashArray": "2 4",
-    },
-}
 
 #: Diameter (px) of a place and a landmark marker: the map's smallest place
 #: radius doubled, and its landmark radius doubled.
@@ -136,8 +127,9 @@ def style_rules(layer: str, geometry: Geometry, records: Iterable[Mapping[str, A
         return _zone_rules(rows)
     if layer in LINE_STYLES:
         return [Rule(layer, (), LINE_STYLES[layer])]
-    if layer in _EXTRA_LINES:
-        return [Rule(layer, (), _EXTRA_LINES[layer])]
+    derived = derived_style(layer)
+    if derived is not None:
+        return [Rule(layer, (), derived)]
     if layer in AREA_STYLES:
         return [Rule(layer, (), AREA_STYLES[layer])]
     colour = ZONE_COLOURS[0]

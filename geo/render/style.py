@@ -39,6 +39,8 @@ __all__ = [
     "ZONE_COLOURS",
     "band_style",
     "blend_over_white",
+    "derived_style",
+    "line_family",
     "mpl_area",
     "mpl_line",
 ]
@@ -218,3 +220,48 @@ def mpl_area(style: dict[str, Any], scale: float = 0.6) -> dict[str, Any]:
         "linewidth": float(style.get("weight", 1)) * scale,
         "linestyle": _dashes(style),
     }
+
+
+#: Context layers derived from a reference line (``<line><suffix>``): other versions of
+#: it (in its colour, thin, each with its own dashes), its parts, its uncertainty corridor.
+_DERIVED: dict[str, dict[str, Any]] = {
+    "_natural_earth": {"weight": 2, "dashArray": "1 4", "opacity": 0.9},
+    "_geo_maps": {"weight": 2, "dashArray": "6 4", "opacity": 0.9},
+    "_parts": {"weight": 7, "opacity": 0.35},
+    "_corridor": {"weight": 1.5, "dashArray": "1 3", "fill": False, "fillOpacity": 0},
+}
+
+
+def line_family(key: str) -> str:
+    """The reference line a layer derives from (``golan_line_a_corridor`` -> ``golan_line_a``).
+
+    Examples
+    --------
+    >>> line_family("golan_line_a_natural_earth"), line_family("places")
+    ('golan_line_a', 'places')
+    """
+    for suffix in _DERIVED:
+        if key.endswith(suffix) and key[: -len(suffix)] in LINE_STYLES:
+            return key[: -len(suffix)]
+    return key
+
+
+def derived_style(key: str) -> dict[str, Any] | None:
+    """The style of a layer derived from a reference line, or None for any other layer.
+
+    Other versions of a line, its parts and its uncertainty corridor are drawn in
+    the line's colour, each with its own weight and dashes (map, figure, QGIS).
+
+    Examples
+    --------
+    >>> derived_style("golan_line_a_corridor")["color"] == LINE_STYLES["golan_line_a"]["color"]
+    True
+    >>> derived_style("places") is None
+    True
+    """
+    base = line_family(key)
+    if base == key:
+        return None
+    colour = LINE_STYLES[base]["color"]
+    extra = _DERIVED[key[len(base) :]]
+    return {"color": colour, **extra}

@@ -46,7 +46,6 @@ __all__ = [
     "build_map",
     "layer_style",
     "legend_entries",
-    "line_family",
     "render_html",
     "save_map",
     "short_credits",
@@ -141,7 +140,7 @@ def _base_style(layer: DisplayLayer, properties: dict[str, Any]) -> dict[str, An
         return dict(style.AREA_STYLES[key])
     if key == "points":
         return dict(_POINTS)
-    derived = _derived_style(key)
+    derived = style.derived_style(key)
     if derived is not None:
         return derived
     if key == "lebanon_border_barrier":
@@ -183,39 +182,6 @@ def short_credits(attributions: tuple[str, ...] | list[str]) -> list[str]:
         if short:
             out[short] = None
     return list(out)
-
-
-#: Context layers derived from a reference line (``<line><suffix>``): other versions of
-#: it (in its colour, thin, each with its own dashes), its parts, its uncertainty corridor.
-_DERIVED: dict[str, dict[str, Any]] = {
-    "_natural_earth": {"weight": 2, "dashArray": "1 4", "opacity": 0.9},
-    "_geo_maps": {"weight": 2, "dashArray": "6 4", "opacity": 0.9},
-    "_parts": {"weight": 7, "opacity": 0.35},
-    "_corridor": {"weight": 1.5, "dashArray": "1 3", "fill": False, "fillOpacity": 0},
-}
-
-
-def line_family(key: str) -> str:
-    """The reference line a layer derives from (``golan_line_a_corridor`` -> ``golan_line_a``).
-
-    Examples
-    --------
-    >>> line_family("golan_line_a_natural_earth"), line_family("places")
-    ('golan_line_a', 'places')
-    """
-    for suffix in _DERIVED:
-        if key.endswith(suffix) and key[: -len(suffix)] in style.LINE_STYLES:
-            return key[: -len(suffix)]
-    return key
-
-
-def _derived_style(key: str) -> dict[str, Any] | None:
-    base = line_family(key)
-    if base == key:
-        return None
-    colour = style.LINE_STYLES[base]["color"]
-    extra = _DERIVED[key[len(base) :]]
-    return {"color": colour, **extra}
 
 
 def _kind(properties: dict[str, Any]) -> str:
