@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import matplotlib
 import matplotlib.pyplot as plt
 import pytest
@@ -103,7 +104,9 @@ def layer(data: dict, key: str) -> dict:
 def points_frame(names: list[str], notes: list[str]) -> gpd.GeoDataFrame:
     n = len(names)
     geoms = [shapely.Point(35.55 + 0.04 * (i % 10), 32.95 + 0.04 * (i // 10)) for i in range(n)]
-    return gpd.GeoDataFrame({"name": names, "note": notes}, geometry=geoms, crs=4326)
+    # object columns: pandas keeps lone surrogates there (Arrow-backed strings cannot)
+    frame = {"name": pd.Series(names, dtype=object), "note": pd.Series(notes, dtype=object)}
+    return gpd.GeoDataFrame(frame, geometry=geoms, crs=4326)
 
 
 def write_points_csv(path: Path, names: list[str], notes: list[str]) -> None:
