@@ -24,9 +24,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 import matplotlib
 import matplotlib.pyplot as plt
+import pandas as pd
 import pytest
 import shapely
 
