@@ -370,3 +370,19 @@ def test_asset_fetch_falls_back_to_npm_when_cdn_unreachable(
     assert assets.cached_path(url).read_bytes() == data  # cached for next time
     with pytest.raises(assets.AssetError, match="nor take it from the npm registry"):
         assets.fetch("https://example.invalid/not-npm.js")
+
+
+def test_place_titles_carry_arabic_and_hebrew_names(data: display.MapData) -> None:
+    from geo import layers as _layers
+
+    places = next(layer for layer in data.layers if layer.key == "places")
+    titles = {f["properties"]["_tooltip"] for f in places.geojson["features"]}
+    source = _layers.load("places").set_index("name")
+    for name in ("Damascus", "Al Qunayţirah", "Metula"):
+        row = source.loc[name]
+        expected = " · ".join(
+            [name, *(str(row[c]) for c in ("name_ar", "name_he") if isinstance(row[c], str))]
+        )
+        assert expected in titles, (name, expected)
+    assert any("\u0600" <= ch <= "\u06ff" for t in titles for ch in t)  # Arabic script
+    assert any("\u0590" <= ch <= "\u05ff" for t in titles for ch in t)  # Hebrew script

@@ -388,11 +388,19 @@ def _place_popup_for(titles: dict[str, str]) -> Callable[[pd.Series], list[tuple
             ids = [z for z in str(row["zones"] or "").split(";") if z and z != "nan"]
             names = "; ".join(titles.get(z, z) for z in ids)
             rows.append(("Zones", names or "none"))
-        if "geonameid" in row.index and not pd.isna(row["geonameid"]):
-            rows.append(("GeoNames id", str(int(row["geonameid"]))))
         return rows
 
     return popup
+
+
+def _place_title(row: pd.Series) -> str:
+    """The place's name, with its Arabic and Hebrew names beside it where GeoNames has them."""
+    names = [str(row.get("name") or "place")]
+    for col in ("name_ar", "name_he"):
+        value = row.get(col)
+        if value is not None and not pd.isna(value) and str(value) and str(value) not in names:
+            names.append(str(value))
+    return " · ".join(names)
 
 
 def _places_layer(min_population: int, zone_titles: dict[str, str]) -> DisplayLayer:
@@ -415,7 +423,7 @@ def _places_layer(min_population: int, zone_titles: dict[str, str]) -> DisplayLa
         geojson=_features(
             gdf,
             list(gdf.geometry),
-            lambda row: str(row.get("name") or "place"),
+            _place_title,
             _place_popup_for(zone_titles),
             lambda row: {
                 "population": int(row["population"]),
