@@ -45,7 +45,14 @@ def build_baseline(ref: str, tmp: Path) -> Path:
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(tree, filter="data")
     out = tmp / "baseline.html"
-    code = "import sys; from geo.render import webmap; webmap.save_map(sys.argv[1])"
+    code = (
+        "import sys\n"
+        "try:\n"
+        "    from geo.render import webmap\n"
+        "except ImportError:  # a ref from before the render package\n"
+        "    from geo import webmap\n"
+        "webmap.save_map(sys.argv[1])"
+    )
     env = {**os.environ, "PYTHONPATH": str(tree)}
     subprocess.run([sys.executable, "-c", code, str(out)], check=True, env=env, cwd=tree)
     return out
