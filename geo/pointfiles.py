@@ -45,10 +45,10 @@ import shapely
 from geo._files import atomic_path
 from geo.errors import InputError, LikelySwappedWarning
 from geo.points import (
-    COLLISION_SUFFIX,
     REGION_BBOX,
     added_column_names,
     clip,
+    free_name,
     likely_swapped,
     point_rows,
     row_errors,
@@ -981,12 +981,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _free_name(name: str, taken: set[str]) -> str:
-    while name.lower() in taken:
-        name += COLLISION_SUFFIX
-    return name
-
-
 def _crs84_projjson() -> dict[str, Any]:
     """OGC:CRS84 (WGS84 lon/lat) as PROJJSON, as GeoParquet stores a CRS."""
     from pyproj import CRS
@@ -1085,7 +1079,7 @@ class PointWriter:
             names: dict[str, str] = {}
             moved = []
             for c in columns:
-                new = _free_name(str(c), taken)
+                new = free_name(str(c), taken)
                 taken.add(new.lower())
                 names[c] = new
                 if new != c:
@@ -1098,8 +1092,8 @@ class PointWriter:
                     stacklevel=4,
                 )
             self._gpkg_options = {
-                "FID": _free_name("fid", taken),
-                "GEOMETRY_NAME": _free_name("geom", taken | {"fid"}),
+                "FID": free_name("fid", taken),
+                "GEOMETRY_NAME": free_name("geom", taken | {"fid"}),
             }
             self._gpkg_names = names
         return self._gpkg_names
@@ -1124,7 +1118,7 @@ class PointWriter:
         geom = self._geometry(lon, lat, ok, z)
         if self._parquet is None:
             taken = {str(c).lower() for c in table.column_names}
-            self._geom_name = _free_name("geometry", taken)
+            self._geom_name = free_name("geometry", taken)
         wkb = pa.array(shapely.to_wkb(geom), type=pa.binary())
         table = table.append_column(self._geom_name, wkb)
         if self._parquet is None:

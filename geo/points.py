@@ -23,6 +23,7 @@ __all__ = [
     "added_column_names",
     "as_lonlat",
     "clip",
+    "free_name",
     "likely_swapped",
     "point_rows",
     "row_errors",
@@ -59,6 +60,19 @@ def clip(text: object, limit: int = ECHO_LIMIT) -> str:
     return s if len(s) <= limit else f"{s[:limit]}… ({len(s):,} characters)"
 
 
+def free_name(name: str, taken: set[str]) -> str:
+    """``name``, with :data:`COLLISION_SUFFIX` added until it is not in ``taken`` (lower case).
+
+    Examples
+    --------
+    >>> free_name("zone", {"zone", "zone_right"})
+    'zone_right_right'
+    """
+    while name.lower() in taken:
+        name += COLLISION_SUFFIX
+    return name
+
+
 def added_column_names(
     existing: Sequence[Any], added: Sequence[str], *, where: str = "input"
 ) -> dict[str, str]:
@@ -80,9 +94,7 @@ def added_column_names(
     out: dict[str, str] = {}
     moved = []
     for name in added:
-        new = name
-        while new.lower() in taken:
-            new += COLLISION_SUFFIX
+        new = free_name(name, taken)
         taken.add(new.lower())
         out[name] = new
         if new != name:
