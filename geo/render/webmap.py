@@ -263,6 +263,13 @@ def _stable_ids(seed: str) -> Iterator[None]:
         Element._generate_id = original  # type: ignore[method-assign]
 
 
+#: The page's own scripts (``geo/render/static``), in load order. ``borderzones.js``
+#: defines ``window.BorderZones``; each later file adds one tool by pushing a
+#: function ``(map, config)`` onto ``BorderZones.extensions``, called at the end of
+#: ``BorderZones.init``, before the map is marked ready.
+SCRIPTS: tuple[str, ...] = ("borderzones.js",)
+
+
 def _static(name: str) -> str:
     return resources.files("geo.render").joinpath("static", name).read_text(encoding="utf-8")
 
@@ -331,9 +338,11 @@ class _BorderZones(MacroElement):
         for name, tag in assets.tags():
             figure.header.add_child(_Verbatim(tag), name=name)
         css = _static("borderzones.css").replace("</", "<\\/")
-        js = re.sub(r"</(script)", r"<\\/\1", _static("borderzones.js"), flags=re.IGNORECASE)
         figure.header.add_child(_Verbatim(f"<style>{css}</style>"), name="borderzones_css")
-        figure.header.add_child(_Verbatim(f"<script>{js}</script>"), name="borderzones_js")
+        for script in SCRIPTS:
+            js = re.sub(r"</(script)", r"<\\/\1", _static(script), flags=re.IGNORECASE)
+            name = "bz_" + script.removesuffix(".js").replace("-", "_")
+            figure.header.add_child(_Verbatim(f"<script>{js}</script>"), name=name)
         figure.html.add_child(
             _Verbatim(
                 '<script type="application/json" id="bz-data">'

@@ -13,6 +13,7 @@
     measuring: false,
     config: null,
     map: null,
+    extensions: [],  // function (map, config), pushed by the page's other scripts
   };
   window.BorderZones = BZ;
 
@@ -705,6 +706,7 @@
     map.on("baselayerchange", function (e) { onBase(e.name); });
     Object.keys(bases).forEach(function (name) { if (map.hasLayer(bases[name])) onBase(name); });
     BZ.frame();
+    BZ.extensions.forEach(function (extend) { extend(map, config); });
     map.getContainer().setAttribute("data-bz-ready", "1");
   };
 
