@@ -99,6 +99,7 @@ def open_page(
     ready: bool = True,
     phone: bool = False,
     viewport: tuple[int, int] = (1280, 800),
+    init_script: str | None = None,
 ):
     """Open ``url`` in a new page; return ``(page, log)``.
 
@@ -106,12 +107,15 @@ def open_page(
     may change the bytes served for a CDN URL (to check integrity is enforced);
     with ``ready=False`` the page is not waited for. ``phone`` opens it as a
     390×844 touch phone (mobile viewport, touch events, device scale 3).
+    ``init_script`` runs in the page before any of its own scripts.
     """
     if phone:
         context = browser.new_context(**PHONE)
     else:
         context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
+    if init_script is not None:
+        page.add_init_script(init_script)
     log = PageLog()
     page.on(
         "console",

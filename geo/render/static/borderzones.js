@@ -456,7 +456,12 @@
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       var self = this;
-      map.on("overlayadd overlayremove layeradd layerremove", function () { self.refresh(); });
+      map.on("overlayadd overlayremove", function () { self.refresh(); });
+      // adding a layer adds each of its shapes: refresh once, after them all
+      map.on("layeradd layerremove", function () {
+        if (self._pending) return;
+        self._pending = setTimeout(function () { self._pending = null; self.refresh(); }, 0);
+      });
       map.on("resize", function () { self.fit(); });
       box.addEventListener("bz-toggle", function () { self.fit(); });
       this._box = box;
@@ -661,12 +666,13 @@
     if (config.basemap === "none") none.addTo(map);
     var groups = {};
     (config.groups || []).forEach(function (g) { groups[g] = {}; });
+    var shown = [];
     config.layers.forEach(function (spec) {
       var built = buildLayer(spec, "bz-" + spec.pane);
       BZ.layers[spec.key] = { layer: built.layer, shapes: built.shapes, hit: built.hit || null,
                               title: spec.title, provenance: spec.provenance || [] };
       (groups[spec.group] = groups[spec.group] || {})[spec.controlName] = built.layer;
-      if (spec.show) built.layer.addTo(map);
+      if (spec.show) shown.push(built.layer);
     });
     map.on("overlayadd", function () { BZ.restack(); });
     map.getContainer().addEventListener("pointerup", function (e) {
@@ -679,13 +685,6 @@
     L.control.fullscreen({ position: "topleft", title: "Full screen",
                            titleCancel: "Leave full screen" }).addTo(map);
     new MeasureControl().addTo(map);
-    BZ.layerControl = L.control.groupedLayers(bases, groups, { collapsed: true, position: "topright" }).addTo(map);
-    if (!BZ.layerControl.expand) {  // this plugin names them with an underscore
-      BZ.layerControl.expand = BZ.layerControl._expand;
-      BZ.layerControl.collapse = BZ.layerControl._collapse;
-    }
-    var toggle = BZ.layerControl.getContainer().querySelector(".leaflet-control-layers-toggle");
-    if (toggle) { toggle.setAttribute("aria-label", "Layers"); toggle.title = "Layers"; toggle.setAttribute("role", "button"); }
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     BZ.probeControl = new ProbeControl().addTo(map);
     new CoordsControl().addTo(map);
@@ -705,9 +704,22 @@
     }
     map.on("baselayerchange", function (e) { onBase(e.name); });
     Object.keys(bases).forEach(function (name) { if (map.hasLayer(bases[name])) onBase(name); });
-    BZ.frame();
+    BZ.frame();  // the opening view first: the shapes are then drawn once, at its zoom
+    shown.forEach(function (layer) { layer.addTo(map); });
+    // the layer list after the layers (it redraws itself on each one added), first on the right
+    BZ.layerControl = L.control.groupedLayers(bases, groups, { collapsed: true, position: "topright" }).addTo(map);
+    if (!BZ.layerControl.expand) {  // this plugin names them with an underscore
+      BZ.layerControl.expand = BZ.layerControl._expand;
+      BZ.layerControl.collapse = BZ.layerControl._collapse;
+    }
+    var toggle = BZ.layerControl.getContainer().querySelector(".leaflet-control-layers-toggle");
+    if (toggle) { toggle.setAttribute("aria-label", "Layers"); toggle.title = "Layers"; toggle.setAttribute("role", "button"); }
+    var corner = BZ.layerControl.getContainer().parentNode;
+    corner.insertBefore(BZ.layerControl.getContainer(), corner.firstChild);
+    BZ.legend.refresh();
     BZ.extensions.forEach(function (extend) { extend(map, config); });
     map.getContainer().setAttribute("data-bz-ready", "1");
+    if (window.performance && performance.mark) performance.mark("bz-ready");
   };
 
   /* Open on the lines and the 60 km zone, in the part of the map no panel covers:
