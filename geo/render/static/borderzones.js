@@ -14,6 +14,7 @@
     config: null,
     map: null,
     extensions: [],  // function (map, config), pushed by the page's other scripts
+    date: null,      // "YYYY-MM-DD": only what was in force then is drawn and probed
   };
   window.BorderZones = BZ;
 
@@ -35,11 +36,21 @@
     return table;
   }
 
-  /* Called for every GeoJSON feature as its layer is built. */
+  /* Whether a feature (its `_when`: [from, until], ISO dates, either may be null)
+   * is in force on BZ.date; with no date, or no `_when`, it always is. */
+  BZ.inForce = function (feature) {
+    var w = feature && feature.properties && feature.properties._when;
+    var d = BZ.date;
+    if (!w || !d) return true;
+    return (!w[0] || w[0] <= d) && (!w[1] || d <= w[1]);
+  };
+
+  /* Called for every GeoJSON feature as its layer is built (again when redrawn for a date). */
   BZ.feature = function (key, feature, layer) {
     var props = feature.properties || {};
     var role = props._role || "";
-    if (role) {
+    if (role && !feature.__bzRole) {
+      feature.__bzRole = true;
       (BZ.byRole[role] = BZ.byRole[role] || []).push(feature);
     }
     layer.on("add", function () {  // shapes stay out of the tab order
@@ -165,7 +176,7 @@
     var out = [];
     (BZ.byRole[role] || []).forEach(function (f) {
       var g = f.geometry, polys = [];
-      if (!g) return;
+      if (!g || !BZ.inForce(f)) return;
       if (g.type === "Polygon") polys = [g.coordinates];
       else if (g.type === "MultiPolygon") polys = g.coordinates;
       for (var p = 0; p < polys.length; p++) {
@@ -433,6 +444,11 @@
   }
 
   function narrow() { return window.innerWidth < 700; }
+  // for the page's other scripts
+  BZ.el = el;
+  BZ.rowsTable = rowsTable;
+  BZ.collapsible = collapsible;
+  BZ.narrow = narrow;
 
   var LegendControl = L.Control.extend({
     options: { position: "topright" },
@@ -473,7 +489,7 @@
       this._rows.forEach(function (row) {
         var on = row.getAttribute("data-layers").split(" ").some(function (key) {
           var info = BZ.layers[key];
-          return !!(info && map.hasLayer(info.layer));
+          return !!(info && map.hasLayer(info.layer) && info.shapes.getLayers().length);
         });
         row.style.display = on ? "" : "none";
       });
@@ -583,6 +599,7 @@
       smoothFactor: 0.5,
       style: style,
       interactive: !hit,
+      filter: BZ.inForce,
       onEachFeature: function (feature, layer) { BZ.feature(spec.key, feature, layer); },
     };
     if (spec.geometry === "point") {
@@ -601,6 +618,7 @@
       style: function () {
         return { color: "#000", opacity: 0, weight: spec.hitWeight, lineCap: "round", className: "bz-hit" };
       },
+      filter: BZ.inForce,
       onEachFeature: function (feature, layer) { BZ.feature(spec.key, feature, layer); },
     });
     return { layer: L.featureGroup([shapes, target]), shapes: shapes, hit: target };
@@ -670,7 +688,7 @@
     config.layers.forEach(function (spec) {
       var built = buildLayer(spec, "bz-" + spec.pane);
       BZ.layers[spec.key] = { layer: built.layer, shapes: built.shapes, hit: built.hit || null,
-                              title: spec.title, provenance: spec.provenance || [] };
+                              title: spec.title, provenance: spec.provenance || [], spec: spec };
       (groups[spec.group] = groups[spec.group] || {})[spec.controlName] = built.layer;
       if (spec.show) shown.push(built.layer);
     });
