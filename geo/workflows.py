@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from shapely import LineString, Point
 
-from geo import agreement, geodesy, layers, manifest, pointfiles, zones
+from geo import agreement, geodesy, layers, manifest, pointfiles, timeline, zones
 from geo._files import atomic_path
 from geo.classification import COLUMNS, classify, classify_lonlat, prepare, spread_rows
 from geo.derivation import (
@@ -72,7 +72,9 @@ __all__ = [
     "points_for_map",
     "rebuild_layers",
     "summarize_file",
+    "timeline_positions_spec",
     "write_layers",
+    "write_timeline_layer",
     "write_zone_layer",
 ]
 
@@ -675,7 +677,51 @@ def layer_specs(up: Upstream) -> dict[str, dict[str, Any]]:
         accuracy_note="GeoNames gives a point per place (its centre, to about 1 km)",
         schematic=False,
     )
+    specs[timeline.POSITIONS_LAYER] = timeline_positions_spec(up.data_dir)
     return specs
+
+
+def timeline_positions_spec(data_dir: str | os.PathLike[str]) -> dict[str, Any]:
+    """The ``timeline_positions`` layer: the timeline's hand-placed positions.
+
+    Parameters
+    ----------
+    data_dir : path
+        The recipe's tables (``recipes/data/``), holding
+        :data:`geo.timeline.POSITIONS_FILE`.
+
+    Returns
+    -------
+    dict
+        As :func:`layer_specs` gives for each layer.
+    """
+    folder = Path(data_dir)
+    positions = timeline.read_positions(folder / timeline.POSITIONS_FILE)
+    return dict(
+        title="Timeline positions (schematic)",
+        description=(
+            "Positions the timeline's items name (layers/timeline.csv, rule "
+            "'points:timeline_positions'): the UN post on the Hermon, the posts Israel held "
+            "in and near the Area of Separation from December 2024, the five hilltops it kept "
+            "in southern Lebanon from 18 February 2025. No source publishes coordinates: "
+            "each point is a named place (summit, village) moved by the offset the reporting "
+            "gives; 'placement' says how, 'uncertainty_m' how far off it may be."
+        ),
+        features=timeline.position_features(positions),
+        upstream=[data_entry(folder, timeline.POSITIONS_FILE)],
+        method=(
+            f"digitised: recipes/data/{timeline.POSITIONS_FILE}, placed by hand from the "
+            "anchors and offsets each row cites (geo.timeline.read_positions)"
+        ),
+        accuracy_m=max(p.uncertainty_m for p in positions),
+        accuracy_note=(
+            "schematic, per point as 'uncertainty_m' ("
+            + ", ".join(f"{p.id} ±{p.uncertainty_m:,.0f} m" for p in positions)
+            + "); positions reporting names but does not locate are left out and listed "
+            "in timeline.csv's not_located column"
+        ),
+        schematic=True,
+    )
 
 
 def write_layers(out: str | os.PathLike[str], specs: dict[str, dict[str, Any]]) -> Path:
@@ -760,7 +806,31 @@ def rebuild_layers(
     folder = Path(out) if out is not None else layers.layers_dir()
     write_layers(folder, layer_specs(read_upstream(DATA_DIR if data_dir is None else data_dir)))
     write_zone_layer(folder, zone_list)
+    write_timeline_layer(folder, layers.layers_dir() / timeline.TIMELINE_FILE)
     return folder
+
+
+def write_timeline_layer(out: str | os.PathLike[str], items: str | os.PathLike[str]) -> Path:
+    """Compute the timeline's areas from the layers in ``out`` and write them there.
+
+    Parameters
+    ----------
+    out : path
+        A layers folder with its manifest.
+    items : path
+        The timeline to use when ``out`` has none (it is copied in).
+
+    Returns
+    -------
+    pathlib.Path
+        The timeline layer written.
+    """
+    folder = Path(out)
+    target = folder / timeline.TIMELINE_FILE
+    if not target.exists():
+        target.write_bytes(Path(items).read_bytes())
+    with layers.using(folder):
+        return zones.write_timeline_layer()
 
 
 # --------------------------------------------------------------------------
