@@ -216,10 +216,10 @@ def parse_rule(text: str) -> Rule:
     --------
     >>> parse_rule("governorates:Quneitra;Dar`a").names
     ('Quneitra', 'Dar`a')
-    >>> parse_rule("band:golan_line_a:5")
+    >>> parse_rule("band:golan_line_a:5")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    geo.errors.InputError: geometry 'band:golan_line_a:5': a band is band:<line layer>:<inner m>:<outer m>
+    geo.errors.InputError: geometry 'band:golan_line_a:5': a band is band:<line layer>:...
     """
     text = text.strip()
     head, _, rest = text.partition(":")
@@ -228,9 +228,7 @@ def parse_rule(text: str) -> Rule:
     if head == "band":
         parts = rest.split(":")
         if len(parts) != 3 or not parts[0]:
-            raise InputError(
-                f"geometry {text!r}: a band is band:<line layer>:<inner m>:<outer m>"
-            )
+            raise InputError(f"geometry {text!r}: a band is band:<line layer>:<inner m>:<outer m>")
         try:
             inner, outer = float(parts[1]), float(parts[2])
         except ValueError:
@@ -252,8 +250,7 @@ def parse_rule(text: str) -> Rule:
         names = tuple(n.strip() for n in ids.split(";") if n.strip())
         return Rule(head, layer.strip(), names)  # type: ignore[arg-type]
     raise InputError(
-        f"geometry {text!r}: unknown rule; use band:, governorates:, points:, line:, "
-        "layer: or none"
+        f"geometry {text!r}: unknown rule; use band:, governorates:, points:, line:, layer: or none"
     )
 
 

@@ -72,6 +72,7 @@ __all__ = [
     "points_for_map",
     "rebuild_layers",
     "summarize_file",
+    "timeline_panels",
     "timeline_positions_spec",
     "write_layers",
     "write_timeline_layer",
@@ -1096,13 +1097,17 @@ class Summary:
 WORKERS = 2
 
 
-def _classify_in_parts(pool: ThreadPoolExecutor, lon: np.ndarray, lat: np.ndarray) -> pd.DataFrame:
+def _classify_in_parts(
+    pool: ThreadPoolExecutor, lon: np.ndarray, lat: np.ndarray, as_of: Any = None
+) -> pd.DataFrame:
     """:func:`geo.classification.classify_lonlat` of a chunk, its halves in parallel."""
     if len(lon) < 2 * 4096:
-        return classify_lonlat(lon, lat)
+        return classify_lonlat(lon, lat, as_of=as_of)
     cuts = np.linspace(0, len(lon), WORKERS + 1).astype(int)
     parts = pool.map(
-        lambda k: classify_lonlat(lon[cuts[k] : cuts[k + 1]], lat[cuts[k] : cuts[k + 1]]),
+        lambda k: classify_lonlat(
+            lon[cuts[k] : cuts[k + 1]], lat[cuts[k] : cuts[k + 1]], as_of=as_of
+        ),
         range(WORKERS),
     )
     return pd.concat(list(parts), ignore_index=True)
@@ -1127,6 +1132,7 @@ def classify_file(
     chunk_rows: int = pointfiles.CHUNK_ROWS,
     progress: Callable[[float, int], None] | None = None,
     strict: bool = False,
+    as_of: Any = None,
 ) -> Summary:
     """Classify every row of a point file and write the result, streaming.
 
@@ -1192,7 +1198,7 @@ def classify_file(
                         [*coords, *COLUMNS, pointfiles.ERROR_COLUMN],
                         where=str(src_p),
                     )
-                res = _classify_in_parts(pool, chunk.lon[ok], chunk.lat[ok])
+                res = _classify_in_parts(pool, chunk.lon[ok], chunk.lat[ok], as_of)
                 extra: dict[str, Any] = {}
                 for col, values_in in (("lon", chunk.lon), ("lat", chunk.lat), ("z", chunk.z)):
                     if col in coords and col in names:
@@ -1482,3 +1488,39 @@ def _with_point_geometry(part: pd.DataFrame) -> Any:
     geom = shapely.points(lon, lat)
     geom[~ok] = None
     return gpd.GeoDataFrame(part, geometry=geom, crs="EPSG:4326")
+
+
+# --------------------------------------------------------------------------
+# the timeline's figures (issue 14)
+# --------------------------------------------------------------------------
+#: Dates of ``border-zones figure --timeline``: the agreement, the 2017 request,
+#: the 85 km statement, the 75–80 km statement, the Area of Separation
+#: entered, the five hills in Lebanon and the September 2025 proposal.
+TIMELINE_DATES = (
+    "1974-06-01",
+    "2017-09-15",
+    "2018-08-01",
+    "2019-05-01",
+    "2024-12-31",
+    "2025-09-30",
+)
+
+
+def timeline_panels(dates: Any) -> list[tuple[str, Any]]:
+    """The timeline's items in force at each date, with geometry, for the figure.
+
+    Parameters
+    ----------
+    dates : iterable of date or ISO string
+
+    Returns
+    -------
+    list of (str, geopandas.GeoDataFrame)
+        The date (ISO) and the items in force then (:func:`geo.zones.timeline_zones`),
+        one panel each, in the order given.
+    """
+    out = []
+    for d in dates:
+        when = timeline.as_of_date(d)
+        out.append((when.isoformat(), zones.timeline_zones(when)))
+    return out

@@ -69,11 +69,11 @@ __all__ = [
     "spec",
     "specs_sha256",
     "territory_geometry",
-    "write_zone_layer",
     "timeline_areas",
     "timeline_geometry",
     "timeline_zones",
     "write_timeline_layer",
+    "write_zone_layer",
     "zone_specs",
     "zones",
 ]
