@@ -324,10 +324,7 @@ class TimelineItem:
                 raise InputError(f"date_end: {exc}") from None
             if end < start:
                 raise InputError(f"date_end {self.date_end} is before date_start {self.date_start}")
-        try:
-            rule = parse_rule(self.geometry)
-        except InputError as exc:
-            raise InputError(f"geometry: {exc}") from None
+        rule = parse_rule(self.geometry)  # its message names the geometry field
         if rule.kind == "band":
             if self.territory not in TERRITORIES:
                 raise UnknownNameError("territory", self.territory, sorted(TERRITORIES))
