@@ -130,6 +130,8 @@ class MapData:
     bounds: tuple[tuple[float, float], tuple[float, float]]
     #: Attributions of all layers (plain text, de-duplicated).
     attributions: tuple[str, ...] = field(default=())
+    #: The timeline's items with their date ranges (:func:`timeline_entries`).
+    timeline: tuple[dict[str, Any], ...] = field(default=())
 
 
 def round_geometry(geom: shapely.Geometry, decimals: int = COORD_DECIMALS) -> shapely.Geometry:
@@ -619,6 +621,8 @@ def prepare(
             out.append(_line_layer(name, "Lines"))
     known = {"countries", "syria_governorates", "zones", "undof_area_of_separation"}
     known |= {"lebanon_border_barrier", "places", *_LINES}
+    # the timeline's layers are not context: the page gets their dates (``timeline``)
+    known |= {"timeline", "timeline_positions"}
     for name in available:
         if name in known:
             continue
@@ -634,4 +638,48 @@ def prepare(
         out.append(_points_layer(points))
     parts = (part.strip() for layer in out for part in layer.attribution.split(";"))
     attributions = tuple(dict.fromkeys(part for part in parts if part))
-    return MapData(layers=tuple(out), bounds=_bounds(out), attributions=attributions)
+    return MapData(
+        layers=tuple(out),
+        bounds=_bounds(out),
+        attributions=attributions,
+        timeline=timeline_entries() if "timeline_positions" in available else (),
+    )
+
+
+def timeline_entries() -> tuple[dict[str, Any], ...]:
+    """The timeline's items as the page gets them: date ranges and what each one shows.
+
+    For each item: ``id``, ``kind``, ``confidence`` and ``start`` (ISO day),
+    and only where they apply ``end`` (ISO day; absent when open), the
+    ``layer`` it shows on the map, the ``features`` (ids) of that layer, and
+    ``zone``, the map's zone (``zones.csv``) that is the same band. No
+    geometry, titles or sources (the page's size budget; ``border-zones
+    timeline`` lists them): the date ranges let the page show and hide what
+    it has.
+    """
+    from geo import specs, timeline
+
+    bands: dict[tuple[str, float, float, str, str], str] = {
+        (s.reference, s.inner_km * 1000.0, s.distance_km * 1000.0, s.territory, str(s.side)): s.id
+        for s in specs.read_specs()
+    }
+    out = []
+    for item in timeline.items():
+        r = item.rule
+        entry: dict[str, Any] = {
+            "id": item.id,
+            "kind": item.kind,
+            "confidence": item.confidence,
+            "start": item.start.isoformat(),
+        }
+        if item.end is not None:
+            entry["end"] = item.end.isoformat()
+        if r.kind in ("line", "layer", "points"):
+            entry["layer"] = r.layer
+        if r.names and r.kind == "line":
+            entry["features"] = list(r.names)
+        zone = bands.get((r.layer, r.inner_m, r.outer_m, item.territory, item.side))
+        if r.kind == "band" and zone is not None:
+            entry["zone"] = zone
+        out.append(entry)
+    return tuple(out)
