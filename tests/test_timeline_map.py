@@ -17,13 +17,16 @@ def data() -> display.MapData:
 
 
 def test_entries_carry_every_item_with_its_dates(data):
-    entries = {e["id"]: e for e in data.timeline}
+    assert data.timeline is not None
+    assert data.timeline["start"] == "1974-05-31"
+    assert all(s["date"] >= "1974" and s["label"] for s in data.timeline["stops"])
+    entries = {e["id"]: e for e in data.timeline["items"]}
     items = timeline.items()
     assert list(entries) == [i.id for i in items]
     for i in items:
         e = entries[i.id]
-        assert e["start"] == i.start.isoformat() and e["kind"] == i.kind
-        assert e.get("end") == (None if i.end is None else i.end.isoformat())
+        assert e["from"] == i.start.isoformat() and e["kind"] == i.kind
+        assert e.get("until") == (None if i.end is None else i.end.isoformat())
         assert e["confidence"] == i.confidence
     # the map's own zones and layers are named, so the page can show them by date
     assert entries["2017_requested_60km"]["zone"] == "requested_60km"
@@ -45,5 +48,5 @@ def test_page_data_holds_the_timeline(data):
     page = webmap.render_html(webmap.build_map(data=data))
     (raw,) = re.findall(r'<script type="application/json" id="bz-data">(.*?)</script>', page, re.S)
     doc = json.loads(raw)
-    assert doc["timeline"] == [json.loads(json.dumps(e)) for e in data.timeline]
+    assert doc["timeline"] == json.loads(json.dumps(data.timeline))
     assert len(page.encode()) <= 750_000
