@@ -335,6 +335,11 @@ def _cmd_figure(args: argparse.Namespace) -> int:
 def _cmd_timeline(args: argparse.Namespace) -> int:
     from geo import timeline
 
+    if args.write:
+        from geo import zones
+
+        print(f"wrote {zones.write_timeline_layer()}")
+        return EXIT_OK
     found = timeline.items() if args.as_of is None else timeline.in_force(args.as_of)
     if args.json:
         fields = [c for c in timeline.COLUMNS]
@@ -687,6 +692,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--as-of", type=_as_of, metavar="DATE", help="only the items in force on DATE")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--write",
+        action="store_true",
+        help="recompute the items' areas and write layers/timeline.geojson",
+    )
     p.set_defaults(func=_cmd_timeline)
 
     p = add(

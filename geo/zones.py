@@ -617,7 +617,7 @@ def timeline_areas() -> gpd.GeoDataFrame:
         return layers.load(TIMELINE_LAYER)
     warnings.warn(
         f"{timeline.timeline_path()} changed since the timeline layer was built; computing "
-        "its areas now (rebuild the layer with geo.zones.write_timeline_layer())",
+        "its areas now (rebuild the layer with border-zones timeline --write)",
         UserWarning,
         stacklevel=2,
     )

@@ -115,3 +115,40 @@ def test_figure_as_of_and_timeline(tmp_path):
     assert pdf.read_bytes()[:5] == b"%PDF-"
     res = run("figure", "--timeline", "--as-of", "2018", "-o", str(tmp_path / "x.png"))
     assert res.returncode == 2 and "do not go together" in res.stderr
+
+
+def test_user_adds_an_item_then_writes_the_layer(tmp_path):
+    """A line added to timeline.csv shows at once (with a warning), and --write rebuilds."""
+    import os
+
+    from geo import layers
+
+    for f in layers.layers_dir().iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    with open(tmp_path / "timeline.csv", "a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow(
+            ["2026_test_30km", "Test: 30 km", "claimed", "2026-01-01", "",
+             "band:golan_line_a:0:30000", "syria", "east", "Test outlet", "Test title",
+             "2026-01-01", "", "as described", "", ""]
+        )  # fmt: skip
+    env = {**os.environ, "BORDER_ZONES_LAYERS": str(tmp_path)}
+
+    def cli(*args):
+        return subprocess.run(
+            ["border-zones", *args], capture_output=True, text=True, timeout=300, env=env
+        )
+
+    listed = cli("timeline", "--as-of", "2026-02-01", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert "2026_test_30km" in [i["id"] for i in json.loads(listed.stdout)["items"]]
+    res = cli("timeline", "--write")
+    assert res.returncode == 0, res.stderr
+    assert b"2026_test_30km" in (tmp_path / "timeline.geojson").read_bytes()
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["timeline"]["sha256"] == layers.file_sha256(tmp_path / "timeline.geojson")
+    # a bad line: exit 1, naming the file, line and field
+    with open(tmp_path / "timeline.csv", "a", encoding="utf-8") as fh:
+        fh.write("bad_item,B,rumoured,2026-01-01,,none,,,O,T,2026,,exact,x,\n")
+    bad = cli("timeline")
+    assert bad.returncode == 1
+    assert "timeline.csv, line 51 (id 'bad_item'): unknown kind 'rumoured'" in bad.stderr
