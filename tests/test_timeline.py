@@ -363,3 +363,16 @@ def test_figure_at_a_date_renders(tmp_path):
     fig = figure.make_timeline_figure(panels, date="2026-01-01")
     texts = " ".join(t.get_text() for t in fig.texts)
     assert "2025_lb5 (observed)" in texts and "2026-01-01" in texts
+
+
+def test_timeline_doc_tables_up_to_date():
+    import subprocess
+    import sys
+
+    res = subprocess.run(
+        [sys.executable, str(ROOT / "docs" / "timeline_doc.py"), "--check"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert res.returncode == 0, res.stdout + res.stderr

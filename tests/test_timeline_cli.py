@@ -56,6 +56,7 @@ def test_bad_date_is_a_usage_error(cmd, bad, tmp_path):
     assert not (tmp_path / "x.png").exists()
 
 
+@pytest.mark.slow
 def test_classify_as_of_at_two_dates(tmp_path):
     # points due east of Line A's vertex nearest 33.1 N, 70 km and 90 km out (GeographicLib)
     from geo import layers
@@ -117,6 +118,7 @@ def test_figure_as_of_and_timeline(tmp_path):
     assert res.returncode == 2 and "do not go together" in res.stderr
 
 
+@pytest.mark.slow
 def test_user_adds_an_item_then_writes_the_layer(tmp_path):
     """A line added to timeline.csv shows at once (with a warning), and --write rebuilds."""
     import os
