@@ -23,6 +23,11 @@ follows the extension (PNG, SVG, PDF); a PDF embeds TrueType (Type 42) fonts
 and carries title, author and subject; the same inputs and date give the same
 bytes.
 
+:func:`make_timeline_figure` draws the timeline's items in force at one date,
+or small multiples across dates, coloured by kind; the items and their
+geometry are computed before (:func:`geo.workflows.timeline_panels`) and
+passed in.
+
 Examples
 --------
 >>> from geo.render import figure
