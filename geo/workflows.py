@@ -709,7 +709,11 @@ def timeline_positions_spec(data_dir: str | os.PathLike[str]) -> dict[str, Any]:
             "gives; 'placement' says how, 'uncertainty_m' how far off it may be."
         ),
         features=timeline.position_features(positions),
-        upstream=[data_entry(folder, timeline.POSITIONS_FILE)],
+        # some anchors are GeoNames' coordinates (e.g. Kfar Kila): credited as the places are
+        upstream=[
+            data_entry(folder, timeline.POSITIONS_FILE),
+            source_entry("geonames", GEONAMES_CITIES),
+        ],
         method=(
             f"digitised: recipes/data/{timeline.POSITIONS_FILE}, placed by hand from the "
             "anchors and offsets each row cites (geo.timeline.read_positions)"
