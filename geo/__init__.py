@@ -6,6 +6,7 @@ The modules, in the order data flows through them:
 - :mod:`geo.manifest`: the provenance manifest beside the layers, read and written.
 - :mod:`geo.layers`: the vector layers, loaded checked against the manifest.
 - :mod:`geo.specs`: zone specifications (data in ``layers/zones.csv``).
+- :mod:`geo.timeline`: the dated, sourced items from 1974 on (``layers/timeline.csv``).
 - :mod:`geo.points`, :mod:`geo.pointfiles`: validated points in memory; users'
   point files read and written (CSV, GeoJSON, GeoPackage).
 - :mod:`geo.places`: place names looked up in the ``places`` layer.

@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -28,7 +29,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import geodesy, layers, zones
+from geo import geodesy, layers, timeline, zones
+from geo.errors import InputError
 from geo.points import added_column_names, as_lonlat
 
 __all__ = [
@@ -150,8 +152,8 @@ def nearest_points(points: Any, to: Any, *, assume_lonlat: bool = False) -> pd.D
 
 
 @functools.lru_cache(maxsize=1)
-def _context(specs_digest: str) -> dict[str, Any]:
-    """Prepared geometries and zone specs, built once per zone list."""
+def _context(specs_digest: str, as_of: dt.date | None = None) -> dict[str, Any]:
+    """Prepared geometries and zone specs, built once per zone list (and date)."""
     countries = layers.load("countries")
     polys = []
     for name, geom in zip(countries["name"], countries.geometry, strict=True):
@@ -160,7 +162,7 @@ def _context(specs_digest: str) -> dict[str, Any]:
     aos = layers.load("undof_area_of_separation").geometry.union_all()
     shapely.prepare(aos)
     # innermost first: the nearest outer edge, then the narrowest band
-    specs = sorted(zones.read_specs(), key=lambda s: (s.distance_km, -s.inner_km))
+    specs = sorted(zones.zone_specs(as_of), key=lambda s: (s.distance_km, -s.inner_km))
     refs = {s.reference for s in specs} | set(_PRIMARY)
     targets = {r: prepare(r) for r in sorted(refs)}
     # how far any point of another reference line is from Line A: with it, a
@@ -247,7 +249,10 @@ def _joined(bits: np.ndarray, ids: list[str]) -> np.ndarray:
 
 
 def classify_lonlat(
-    lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarray
+    lon: Sequence[float] | np.ndarray,
+    lat: Sequence[float] | np.ndarray,
+    *,
+    as_of: str | dt.date | None = None,
 ) -> pd.DataFrame:
     """Classify validated lon/lat arrays; the core of :func:`classify`.
 
@@ -263,7 +268,9 @@ def classify_lonlat(
     """
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
-    ctx = _context(zones.specs_sha256())
+    when = None if as_of is None else timeline.as_of_date(as_of)
+    digest = zones.specs_sha256() if when is None else timeline.timeline_sha256()
+    ctx = _context(digest, when)
     starts = range(0, len(lon), CHUNK)
 
     def work(start: int) -> pd.DataFrame:
@@ -413,7 +420,9 @@ def _classify_dask(frame: Any, assume_lonlat: bool) -> Any:
     )
 
 
-def classify(points: Any, *, assume_lonlat: bool = False) -> gpd.GeoDataFrame | pd.DataFrame:
+def classify(
+    points: Any, *, assume_lonlat: bool = False, as_of: str | dt.date | None = None
+) -> gpd.GeoDataFrame | pd.DataFrame:
     """Classify points against Line A, the Blue Line, countries and zones.
 
     Parameters
@@ -423,6 +432,9 @@ def classify(points: Any, *, assume_lonlat: bool = False) -> gpd.GeoDataFrame | 
         ``assume_lonlat=True``); plain arrays are lon/lat degrees.
     assume_lonlat : bool, default False
         Treat geometries without a CRS as WGS84 lon/lat.
+    as_of : date or ISO string, optional
+        Classify against the timeline's zones in force on that date
+        (:func:`geo.zones.zone_specs`) instead of the zone list.
 
     Returns
     -------
@@ -449,9 +461,11 @@ def classify(points: Any, *, assume_lonlat: bool = False) -> gpd.GeoDataFrame | 
         geometries, or a frame without a CRS (not for Dask frames: see above).
     """
     if _is_dask(points):
+        if as_of is not None:
+            raise InputError("as_of is not supported for Dask frames")
         return _classify_dask(points, assume_lonlat)
     lon, lat = as_lonlat(points, assume_lonlat=assume_lonlat)
-    table = classify_lonlat(lon, lat)
+    table = classify_lonlat(lon, lat, as_of=as_of)
     if isinstance(points, gpd.GeoDataFrame):
         out = points.copy()
         names = added_column_names(list(out.columns), COLUMNS, where="points")

@@ -2,8 +2,9 @@
 
 Commands: ``distance`` (one point or a place by name), ``classify`` (a file
 of points), ``summarize`` (events by zone and period), ``report`` (the zones
-table), ``figure`` (a map for print), ``layers``, ``zones``, ``build`` (the
-web map) and ``export`` (a styled GeoPackage for QGIS).
+table), ``figure`` (a map for print), ``layers``, ``zones``, ``timeline``
+(the dated items), ``build`` (the web map) and ``export`` (a styled
+GeoPackage for QGIS).
 
 Exit codes: 0 success, 1 bad input (the message names the file, row or
 field), 2 usage error (including a ``--lat``/``--lon`` that is not a finite
@@ -250,6 +251,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
                 chunk_rows=args.chunk_rows,
                 progress=progress,
                 strict=args.strict,
+                as_of=args.as_of,
             )
         finally:
             progress.close()
@@ -267,8 +269,8 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 def _classify_on_dask(args: argparse.Namespace) -> int:
     from geo import workflows
 
-    if args.lat_col or args.lon_col or args.strict:
-        raise UsageError("--lat-col, --lon-col and --strict do not go with --engine dask")
+    if args.lat_col or args.lon_col or args.strict or args.as_of:
+        raise UsageError("--lat-col, --lon-col, --strict and --as-of do not go with --engine dask")
     try:
         import dask_geopandas  # noqa: F401
         import distributed  # noqa: F401
@@ -306,7 +308,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from geo import report
 
     fmt = args.format or (report.format_for(args.output) if args.output else "md")
-    rep = report.build_report()
+    rep = report.build_report(as_of=args.as_of)
     if args.output:
         print(f"wrote {report.write_report(rep, args.output, fmt=fmt)}")
     else:
@@ -317,8 +319,63 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_figure(args: argparse.Namespace) -> int:
     from geo.render import figure
 
+    if args.as_of is not None and args.timeline:
+        raise UsageError("--as-of and --timeline do not go together")
+    if args.as_of is not None or args.timeline:
+        from geo import workflows
+
+        dates = [args.as_of] if args.as_of is not None else list(workflows.TIMELINE_DATES)
+        panels = workflows.timeline_panels(dates)
+        print(f"wrote {figure.save_timeline_figure(args.output, panels, dpi=args.dpi)}")
+        return EXIT_OK
     print(f"wrote {figure.save_figure(args.output, dpi=args.dpi)}")
     return EXIT_OK
+
+
+def _cmd_timeline(args: argparse.Namespace) -> int:
+    from geo import timeline
+
+    if args.write:
+        from geo import zones
+
+        print(f"wrote {zones.write_timeline_layer()}")
+        return EXIT_OK
+    found = timeline.items() if args.as_of is None else timeline.in_force(args.as_of)
+    if args.json:
+        fields = [c for c in timeline.COLUMNS]
+        doc = {
+            "as_of": None if args.as_of is None else args.as_of.isoformat(),
+            "items": [{k: getattr(i, k) for k in fields} for i in found],
+        }
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if args.as_of is not None:
+        print(f"in force on {args.as_of.isoformat()}: {len(found)} item(s)")
+    table = [
+        [
+            i.id,
+            i.kind,
+            i.date_start + ("–" + (i.date_end or "open")),
+            i.confidence,
+            str(i.rule),
+            i.source(),
+        ]
+        for i in found
+    ]
+    if table:
+        _print_table(["item", "kind", "dates", "confidence", "geometry", "source"], table)
+    return EXIT_OK
+
+
+def _as_of(text: str) -> Any:
+    """Argparse type of --as-of: an ISO date (YYYY-MM-DD, YYYY-MM, YYYY) or 'today'."""
+    from geo import timeline
+    from geo.errors import InputError
+
+    try:
+        return timeline.as_of_date(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _cmd_zones(args: argparse.Namespace) -> int:
@@ -547,6 +604,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="the points to classify")
     p.add_argument("-o", "--output", required=True, help="the file to write")
     p.add_argument(
+        "--as-of",
+        type=_as_of,
+        metavar="DATE",
+        help="zones: the timeline's bands in force on DATE (YYYY-MM-DD, YYYY-MM, YYYY)",
+    )
+    p.add_argument(
         "--strict",
         action="store_true",
         help="exit 1 and write nothing if any row cannot be read "
@@ -591,6 +654,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=["md", "csv", "json"], help="default: by -o, else md")
     p.add_argument("-o", "--output", help="write to this file instead of stdout")
+    p.add_argument(
+        "--as-of",
+        type=_as_of,
+        metavar="DATE",
+        help="open with the timeline's items in force on DATE (YYYY-MM-DD, YYYY-MM, YYYY)",
+    )
     p.set_defaults(func=_cmd_report)
 
     p = add(
@@ -601,7 +670,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", required=True, help="file ending .png, .svg or .pdf")
     p.add_argument("--dpi", type=_positive_int, default=200, help="resolution (default 200)")
+    p.add_argument(
+        "--as-of",
+        type=_as_of,
+        metavar="DATE",
+        help="the timeline's items in force on DATE instead of the 2017 zones",
+    )
+    p.add_argument(
+        "--timeline",
+        action="store_true",
+        help="small multiples: the items in force at several dates from 1974 to today",
+    )
     p.set_defaults(func=_cmd_figure)
+
+    p = add(
+        "timeline",
+        "the dated items (1974 to today) with their sources and confidence",
+        "List the items of layers/timeline.csv (agreed, demanded, offered, claimed, "
+        "reported, observed) with dates, geometry rule, source and confidence; with "
+        "--as-of only those in force on that date.",
+    )
+    p.add_argument("--as-of", type=_as_of, metavar="DATE", help="only the items in force on DATE")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--write",
+        action="store_true",
+        help="recompute the items' areas and write layers/timeline.geojson",
+    )
+    p.set_defaults(func=_cmd_timeline)
 
     p = add(
         "layers",

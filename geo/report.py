@@ -36,6 +36,7 @@ Examples
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import math
@@ -50,7 +51,7 @@ import numpy as np
 import shapely
 import shapely.ops
 
-from geo import geodesy, layers, zones
+from geo import geodesy, layers, timeline, zones
 from geo._files import atomic_path
 from geo._meta import package_version
 from geo.errors import InputError
@@ -67,6 +68,7 @@ __all__ = [
     "feature_length_m",
     "format_for",
     "render",
+    "timeline_section",
     "write_report",
 ]
 
@@ -664,8 +666,14 @@ def _frontier_sections() -> list[Section]:
     ]
 
 
-def build_report() -> Report:
+def build_report(as_of: str | dt.date | None = None) -> Report:
     """Compute the report from the layers and the zones.
+
+    Parameters
+    ----------
+    as_of : date or ISO string, optional
+        Open the report with the timeline's items in force on that date
+        (:func:`timeline_section`).
 
     Returns
     -------
@@ -677,7 +685,9 @@ def build_report() -> Report:
     zone_secs = _zone_sections(gdf)
     by_zone = {r["zone"]: r for r in zone_secs[0].rows}
     lines, _ = _lines_section()
+    dated = () if as_of is None else (timeline_section(as_of),)
     sections = (
+        *dated,
         *zone_secs,
         _requested_section(by_zone),
         lines,
@@ -691,6 +701,112 @@ def build_report() -> Report:
     )
     sources = (*attributions, "Licences: " + "; ".join(licences))
     return Report(sections=sections, sources=sources)
+
+
+# --------------------------------------------------------------------------
+# the timeline (issue 14)
+# --------------------------------------------------------------------------
+#: Columns of the timeline section, in order.
+TIMELINE_COLUMNS = (
+    "item",
+    "title",
+    "kind",
+    "date_start",
+    "date_end",
+    "confidence",
+    "geometry",
+    "area_km2",
+    "population",
+    "places",
+    "aos_overlap_km2",
+    "aos_overlap_pct",
+    "points",
+    "points_in_aos",
+    "covers_request_60km_pct",
+    "covers_grant_5km_pct",
+    "within_request_60km_pct",
+    "source",
+)
+
+
+def _overlap_km2(a: shapely.Geometry, b: shapely.Geometry) -> float:
+    if a.is_empty or b.is_empty:
+        return 0.0
+    return _km2(shapely.make_valid(a.intersection(b)))
+
+
+def timeline_section(as_of: str | dt.date | None = None) -> Section:
+    """The timeline's items (in force on ``as_of``, or all) with their figures.
+
+    Per item: geodesic area, population and populated places (GeoNames)
+    inside, overlap with the 1974 Area of Separation, and against the 2017
+    zones: how much of the 60 km request and of the 5 km grant the item
+    covers, and how much of the item lies within the 60 km request. Point
+    items give their number of points and how many lie in the Area of
+    Separation; items reporting does not locate are listed without figures.
+    """
+    when = None if as_of is None else timeline.as_of_date(as_of)
+    found = timeline.items() if when is None else timeline.in_force(when)
+    z = zones.timeline_zones(when, located_only=False).set_index("id")
+    aos = layers.load("undof_area_of_separation").geometry.union_all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        zl = zones.zones()
+    inside = zl[zl["part"] == "inside"].set_index("id")
+    req, grant = inside.loc["requested_60km"].geometry, inside.loc["granted_5km"].geometry
+    req_km2, grant_km2 = _km2(req), _km2(grant)
+    rows = []
+    for item in found:
+        geom = z.loc[item.id].geometry if item.id in z.index else None
+        row: dict[str, Any] = {
+            "item": item.id,
+            "title": item.title,
+            "kind": item.kind,
+            "date_start": item.date_start,
+            "date_end": item.date_end,
+            "confidence": item.confidence,
+            "geometry": item.geometry,
+            "source": item.source(),
+        }
+        if item.rule.kind in zones.AREA_RULES and geom is not None:
+            area = _km2(geom)
+            over = _overlap_km2(geom, aos)
+            row.update(
+                area_km2=_round(area),
+                population=int(z.loc[item.id, "population"]),
+                places=int(z.loc[item.id, "places"]),
+                aos_overlap_km2=_round(over),
+                aos_overlap_pct=_share(over, area),
+                covers_request_60km_pct=_share(_overlap_km2(geom, req), req_km2),
+                covers_grant_5km_pct=_share(_overlap_km2(geom, grant), grant_km2),
+                within_request_60km_pct=_share(_overlap_km2(geom, req), area),
+            )
+        elif item.rule.kind == "points" and geom is not None:
+            pts = shapely.get_parts(geom)
+            row.update(points=len(pts), points_in_aos=int(sum(aos.covers(p) for p in pts)))
+        rows.append({c: row.get(c) for c in TIMELINE_COLUMNS})
+    title = (
+        "Timeline: every item"
+        if when is None
+        else f"Timeline: items in force on {when.isoformat()}"
+    )
+    return Section(
+        key="timeline",
+        title=title,
+        columns=TIMELINE_COLUMNS,
+        rows=tuple(rows),
+        notes=(
+            "Items from layers/timeline.csv: in force when date_start ≤ the date ≤ date_end "
+            "(an empty date_end is open). Areas geodesic on WGS84; a band is built as the "
+            "2017 zones are, from the named line into its territory. covers_request_60km_pct: "
+            "the share of the 2017 60 km request (requested_60km) the item covers; "
+            "covers_grant_5km_pct: the same for the 5 km grant; within_request_60km_pct: "
+            "the share of the item inside the request.",
+            "Population: GeoNames populated places inside the area (cities500).",
+            "Items without figures are points, lines, or not located (see not_located in "
+            "the table); every item's source and confidence are in layers/timeline.csv.",
+        ),
+    )
 
 
 # --------------------------------------------------------------------------

@@ -57,7 +57,7 @@ TERRITORIES: dict[str, str] = {
     "palestine": "Palestine",
 }
 
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")  # timeline ids start with a year
 _COLUMNS = ["id", "title", "family", "reference", "inner_km", "distance_km", "territory", "side"]
 
 

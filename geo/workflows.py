@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from shapely import LineString, Point
 
-from geo import agreement, geodesy, layers, manifest, pointfiles, zones
+from geo import agreement, geodesy, layers, manifest, pointfiles, timeline, zones
 from geo._files import atomic_path
 from geo.classification import COLUMNS, classify, classify_lonlat, prepare, spread_rows
 from geo.derivation import (
@@ -72,7 +72,10 @@ __all__ = [
     "points_for_map",
     "rebuild_layers",
     "summarize_file",
+    "timeline_panels",
+    "timeline_positions_spec",
     "write_layers",
+    "write_timeline_layer",
     "write_zone_layer",
 ]
 
@@ -675,7 +678,55 @@ def layer_specs(up: Upstream) -> dict[str, dict[str, Any]]:
         accuracy_note="GeoNames gives a point per place (its centre, to about 1 km)",
         schematic=False,
     )
+    specs[timeline.POSITIONS_LAYER] = timeline_positions_spec(up.data_dir)
     return specs
+
+
+def timeline_positions_spec(data_dir: str | os.PathLike[str]) -> dict[str, Any]:
+    """The ``timeline_positions`` layer: the timeline's hand-placed positions.
+
+    Parameters
+    ----------
+    data_dir : path
+        The recipe's tables (``recipes/data/``), holding
+        :data:`geo.timeline.POSITIONS_FILE`.
+
+    Returns
+    -------
+    dict
+        As :func:`layer_specs` gives for each layer.
+    """
+    folder = Path(data_dir)
+    positions = timeline.read_positions(folder / timeline.POSITIONS_FILE)
+    return dict(
+        title="Timeline positions (schematic)",
+        description=(
+            "Positions the timeline's items name (layers/timeline.csv, rule "
+            "'points:timeline_positions'): the UN post on the Hermon, the posts Israel held "
+            "in and near the Area of Separation from December 2024, the five hilltops it kept "
+            "in southern Lebanon from 18 February 2025. No source publishes coordinates: "
+            "each point is a named place (summit, village) moved by the offset the reporting "
+            "gives; 'placement' says how, 'uncertainty_m' how far off it may be."
+        ),
+        features=timeline.position_features(positions),
+        # some anchors are GeoNames' coordinates (e.g. Kfar Kila): credited as the places are
+        upstream=[
+            data_entry(folder, timeline.POSITIONS_FILE),
+            source_entry("geonames", GEONAMES_CITIES),
+        ],
+        method=(
+            f"digitised: recipes/data/{timeline.POSITIONS_FILE}, placed by hand from the "
+            "anchors and offsets each row cites (geo.timeline.read_positions)"
+        ),
+        accuracy_m=max(p.uncertainty_m for p in positions),
+        accuracy_note=(
+            "schematic, per point as 'uncertainty_m' ("
+            + ", ".join(f"{p.id} ±{p.uncertainty_m:,.0f} m" for p in positions)
+            + "); positions reporting names but does not locate are left out and listed "
+            "in timeline.csv's not_located column"
+        ),
+        schematic=True,
+    )
 
 
 def write_layers(out: str | os.PathLike[str], specs: dict[str, dict[str, Any]]) -> Path:
@@ -760,7 +811,31 @@ def rebuild_layers(
     folder = Path(out) if out is not None else layers.layers_dir()
     write_layers(folder, layer_specs(read_upstream(DATA_DIR if data_dir is None else data_dir)))
     write_zone_layer(folder, zone_list)
+    write_timeline_layer(folder, layers.layers_dir() / timeline.TIMELINE_FILE)
     return folder
+
+
+def write_timeline_layer(out: str | os.PathLike[str], items: str | os.PathLike[str]) -> Path:
+    """Compute the timeline's areas from the layers in ``out`` and write them there.
+
+    Parameters
+    ----------
+    out : path
+        A layers folder with its manifest.
+    items : path
+        The timeline to use when ``out`` has none (it is copied in).
+
+    Returns
+    -------
+    pathlib.Path
+        The timeline layer written.
+    """
+    folder = Path(out)
+    target = folder / timeline.TIMELINE_FILE
+    if not target.exists():
+        target.write_bytes(Path(items).read_bytes())
+    with layers.using(folder):
+        return zones.write_timeline_layer()
 
 
 # --------------------------------------------------------------------------
@@ -1026,13 +1101,17 @@ class Summary:
 WORKERS = 2
 
 
-def _classify_in_parts(pool: ThreadPoolExecutor, lon: np.ndarray, lat: np.ndarray) -> pd.DataFrame:
+def _classify_in_parts(
+    pool: ThreadPoolExecutor, lon: np.ndarray, lat: np.ndarray, as_of: Any = None
+) -> pd.DataFrame:
     """:func:`geo.classification.classify_lonlat` of a chunk, its halves in parallel."""
     if len(lon) < 2 * 4096:
-        return classify_lonlat(lon, lat)
+        return classify_lonlat(lon, lat, as_of=as_of)
     cuts = np.linspace(0, len(lon), WORKERS + 1).astype(int)
     parts = pool.map(
-        lambda k: classify_lonlat(lon[cuts[k] : cuts[k + 1]], lat[cuts[k] : cuts[k + 1]]),
+        lambda k: classify_lonlat(
+            lon[cuts[k] : cuts[k + 1]], lat[cuts[k] : cuts[k + 1]], as_of=as_of
+        ),
         range(WORKERS),
     )
     return pd.concat(list(parts), ignore_index=True)
@@ -1057,6 +1136,7 @@ def classify_file(
     chunk_rows: int = pointfiles.CHUNK_ROWS,
     progress: Callable[[float, int], None] | None = None,
     strict: bool = False,
+    as_of: Any = None,
 ) -> Summary:
     """Classify every row of a point file and write the result, streaming.
 
@@ -1122,7 +1202,7 @@ def classify_file(
                         [*coords, *COLUMNS, pointfiles.ERROR_COLUMN],
                         where=str(src_p),
                     )
-                res = _classify_in_parts(pool, chunk.lon[ok], chunk.lat[ok])
+                res = _classify_in_parts(pool, chunk.lon[ok], chunk.lat[ok], as_of)
                 extra: dict[str, Any] = {}
                 for col, values_in in (("lon", chunk.lon), ("lat", chunk.lat), ("z", chunk.z)):
                     if col in coords and col in names:
@@ -1412,3 +1492,39 @@ def _with_point_geometry(part: pd.DataFrame) -> Any:
     geom = shapely.points(lon, lat)
     geom[~ok] = None
     return gpd.GeoDataFrame(part, geometry=geom, crs="EPSG:4326")
+
+
+# --------------------------------------------------------------------------
+# the timeline's figures (issue 14)
+# --------------------------------------------------------------------------
+#: Dates of ``border-zones figure --timeline``: the agreement, the 2017 request,
+#: the 85 km statement, the 75–80 km statement, the Area of Separation
+#: entered, the five hills in Lebanon and the September 2025 proposal.
+TIMELINE_DATES = (
+    "1974-06-01",
+    "2017-09-15",
+    "2018-08-01",
+    "2019-05-01",
+    "2024-12-31",
+    "2025-09-30",
+)
+
+
+def timeline_panels(dates: Any) -> list[tuple[str, Any]]:
+    """The timeline's items in force at each date, with geometry, for the figure.
+
+    Parameters
+    ----------
+    dates : iterable of date or ISO string
+
+    Returns
+    -------
+    list of (str, geopandas.GeoDataFrame)
+        The date (ISO) and the items in force then (:func:`geo.zones.timeline_zones`),
+        one panel each, in the order given.
+    """
+    out = []
+    for d in dates:
+        when = timeline.as_of_date(d)
+        out.append((when.isoformat(), zones.timeline_zones(when)))
+    return out

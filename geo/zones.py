@@ -26,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 import warnings
@@ -40,8 +41,8 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo import geodesy, layers, manifest
-from geo.errors import UnknownNameError
+from geo import geodesy, layers, manifest, timeline
+from geo.errors import InputError, UnknownNameError
 from geo.specs import (
     SPECS_FILE,
     TERRITORIES,
@@ -68,7 +69,12 @@ __all__ = [
     "spec",
     "specs_sha256",
     "territory_geometry",
+    "timeline_areas",
+    "timeline_geometry",
+    "timeline_zones",
+    "write_timeline_layer",
     "write_zone_layer",
+    "zone_specs",
     "zones",
 ]
 
@@ -339,13 +345,20 @@ def compute_zones(
     return gpd.GeoDataFrame(rows, columns=FIELDS, geometry=geoms, crs="EPSG:4326")
 
 
-def zones() -> gpd.GeoDataFrame:
+def zones(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
     """The zones: the committed layer, or computed afresh if ``zones.csv`` changed.
+
+    Parameters
+    ----------
+    as_of : date or ISO string, optional
+        Instead of the zone list, the timeline's items in force on that date
+        that can be drawn (:func:`timeline_zones`).
 
     Returns
     -------
     geopandas.GeoDataFrame
-        Columns :data:`FIELDS` and geometry, one row per zone part.
+        Columns :data:`FIELDS` and geometry, one row per zone part; with
+        ``as_of``, :data:`TIMELINE_FIELDS` and geometry, one row per item.
 
     Warns
     -----
@@ -354,6 +367,8 @@ def zones() -> gpd.GeoDataFrame:
         or changed): the zones are computed now, and the layer should be
         rebuilt with ``border-zones zones --write``.
     """
+    if as_of is not None:
+        return timeline_zones(as_of)
     digest = specs_sha256()
     if ZONES_LAYER in layers.names() and layers.info(ZONES_LAYER).get("specs_sha256") == digest:
         return layers.load(ZONES_LAYER)
@@ -494,3 +509,274 @@ def _outer_edge_points(zone: BaseGeometry, line: BaseGeometry, distance_km: floa
         return xy
     d = geodesy.distance((xy[:, 0], xy[:, 1]), line, assume_lonlat=True)
     return xy[np.abs(d - distance_km * 1000.0) <= 50.0]
+
+
+# --------------------------------------------------------------------------
+# the timeline (layers/timeline.csv): items' geometry
+# --------------------------------------------------------------------------
+#: Name of the computed layer of the timeline's areas.
+TIMELINE_LAYER = "timeline"
+
+#: Rules whose geometry is an area (computed into :data:`TIMELINE_LAYER`).
+AREA_RULES = ("band", "governorates", "layer")
+
+#: The properties of every feature of the timeline layer, in order.
+TIMELINE_FIELDS = [
+    "id",
+    "title",
+    "kind",
+    "date_start",
+    "date_end",
+    "geometry_rule",
+    "confidence",
+    "area_km2",
+    "population",
+    "places",
+]
+
+
+def timeline_geometry(item: timeline.TimelineItem) -> BaseGeometry:
+    """The geometry of a timeline item, from its rule.
+
+    A band is built exactly as the zones of ``zones.csv`` are
+    (:func:`zone_parts`: the geodesic one-sided buffer, clipped to the
+    territory; the part inside the territory is returned). Governorates and
+    layers are the union of their polygons; points and lines the layer's
+    features. An item reporting does not locate (rule ``none``) has an empty
+    geometry.
+    """
+    rule = item.rule
+    if rule.kind == "none":
+        return shapely.GeometryCollection()
+    if rule.kind == "band":
+        inside, _ = zone_parts(item.zone_spec())
+        return inside
+    gdf = layers.load(rule.layer)
+    if rule.kind == "governorates":
+        gdf = gdf[gdf["name"].isin(rule.names)]
+    elif rule.kind == "points":
+        gdf = gdf[gdf["item"] == item.id]
+    elif rule.kind == "line" and rule.names:
+        gdf = gdf[gdf["id"].isin(rule.names)]
+    geom = shapely.union_all(list(gdf.geometry))
+    return shapely.make_valid(geom) if rule.kind in AREA_RULES else geom
+
+
+def _area_row(item: timeline.TimelineItem, geom: BaseGeometry) -> dict[str, Any]:
+    population, n_places = place_totals(geom)
+    return {
+        "id": item.id,
+        "title": item.title,
+        "kind": item.kind,
+        "date_start": item.date_start,
+        "date_end": item.date_end,
+        "geometry_rule": item.geometry,
+        "confidence": item.confidence,
+        "area_km2": round(geodesy.geodesic_area(geom) / 1e6, 3),
+        "population": population,
+        "places": n_places,
+    }
+
+
+def compute_timeline(
+    items: Sequence[timeline.TimelineItem] | None = None,
+) -> gpd.GeoDataFrame:
+    """Compute the areas of the timeline's items (band, governorates, layer rules).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per area item, columns :data:`TIMELINE_FIELDS` and geometry.
+    """
+    found = list(items) if items is not None else timeline.read_items()
+    cache: dict[tuple[Any, ...], BaseGeometry] = {}
+    rows, geoms = [], []
+    for item in found:
+        if item.rule.kind not in AREA_RULES:
+            continue
+        key = (str(item.rule), item.territory, item.side)
+        if key not in cache:
+            cache[key] = _polygonal(timeline_geometry(item))
+        rows.append(_area_row(item, cache[key]))
+        geoms.append(cache[key])
+    return gpd.GeoDataFrame(rows, columns=TIMELINE_FIELDS, geometry=geoms, crs="EPSG:4326")
+
+
+def timeline_areas() -> gpd.GeoDataFrame:
+    """The timeline's areas: the committed layer, or computed if ``timeline.csv`` changed.
+
+    Warns
+    -----
+    UserWarning
+        When ``timeline.csv`` no longer matches the layer (rebuild it with
+        ``python recipes/build_layers.py`` or :func:`write_timeline_layer`).
+    """
+    digest = timeline.timeline_sha256()
+    names = layers.names()
+    if TIMELINE_LAYER in names and layers.info(TIMELINE_LAYER).get("timeline_sha256") == digest:
+        return layers.load(TIMELINE_LAYER)
+    warnings.warn(
+        f"{timeline.timeline_path()} changed since the timeline layer was built; computing "
+        "its areas now (rebuild the layer with border-zones timeline --write)",
+        UserWarning,
+        stacklevel=2,
+    )
+    return _timeline_computed(digest).copy()
+
+
+@functools.lru_cache(maxsize=2)
+def _timeline_computed(digest: str) -> gpd.GeoDataFrame:
+    return compute_timeline()
+
+
+def timeline_zones(
+    as_of: str | dt.date | None = None, *, located_only: bool = True
+) -> gpd.GeoDataFrame:
+    """The timeline's items with their geometry: those in force on ``as_of``, or all.
+
+    Parameters
+    ----------
+    as_of : date or ISO string, optional
+        Keep the items in force (or open) on that date; all items when None.
+    located_only : bool, default True
+        Leave out the items reporting does not locate (rule ``none``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per item, by start date: :data:`TIMELINE_FIELDS` (area and
+        population 0 for points and lines), ``source`` and geometry.
+
+    Examples
+    --------
+    >>> from geo import zones
+    >>> z = zones.timeline_zones("2018-08-01")
+    >>> "2018_claim_85km" in set(z["id"]), "2018_offer_100km" in set(z["id"])
+    (True, False)
+    """
+    found = timeline.items() if as_of is None else timeline.in_force(as_of)
+    areas = timeline_areas().set_index("id")
+    rows, geoms = [], []
+    for item in found:
+        if located_only and item.rule.kind == "none":
+            continue
+        if item.id in areas.index:
+            rec = areas.loc[item.id]
+            row = {k: manifest.plain(rec[k]) for k in TIMELINE_FIELDS if k != "id"}
+            row["id"] = item.id
+            geom = rec.geometry
+        else:
+            geom = timeline_geometry(item)
+            row = _area_row(item, shapely.MultiPolygon()) | {"area_km2": 0.0}
+        row["source"] = item.source()
+        rows.append({k: row[k] for k in [*TIMELINE_FIELDS, "source"]})
+        geoms.append(geom)
+    return gpd.GeoDataFrame(
+        rows, columns=[*TIMELINE_FIELDS, "source"], geometry=geoms, crs="EPSG:4326"
+    )
+
+
+def zone_specs(as_of: str | dt.date | None = None) -> list[ZoneSpec]:
+    """The zones points are classified against: the zone list, or the timeline on a date.
+
+    With ``as_of``, every distance band in force on that date (as its
+    :meth:`~geo.timeline.TimelineItem.zone_spec`) and every item that is the
+    whole Area of Separation (as the band of all points within 1,000 km of
+    Line A in that territory, which is the Area of Separation exactly).
+    Governorate, point and line items are not zones points fall in.
+    """
+    if as_of is None:
+        return read_specs()
+    out: list[ZoneSpec] = []
+    for item in timeline.in_force(as_of):
+        if item.rule.kind == "band":
+            out.append(item.zone_spec())
+        elif item.rule.kind == "layer" and item.rule.layer == "undof_area_of_separation":
+            out.append(
+                ZoneSpec(
+                    item.id,
+                    item.title,
+                    item.kind,
+                    "golan_line_a",
+                    1000.0,
+                    territory="area_of_separation",
+                    side="both",
+                    source=item.source(),
+                    lines=["golan_line_a"],
+                )
+            )
+    return out
+
+
+def write_timeline_layer() -> Path:
+    """Compute the timeline's areas and write ``timeline.geojson`` and its manifest entry.
+
+    Returns
+    -------
+    pathlib.Path
+        The layer file written.
+    """
+    folder = layers.layers_dir()
+    territory_geometry.cache_clear()
+    items = timeline.read_items()
+    gdf = compute_timeline(items)
+    if gdf.empty:
+        raise InputError(f"{timeline.timeline_path()}: no item has an area")
+    target = folder / f"{TIMELINE_LAYER}.geojson"
+    feats = [
+        ({k: manifest.plain(row[k]) for k in TIMELINE_FIELDS}, geom)
+        for row, geom in zip(gdf.to_dict("records"), gdf.geometry, strict=True)
+    ]
+    layers.write_geojson(target, feats)
+    entries = manifest.read(folder)
+    used = sorted(
+        {i.rule.layer for i in items if i.rule.kind in AREA_RULES}
+        | {"countries", "undof_area_of_separation", "places"}
+    )
+    upstream: list[dict[str, Any]] = []
+    for name in used:
+        for u in entries[name]["upstream"]:
+            if u not in upstream:
+                upstream.append(u)
+    entry = manifest.file_entry(
+        title="Timeline: areas of the dated items (computed)",
+        description=(
+            f"The areas of the items of {timeline.TIMELINE_FILE} that have one: distance "
+            "bands (built as the zones are), governorate sets and whole layers, with "
+            "their dates, kind, confidence, area and population. Points and lines are "
+            "the layers the items name."
+        ),
+        file=target,
+        sha256=layers.file_sha256(target),
+        geometry_types=[g.geom_type for _, g in feats],
+        feature_count=len(feats),
+        fields=TIMELINE_FIELDS,
+    )
+    entry.update(
+        {
+            "retrieved": entries["golan_line_a"]["retrieved"],
+            "recipe": "recipes/build_layers.py (geo.zones.write_timeline_layer)",
+            "upstream": upstream,
+            "method": (
+                "derived: bands as geo.zones.zone_parts (geodesic buffer of the reference "
+                "line on WGS84, every outer-edge vertex at D ± 0.1 m, edges within 1 m, "
+                "kept on the band's side, intersected with the territory); governorates "
+                "and layers as the union of their polygons"
+            ),
+            "accuracy_m": max(entries[n]["accuracy_m"] for n in used),
+            "accuracy_note": (
+                "exact to 1 m for the lines and polygons as drawn; those are stand-ins, "
+                "as far off as their layers state, and each item's confidence says how "
+                "well its rule stands for what was said"
+            ),
+            "schematic": False,
+            "timeline_file": timeline.TIMELINE_FILE,
+            "timeline_sha256": timeline.timeline_sha256(),
+            "licence": "; ".join(dict.fromkeys(u["licence"] for u in upstream)),
+            "attribution": "; ".join(
+                dict.fromkeys(u["attribution"] for u in upstream if u["attribution"])
+            ),
+        }
+    )
+    manifest.write_entries(folder, {TIMELINE_LAYER: entry})
+    return target

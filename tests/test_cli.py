@@ -234,7 +234,7 @@ def test_classify_no_progress_bar_when_not_a_tty(points_csv, tmp_path):
 # --------------------------------------------------------------------------
 # the other commands
 # --------------------------------------------------------------------------
-COMMANDS = ["distance", "classify", "report", "figure", "layers", "zones", "build"]
+COMMANDS = ["distance", "classify", "report", "figure", "layers", "zones", "build", "timeline"]
 
 
 @pytest.mark.parametrize("cmd", COMMANDS)

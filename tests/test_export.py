@@ -146,6 +146,8 @@ def test_every_style_parses_and_uses_the_map_colours(gpkg):
             style.AREA_STYLES["zone:requested_60km"]["color"],
             style.band_style(0)["fillColor"],
         ],
+        "timeline": [style.ZONE_COLOURS[0]],  # the fallback style (qgis.style_rules)
+        "timeline_positions": [style.ZONE_COLOURS[0]],
     }
     assert set(expected) == set(LAYERS)
     for name, row in _styles(gpkg).items():

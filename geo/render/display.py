@@ -38,12 +38,14 @@ __all__ = [
     "COORD_DECIMALS",
     "DISPLAY_CRS",
     "GROUPS",
+    "TIMELINE_STOPS",
     "DisplayLayer",
     "MapData",
     "Role",
     "prepare",
     "round_geometry",
     "simplify_for_display",
+    "timeline_entries",
 ]
 
 #: Decimal places of displayed coordinates (1e-6 degree is ~0.11 m).
@@ -130,6 +132,8 @@ class MapData:
     bounds: tuple[tuple[float, float], tuple[float, float]]
     #: Attributions of all layers (plain text, de-duplicated).
     attributions: tuple[str, ...] = field(default=())
+    #: The timeline's dated items (:func:`timeline_entries`); None without a timeline.
+    timeline: dict[str, Any] | None = None
 
 
 def round_geometry(geom: shapely.Geometry, decimals: int = COORD_DECIMALS) -> shapely.Geometry:
@@ -619,6 +623,8 @@ def prepare(
             out.append(_line_layer(name, "Lines"))
     known = {"countries", "syria_governorates", "zones", "undof_area_of_separation"}
     known |= {"lebanon_border_barrier", "places", *_LINES}
+    # the timeline's layers are not context: the page gets their dates (``timeline``)
+    known |= {"timeline", "timeline_positions"}
     for name in available:
         if name in known:
             continue
@@ -634,4 +640,65 @@ def prepare(
         out.append(_points_layer(points))
     parts = (part.strip() for layer in out for part in layer.attribution.split(";"))
     attributions = tuple(dict.fromkeys(part for part in parts if part))
-    return MapData(layers=tuple(out), bounds=_bounds(out), attributions=attributions)
+    return MapData(
+        layers=tuple(out),
+        bounds=_bounds(out),
+        attributions=attributions,
+        timeline=timeline_entries() if "timeline_positions" in available else None,
+    )
+
+
+#: Dates worth a stop on a time slider: (date, label).
+TIMELINE_STOPS: tuple[tuple[str, str], ...] = (
+    ("1974-06-01", "1974"),
+    ("2000-06-30", "2000"),
+    ("2017-09-15", "Sep 2017"),
+    ("2018-08-01", "Aug 2018"),
+    ("2019-05-01", "2019"),
+    ("2024-12-31", "Dec 2024"),
+    ("2025-02-28", "Feb 2025"),
+    ("2025-09-30", "Sep 2025"),
+)
+
+
+def timeline_entries() -> dict[str, Any]:
+    """The timeline as the page gets it (``config.timeline``): dates, not geometry.
+
+    ``start`` is the first item's start; ``stops`` the dates worth a stop
+    (:data:`TIMELINE_STOPS`); ``items`` one entry per item: ``id``, ``kind``,
+    ``confidence`` and ``from`` (ISO day), and only where they apply
+    ``until`` (ISO day; absent when open), the ``layer`` it shows on the map,
+    the ``features`` (ids) of that layer, and ``zone``, the map's zone
+    (``zones.csv``) that is the same band. Titles and sources are left out
+    for the page's size budget (``border-zones timeline`` lists them).
+    """
+    from geo import specs, timeline
+
+    bands: dict[tuple[str, float, float, str, str], str] = {
+        (s.reference, s.inner_km * 1000.0, s.distance_km * 1000.0, s.territory, str(s.side)): s.id
+        for s in specs.read_specs()
+    }
+    items = []
+    for item in timeline.items():
+        r = item.rule
+        entry: dict[str, Any] = {
+            "id": item.id,
+            "kind": item.kind,
+            "confidence": item.confidence,
+            "from": item.start.isoformat(),
+        }
+        if item.end is not None:
+            entry["until"] = item.end.isoformat()
+        if r.kind in ("line", "layer", "points"):
+            entry["layer"] = r.layer
+        if r.names and r.kind == "line":
+            entry["features"] = list(r.names)
+        zone = bands.get((r.layer, r.inner_m, r.outer_m, item.territory, item.side))
+        if r.kind == "band" and zone is not None:
+            entry["zone"] = zone
+        items.append(entry)
+    return {
+        "start": items[0]["from"] if items else None,
+        "stops": [{"date": d, "label": label} for d, label in TIMELINE_STOPS],
+        "items": items,
+    }

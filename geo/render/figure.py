@@ -23,6 +23,11 @@ follows the extension (PNG, SVG, PDF); a PDF embeds TrueType (Type 42) fonts
 and carries title, author and subject; the same inputs and date give the same
 bytes.
 
+:func:`make_timeline_figure` draws the timeline's items in force at one date,
+or small multiples across dates, coloured by kind; the items and their
+geometry are computed before (:func:`geo.workflows.timeline_panels`) and
+passed in.
+
 Examples
 --------
 >>> from geo.render import figure
@@ -71,8 +76,10 @@ __all__ = [
     "TITLE",
     "credit_line",
     "make_figure",
+    "make_timeline_figure",
     "map_crs",
     "save_figure",
+    "save_timeline_figure",
     "scale_bar_km",
 ]
 
@@ -663,6 +670,12 @@ def save_figure(
     pathlib.Path
     """
     target = Path(path)
+    fmt = _format_of(target, dpi)
+    subject = "Geodesic 2017 zones, 1974 lines, Blue Line and barrier (border-zones)"
+    return _write(lambda: make_figure(date=date), target, fmt, dpi, TITLE, subject)
+
+
+def _format_of(target: Path, dpi: int) -> str:
     fmt = _FORMATS.get(target.suffix.lower())
     if fmt is None:
         raise InputError(
@@ -671,16 +684,20 @@ def save_figure(
         )
     if dpi <= 0 or dpi > 1200:
         raise InputError(f"--dpi must be in 1..1200, got {dpi}")
-    subject = "Geodesic 2017 zones, 1974 lines, Blue Line and barrier (border-zones)"
+    return fmt
+
+
+def _write(draw: Any, target: Path, fmt: str, dpi: int, title: str, subject: str) -> Path:
+    """Draw (``draw()`` gives the figure) and write atomically, with fixed metadata."""
     metadata: dict[str, Any] = {
-        "png": {"Software": None, "Title": TITLE, "Author": "border-zones"},
-        "svg": {"Date": None, "Creator": None, "Title": TITLE, "Description": subject},
+        "png": {"Software": None, "Title": title, "Author": "border-zones"},
+        "svg": {"Date": None, "Creator": None, "Title": title, "Description": subject},
         "pdf": {
             "CreationDate": None,
             "ModDate": None,
             "Producer": None,
             "Creator": None,
-            "Title": TITLE,
+            "Title": title,
             "Author": "border-zones",
             "Subject": subject,
         },
@@ -694,8 +711,211 @@ def save_figure(
             "ps.fonttype": 42,
         }
     ):
-        fig = make_figure(date=date)
+        fig = draw()
         with atomic_path(target) as tmp:
             fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
     plt.close("all")
     return target
+
+
+# --------------------------------------------------------------------------
+# the timeline (issue 14): one date, or small multiples across dates
+# --------------------------------------------------------------------------
+#: Title of the timeline figure.
+TIMELINE_TITLE = "The Golan and Lebanese frontier through time: dated, sourced items"
+
+#: Extent of the timeline panels: wide enough for the 100 km offer of 2018.
+TIMELINE_EXTENT: tuple[float, float, float, float] = (34.95, 32.3, 37.05, 33.85)
+
+#: One colour per kind of item (Okabe–Ito, told apart with colour-vision deficiency).
+KIND_COLOURS: dict[str, str] = {
+    "agreed": "#0072B2",
+    "demanded": "#D55E00",
+    "offered": "#009E73",
+    "claimed": "#E69F00",
+    "reported": "#CC79A7",
+    "observed": "#000000",
+}
+
+
+def _extent_of(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    t = pyproj.Transformer.from_crs("EPSG:4326", map_crs(), always_xy=True)
+    x0, y0, x1, y1 = bounds
+    xs, ys = t.transform([x0, x1, x0, x1, CENTRE[0], CENTRE[0]], [y0, y0, y1, y1, y0, y1])
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _timeline_panel(
+    ax: Any,
+    items: gpd.GeoDataFrame,
+    label: str,
+    extent: tuple[float, float, float, float],
+    *,
+    fontsize: float,
+) -> None:
+    """Draw one date's items over the land, the 1974 lines and the Blue Line."""
+    x0, y0, x1, y1 = extent
+    ax.set_facecolor(style.FIGURE_GROUND["sea"])
+    countries = _to_map(layers.load("countries"))
+    countries.plot(ax=ax, facecolor=style.FIGURE_GROUND["land"], edgecolor="none", zorder=1)
+    countries.plot(ax=ax, facecolor="none", edgecolor="#9a9a9a", linewidth=0.4, zorder=2)
+    kinds = items.geom_type.astype(str)
+    areas = items[kinds.isin(["Polygon", "MultiPolygon"])]
+    # the widest first, so the narrow ones stay visible on top
+    areas = areas.iloc[np.argsort(-areas["area_km2"].to_numpy(dtype=float), kind="stable")]
+    if len(areas):
+        colours = [KIND_COLOURS[str(k)] for k in areas["kind"]]
+        fills = [matplotlib.colors.to_rgba(c, 0.10) for c in colours]
+        _to_map(areas.geometry).plot(
+            ax=ax, facecolor=fills, edgecolor=colours, linewidth=0.9, zorder=3
+        )
+    for name in ("golan_line_b", "golan_line_a", "blue_line"):
+        _to_map(layers.load(name)).plot(
+            ax=ax, zorder=5, **{**style.mpl_line(style.LINE_STYLES[name]), "linewidth": 0.8}
+        )
+    lines = items[kinds.isin(["LineString", "MultiLineString"])]
+    for _, row in lines.iterrows():
+        colour = KIND_COLOURS[str(row["kind"])]
+        _to_map(gpd.GeoSeries([row.geometry], crs="EPSG:4326")).plot(
+            ax=ax, color=colour, linewidth=2.2, alpha=0.55, zorder=6
+        )
+    points = items[kinds.isin(["Point", "MultiPoint"])]
+    for _, row in points.iterrows():
+        colour = KIND_COLOURS[str(row["kind"])]
+        pts = _to_map(gpd.GeoSeries([row.geometry], crs="EPSG:4326").explode(index_parts=False))
+        ax.plot(
+            pts.x, pts.y, linestyle="none", marker="o", markersize=4.5,
+            markerfacecolor=colour, markeredgecolor="white", markeredgewidth=0.7, zorder=8,
+        )  # fmt: skip
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title(f"{label}: {len(items)} item(s) in force", fontsize=fontsize, loc="left")
+
+
+def _timeline_legend_handles() -> list[tuple[Any, str]]:
+    handles: list[tuple[Any, str]] = [
+        (Patch(facecolor=c, edgecolor=c, alpha=0.35), kind) for kind, c in KIND_COLOURS.items()
+    ]
+    for name, lab in (("golan_line_a", "Line A"), ("golan_line_b", "Line B"),
+                      ("blue_line", "Blue Line")):  # fmt: skip
+        handles.append((Line2D([], [], **style.mpl_line(style.LINE_STYLES[name])), lab))
+    handles.append(
+        (
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markersize=5,
+                markerfacecolor="#777777",
+                markeredgecolor="white",
+            ),
+            "position (schematic)",
+        )
+    )
+    return handles
+
+
+def make_timeline_figure(panels: Any, *, date: str | _dt.date | None = None) -> Figure:
+    """Draw the timeline's items on A4: one date large, or small multiples.
+
+    Rendering only: the items and their geometry come in ``panels``
+    (:func:`geo.workflows.timeline_panels` computes them).
+
+    Parameters
+    ----------
+    panels : sequence of (str, geopandas.GeoDataFrame)
+        A label (the date) and the items in force then, with ``id``, ``kind``,
+        ``area_km2`` and geometry (lon/lat).
+    date : str or datetime.date, optional
+        Printed in the credit line.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    panels = list(panels)
+    if not panels:
+        raise InputError("the timeline figure needs at least one date")
+    extent = _extent_of(TIMELINE_EXTENT)
+    x0, y0, x1, y1 = extent
+    fig = Figure(figsize=PAGE_INCHES)
+    FigureCanvasAgg(fig)
+    aspect = PAGE_INCHES[1] / PAGE_INCHES[0] * (x1 - x0) / (y1 - y0)
+    if len(panels) == 1:
+        height = 0.76
+        boxes = [(_LEFT, 0.13, height * aspect, height)]
+        column = _LEFT + height * aspect + 0.025
+    else:
+        ncol = min(3, len(panels))
+        nrow = -(-len(panels) // ncol)
+        width = (0.74 - 0.015 * (ncol - 1)) / ncol
+        height = min(width / aspect, (0.78 - 0.04 * (nrow - 1)) / nrow)
+        width = height * aspect
+        boxes = [
+            (_LEFT + (k % ncol) * (width + 0.015), 0.91 - (k // ncol + 1) * height
+             - (k // ncol) * 0.04, width, height)
+            for k in range(len(panels))
+        ]  # fmt: skip
+        column = _LEFT + ncol * width + (ncol - 1) * 0.015 + 0.02
+    for (label, items), box in zip(panels, boxes, strict=True):
+        ax = fig.add_axes(box)
+        _timeline_panel(ax, items, label, extent, fontsize=10 if len(panels) == 1 else 8)
+        if len(panels) == 1:
+            km = scale_bar_km(x1 - x0)
+            _scale_bar(ax, x0 + 0.05 * (x1 - x0), y0 + 0.04 * (y1 - y0), km)
+            _north_arrow(ax, x1 - 0.06 * (x1 - x0), y1 - 0.16 * (y1 - y0), 0.07 * (y1 - y0))
+    handles = _timeline_legend_handles()
+    fig.legend(
+        handles=[h for h, _ in handles],
+        labels=[lab for _, lab in handles],
+        loc="upper left",
+        bbox_to_anchor=(column, 0.925),
+        fontsize=8,
+        frameon=False,
+        title="Kind of item",
+        title_fontsize=9,
+        alignment="left",
+    )
+    if len(panels) == 1:
+        listed = [f"{r['id']} ({r['kind']})" for _, r in panels[0][1].iterrows()]
+        fig.text(
+            column, 0.56, "\n".join(["Items:", *listed[:32]]) + ("\n…" if len(listed) > 32 else ""),
+            fontsize=6.5, va="top", parse_math=False,
+        )  # fmt: skip
+    fig.text(_LEFT, 0.972, TIMELINE_TITLE, fontsize=13, fontweight="bold", va="top")
+    fig.text(
+        _LEFT,
+        0.946,
+        "Bands measured geodesically from the named line, as the 2017 zones; positions are "
+        "schematic. Each item's source and confidence: layers/timeline.csv.",
+        fontsize=8.5,
+        va="top",
+        color="#333333",
+        parse_math=False,
+    )
+    fig.text(_LEFT, 0.035, _wrap(credit_line(date), 190), fontsize=7, va="bottom", parse_math=False)
+    return fig
+
+
+def save_timeline_figure(
+    path: str | os.PathLike[str],
+    panels: Any,
+    *,
+    dpi: int = 200,
+    date: str | _dt.date | None = None,
+) -> Path:
+    """Draw the timeline figure (:func:`make_timeline_figure`) and write it atomically."""
+    target = Path(path)
+    fmt = _format_of(target, dpi)
+    panels = list(panels)
+    subject = "Dated items of the frontier, " + ", ".join(label for label, _ in panels)
+    return _write(
+        lambda: make_timeline_figure(panels, date=date), target, fmt, dpi, TIMELINE_TITLE,
+        subject,
+    )  # fmt: skip

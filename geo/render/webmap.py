@@ -509,6 +509,8 @@ def _build(data: MapData, basemap: str, offline: bool) -> folium.Map:
         "basemap": basemap,
         "noBasemap": BASEMAPS["none"][0],
         "bounds": [[south, west], [north, east]],
+        # dated items for the time slider (issue 14): date ranges, no geometry
+        "timeline": data.timeline,
     }
     _BorderZones(page_data, bases).add_to(m)
     m.add_to(_Page(offline=offline))
