@@ -627,7 +627,8 @@ def point_table(points: gpd.GeoDataFrame, *, source: str = "") -> PointTable:
     """The :class:`PointTable` of a GeoDataFrame, classifying it if it is not yet.
 
     Distances are kept to the millimetre, as ``classify`` writes them to a
-    file; ``lon`` and ``lat`` columns are added after the frame's own.
+    file; ``lon`` and ``lat`` columns are added after the others unless the
+    frame has coordinate columns (lon/lat, longitude/latitude) of its own.
     """
     if points.crs is not None and points.crs.to_epsg() != 4326:
         points = points.to_crs(4326)
@@ -643,7 +644,8 @@ def point_table(points: gpd.GeoDataFrame, *, source: str = "") -> PointTable:
         roles = {role: added[role] for role in COLUMNS}
     found = {k: str(v) for k, v in roles.items() if v is not None}
     own = tuple(c for c in cols if c not in found.values())
-    xy = added_column_names(cols, ["lon", "lat"])
+    lower = {c.lower() for c in cols}
+    coords = not ({"lon", "lat"} & lower or {"longitude", "latitude"} & lower)
     lon = np.asarray(points.geometry.x, dtype=float)
     lat = np.asarray(points.geometry.y, dtype=float)
     text: dict[str, Any] = {}
@@ -652,8 +654,9 @@ def point_table(points: gpd.GeoDataFrame, *, source: str = "") -> PointTable:
         if c in (found["distance_line_a_m"], found["distance_blue_line_m"]):
             values = np.round(pd.to_numeric(points[c], errors="coerce").to_numpy(float), 3)
         text[c] = [_cell_text(v) for v in values]
-    text[xy["lon"]] = [_cell_text(v) for v in lon]
-    text[xy["lat"]] = [_cell_text(v) for v in lat]
+    if coords:  # as ``classify`` gives a file of geometries: lon and lat columns
+        text["lon"] = [_cell_text(v) for v in lon]
+        text["lat"] = [_cell_text(v) for v in lat]
     frame = pd.DataFrame(text, dtype=object)
     return PointTable(frame, lon, lat, found, own, source)
 
