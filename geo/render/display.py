@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -640,7 +641,9 @@ def point_table(points: gpd.GeoDataFrame, *, source: str = "") -> PointTable:
         own_cols = cols
         points = classify(points)
         cols = [str(c) for c in points.columns if c != geom_name]
-        added = added_column_names(own_cols, list(COLUMNS))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # classify has said it, once
+            added = added_column_names(own_cols, list(COLUMNS))
         roles = {role: added[role] for role in COLUMNS}
     found = {k: str(v) for k, v in roles.items() if v is not None}
     own = tuple(c for c in cols if c not in found.values())

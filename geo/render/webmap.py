@@ -291,6 +291,10 @@ def _stable_ids(seed: str) -> Iterator[None]:
 #: ``BorderZones.init``, before the map is marked ready.
 SCRIPTS: tuple[str, ...] = ("borderzones.js", "points.js")
 
+#: Scripts that only a page with some data needs: script -> key of the page data
+#: (``#bz-data``) it draws; left out of a page where that key is empty.
+SCRIPT_DATA: dict[str, str] = {"points.js": "points"}
+
 
 def _static(name: str) -> str:
     return resources.files("geo.render").joinpath("static", name).read_text(encoding="utf-8")
@@ -362,6 +366,8 @@ class _BorderZones(MacroElement):
         css = _static("borderzones.css").replace("</", "<\\/")
         figure.header.add_child(_Verbatim(f"<style>{css}</style>"), name="borderzones_css")
         for script in SCRIPTS:
+            if script in SCRIPT_DATA and not self.data.get(SCRIPT_DATA[script]):
+                continue  # the default map carries no points, nor their script
             js = re.sub(r"</(script)", r"<\\/\1", _static(script), flags=re.IGNORECASE)
             name = "bz_" + script.removesuffix(".js").replace("-", "_")
             figure.header.add_child(_Verbatim(f"<script>{js}</script>"), name=name)

@@ -192,10 +192,7 @@
         ["Side (de facto)", cell("country", i) || "none (sea)"],
         ["In the Area of Separation", aos === "True" ? "yes" : aos === "False" ? "no" : "–"],
       ];
-      (data.own || []).forEach(function (k) {
-        if (k === data.title) return;
-        out.push([names[k], cols[k](i)]);
-      });
+      (data.own || []).forEach(function (k) { out.push([names[k], cols[k](i)]); });  // as given
       return out;
     }
     function table(list) {
@@ -421,6 +418,7 @@
     BZ.points = {
       state: state, data: data, csv: csvText, popup: popupBox, title: title, rows: rows,
       open: openPopup, hit: hit, apply: apply, renderer: renderer,
+      tooltip: function (i) { showTip(i); return i >= 0 ? tip.getElement() : null; },
       bounds: [[south, west], [north, east]],
     };
   }
