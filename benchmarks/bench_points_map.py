@@ -59,14 +59,30 @@ def write_events(path: Path, n: int, seed: int = 11) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(
-            ["event_id_cnty", "event_date", "year", "event_type", "latitude", "longitude",
-             "fatalities", "notes"]
+            [
+                "event_id_cnty",
+                "event_date",
+                "year",
+                "event_type",
+                "latitude",
+                "longitude",
+                "fatalities",
+                "notes",
+            ]
         )
         for i in range(n):
             day = dt.date.fromordinal(day0 + int(days[i]))
             w.writerow(
-                [f"SYR{i + 1:07d}", day.isoformat(), day.year, EVENT_TYPES[kinds[i]],
-                 f"{lat[i]:.5f}", f"{lon[i]:.5f}", int(dead[i]), f"event {i + 1}"]
+                [
+                    f"SYR{i + 1:07d}",
+                    day.isoformat(),
+                    day.year,
+                    EVENT_TYPES[kinds[i]],
+                    f"{lat[i]:.5f}",
+                    f"{lon[i]:.5f}",
+                    int(dead[i]),
+                    f"event {i + 1}",
+                ]
             )
 
 

@@ -1265,9 +1265,10 @@ def points_for_map(
     first_skipped = ""
     names: dict[str, str] | None = None
     own: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="bz-points-") as folder, ThreadPoolExecutor(
-        WORKERS
-    ) as pool:
+    with (
+        tempfile.TemporaryDirectory(prefix="bz-points-") as folder,
+        ThreadPoolExecutor(WORKERS) as pool,
+    ):
         tmp = Path(folder) / "points.csv"
         writer = pointfiles.PointWriter(tmp, "csv", "points", tmp)
         empty: Any = None

@@ -36,7 +36,7 @@ from geo.render import display, style, webmap
 HOSTILE = [
     "</script><img src=x onerror=alert(1)>",
     "{{7*7}}",
-    "a, \"quoted\" note\nwith a line break",
+    'a, "quoted" note\nwith a line break',
     "שלום دمشق",
 ]
 
@@ -114,7 +114,7 @@ def test_zones_of_the_points_agree_with_geodesic_truth() -> None:
 def write_points(path: Path) -> list[dict]:
     """The test file: transect points, a sea point and a bad row, with dates and hostile text."""
     rows = []
-    pts = transect_points()[::3] + [(34.6, 32.9)]
+    pts = [*transect_points()[::3], (34.6, 32.9)]
     for i, (lon, lat) in enumerate(pts):
         day = dt.date(2015, 1, 1) + dt.timedelta(days=97 * i)
         rows.append(
@@ -301,7 +301,11 @@ def test_point_colours_stay_apart(vision: str) -> None:
     ids = [*style.POINT_ZONE_COLOURS, ""]
     worst_apart, worst_family = np.inf, np.inf
     for a, b in itertools.combinations(ids, 2):
-        d = float(np.linalg.norm(_seen(style.point_colour(a), vision) - _seen(style.point_colour(b), vision)))
+        d = float(
+            np.linalg.norm(
+                _seen(style.point_colour(a), vision) - _seen(style.point_colour(b), vision)
+            )
+        )
         if style.point_family(a) == style.point_family(b):
             worst_family = min(worst_family, d)
         else:
@@ -344,7 +348,8 @@ SCREEN = """() => {
     const p = m.latLngToContainerPoint([P.data.lat[i], P.data.lon[i]]);
     const x = r.left + p.x, y = r.top + p.y;
     out.push({i, x, y, inView: m.getBounds().contains([P.data.lat[i], P.data.lon[i]]),
-              under: panels.some((b) => x >= b.left && x <= b.right && y >= b.top && y <= b.bottom)});
+              under: panels.some((b) => x >= b.left && x <= b.right
+                                         && y >= b.top && y <= b.bottom)});
   }
   return out;
 }"""
@@ -397,11 +402,15 @@ def test_view_colours_and_legend(browser, map_file: Path, cache: Path, device: s
             assert ids[data["zone"][px["i"]]] == zone
             # (to ±2 per channel: the canvas keeps its pixels premultiplied by alpha)
             want = _rgb(style.point_colour(zone))
-            assert max(abs(a - b) for a, b in zip(px["rgba"][:3], want, strict=True)) <= 2, (px, zone)
+            assert max(abs(a - b) for a, b in zip(px["rgba"][:3], want, strict=True)) <= 2, (
+                px,
+                zone,
+            )
             assert px["rgba"][3] == round(255 * style.POINT_STYLE["fillOpacity"])
         # one legend row per zone present, with its title, shown while the layer is on
         legend = page.evaluate(
-            """() => Array.from(document.querySelectorAll('#bz-legend .bz-legend-row[data-layer=points]'),
+            """() => Array.from(
+                document.querySelectorAll('#bz-legend .bz-legend-row[data-layer=points]'),
                 (e) => [e.textContent, e.style.display])"""
         )
         assert len(legend) == len(data["zoneList"])
@@ -487,7 +496,8 @@ def test_popup_labels_and_units(
             xy = page.evaluate(
                 """([i]) => { const d = BorderZones.points.data, m = BorderZones.map;
                    const p = m.latLngToContainerPoint([d.lat[i], d.lon[i]]);
-                   const r = m.getContainer().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }""",
+                   const r = m.getContainer().getBoundingClientRect();
+                   return [r.left + p.x, r.top + p.y]; }""",
                 [s["i"]],
             )
             if device == "phone":
@@ -509,10 +519,15 @@ def test_popup_labels_and_units(
             metres = float(row["distance_line_a_m"])
             km = f"{metres / 1000:,.1f} km" if metres >= 10_000 else f"{metres / 1000:,.2f} km"
             assert cells["Distance to Line A"] == km
-            assert cells["Zone (innermost)"] == (zone_titles[row["zone"]] if row["zone"] else "none")
+            assert cells["Zone (innermost)"] == (
+                zone_titles[row["zone"]] if row["zone"] else "none"
+            )
             assert cells["notes"] == row["notes"]  # the user's own text, as given
             assert not any(k in cells for k in ("distance_line_a_m", "zones", "zone"))
-            assert page.locator(".leaflet-popup-content img, .leaflet-popup-content script").count() == 0
+            assert (
+                page.locator(".leaflet-popup-content img, .leaflet-popup-content script").count()
+                == 0
+            )
             opened += 1
         assert opened >= 4
         assert log.dialogs == [] and log.console_errors == [] and log.page_errors == []
@@ -569,7 +584,6 @@ def test_ten_thousand_points_page_is_ready(browser, cache: Path, tmp_path: Path)
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
     from bench_points_map import READY_CLOCK, write_events
-
     from browser_support import open_page
 
     src = tmp_path / "events.csv"

@@ -556,7 +556,9 @@ POINT_ROLES: tuple[str, ...] = (*COLUMNS, ERROR_COLUMN)
 #: Column names taken as a point's title, in order of preference.
 NAME_COLUMNS: tuple[str, ...] = ("name", "Name", "NAME", "label", "title", "location")
 
-_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_ISO_DAY = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -594,7 +596,9 @@ class PointTable:
             if role not in self.roles:
                 raise ValueError(f"PointTable: no column for {role!r}")
 
-    def __repr__(self) -> str:  # short and content-addressed (the page's element ids derive from it)
+    def __repr__(
+        self,
+    ) -> str:  # short and content-addressed (the page's element ids derive from it)
         digest = hashlib.sha256()
         digest.update(pd.util.hash_pandas_object(self.text, index=False).to_numpy().tobytes())
         digest.update(np.nan_to_num(self.lon, nan=999.0).tobytes())
@@ -803,9 +807,7 @@ def encode_points(table: PointTable, zone_titles: dict[str, str]) -> dict[str, A
         "lon": [float(x) if good else None for x, good in zip(lon, ok, strict=True)],
         "lat": [float(y) if good else None for y, good in zip(lat, ok, strict=True)],
         "zone": zone.tolist(),
-        "columns": [
-            {"name": c, **_encoded([str(v) for v in table.text[c]])} for c in columns
-        ],
+        "columns": [{"name": c, **_encoded([str(v) for v in table.text[c]])} for c in columns],
         "roles": {role: columns.index(c) for role, c in table.roles.items()},
         "own": [columns.index(c) for c in table.own],
         "title": columns.index(title_col) if title_col is not None else None,
