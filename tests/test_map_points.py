@@ -617,3 +617,35 @@ def test_ten_thousand_points_page_is_ready(browser, cache: Path, tmp_path: Path)
         assert log.console_errors == [] and log.page_errors == []
     finally:
         page.context.close()
+
+
+@pytest.mark.browser
+def test_beyond_the_limit_the_page_says_it_aggregates(
+    browser, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import geopandas as gpd
+    from browser_support import open_page
+
+    monkeypatch.setattr(display, "MAX_MAP_POINTS", 50)
+    rng = np.random.default_rng(5)
+    lon, lat = rng.uniform(35.7, 36.0, 300), rng.uniform(32.9, 33.2, 300)
+    frame = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=4326)
+    out = webmap.save_map(tmp_path / "agg.html", points=frame)
+    page, log = open_page(browser, out.as_uri(), cache=cache)
+    try:
+        data = page.evaluate("BorderZones.points.data")
+        cells = data["aggregated"]["cells"]
+        assert page.evaluate("BorderZones.points.state.drawn") == cells < 300
+        note = page.locator("#bz-points-aggregated").inner_text()
+        assert "300 points are more than the map draws one by one (50)" in note
+        assert "2 km cells" in note
+        assert page.locator("#bz-points-download").count() == 0
+        assert page.get_attribute("#bz-points-status", "data-shown") == "300"
+        # a cell's popup counts its points by zone
+        page.evaluate("BorderZones.points.open(0)")
+        cells_text = page.locator(".leaflet-popup-content td").all_text_contents()
+        counts = data["aggregated"]["counts"][0]
+        assert sorted(int(t) for t in cells_text) == sorted(c for c in counts if c)
+        assert log.console_errors == [] and log.page_errors == []
+    finally:
+        page.context.close()
