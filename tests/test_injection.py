@@ -136,7 +136,9 @@ def point_columns(data: dict) -> dict[str, list[str]]:
     """The points' columns as the page carries them (text; values, or dict + codes)."""
     assert layer(data, "points")["group"] == "Your points"
     return {
-        c["name"]: c["values"] if "values" in c else [c["dict"][k] for k in c["codes"]]
+        c["name"]: c["values"]
+        if "values" in c
+        else [c["dict"][k] for k in (c["codes"] or [0] * data["points"]["rows"])]
         for c in data["points"]["columns"]
     }
 

@@ -162,10 +162,22 @@ def page_data(points_file: Path) -> dict:
     return display.prepare(mp.points).points
 
 
-def decode(col: dict) -> list[str]:
+def decode(col: dict, n: int | None = None) -> list[str]:
     if "values" in col:
         return col["values"]
+    if col["codes"] is None:
+        return [col["dict"][0]] * (n if n is not None else 1)
     return [col["dict"][c] for c in col["codes"]]
+
+
+def row_days(data: dict) -> list[int | None]:
+    """Each row's day, from ``days`` or from the date column's dict (``dictDays``)."""
+    date = data["date"]
+    if "days" in date:
+        return date["days"]
+    col = data["columns"][date["index"]]
+    codes = col["codes"] if col["codes"] is not None else [0] * data["rows"]
+    return [date["dictDays"][c] for c in codes]
 
 
 # --------------------------------------------------------------------------
@@ -174,7 +186,10 @@ def decode(col: dict) -> list[str]:
 def test_columns_are_the_cli_output_as_text(page_data: dict, cli_rows: list[list[str]]) -> None:
     header, *body = cli_rows
     assert [c["name"] for c in page_data["columns"]] == header
-    assert [list(r) for r in zip(*(decode(c) for c in page_data["columns"]), strict=True)] == body
+    assert [
+        list(r)
+        for r in zip(*(decode(c, page_data["rows"]) for c in page_data["columns"]), strict=True)
+    ] == body
     assert page_data["rows"] == len(body) and page_data["readable"] == len(body) - 1
 
 
@@ -220,13 +235,15 @@ def test_date_column_detected_and_iso_days(page_data: dict, points_file: Path) -
     rows = list(csv.DictReader(open(points_file, encoding="utf-8")))
     date = page_data["date"]
     assert date["column"] == "event_date"
+    assert page_data["columns"][date["index"]]["name"] == "event_date"
+    days = row_days(page_data)
     epoch = dt.date(1970, 1, 1)
     for k, row in enumerate(rows):
         try:
             want = (dt.date.fromisoformat(row["event_date"]) - epoch).days
         except ValueError:
             want = None
-        assert date["days"][k] == want
+        assert days[k] == want
     readable = [r for r in rows if r["latitude"] != "95"]
     bad = sum(1 for r in readable if not re.match(r"^\d{4}-\d{2}-\d{2}$", r["event_date"]))
     assert date["unreadable"] == bad > 0
@@ -616,19 +633,32 @@ def test_ten_thousand_points_page_is_ready(browser, cache: Path, tmp_path: Path)
         ctx.add_init_script(READY_CLOCK)
         return ctx
 
-    browser.new_context = new_context
-    try:
-        page, log = open_page(browser, out.as_uri(), cache=cache)
-    finally:
-        browser.new_context = real
-    try:
-        ready_s = page.evaluate("window.__bzReadyAt") / 1000
+    def ready(path: Path, check=None) -> float:
+        """Seconds from navigation to ready, the page's own clock (median of 3)."""
+        times = []
+        for _ in range(3):
+            browser.new_context = new_context
+            try:
+                page, log = open_page(browser, path.as_uri(), cache=cache)
+            finally:
+                browser.new_context = real
+            try:
+                times.append(page.evaluate("window.__bzReadyAt") / 1000)
+                if check is not None:
+                    check(page)
+                assert log.console_errors == [] and log.page_errors == []
+            finally:
+                page.context.close()
+        return sorted(times)[1]
+
+    def drawn(page) -> None:
         assert page.evaluate("BorderZones.points.state.drawn") == 10_000
         assert page.get_attribute("#bz-points-status", "data-shown") == "10000"
-        assert ready_s <= 3.0, ready_s
-        assert log.console_errors == [] and log.page_errors == []
-    finally:
-        page.context.close()
+
+    # the default map in the same run: on a loaded machine both slow down alike
+    base = ready(webmap.save_map(tmp_path / "default.html"))
+    with_points = ready(out, drawn)
+    assert with_points <= max(3.0, 2.0 * base), (with_points, base)
 
 
 @pytest.mark.browser
@@ -661,3 +691,30 @@ def test_beyond_the_limit_the_page_says_it_aggregates(
         assert log.console_errors == [] and log.page_errors == []
     finally:
         page.context.close()
+
+
+def test_a_geojson_file_carries_the_cli_csv_too(tmp_path: Path, points_file: Path) -> None:
+    import geopandas as gpd
+
+    rows = [r for r in csv.DictReader(open(points_file, encoding="utf-8")) if r["id"] != "bad"]
+    frame = gpd.GeoDataFrame(
+        {"name": [r["name"] for r in rows], "n": [float(r["id"]) for r in rows]},
+        geometry=gpd.points_from_xy(
+            [float(r["longitude"]) for r in rows], [float(r["latitude"]) for r in rows]
+        ),
+        crs=4326,
+    )
+    src = tmp_path / "events.geojson"
+    frame.to_file(src, driver="GeoJSON")
+    out = tmp_path / "classified.csv"
+    res = subprocess.run(
+        ["border-zones", "classify", str(src), "-o", str(out)], capture_output=True, text=True
+    )
+    assert res.returncode == 0, res.stderr
+    with open(out, newline="", encoding="utf-8") as fh:
+        header, *body = list(csv.reader(fh))
+    enc = display.prepare(workflows.points_for_map(src).points).points
+    assert [c["name"] for c in enc["columns"]] == header  # lon and lat added, as the CLI does
+    assert [
+        list(r) for r in zip(*(decode(c, enc["rows"]) for c in enc["columns"]), strict=True)
+    ] == body

@@ -669,8 +669,13 @@ def point_table(points: gpd.GeoDataFrame, *, source: str = "") -> PointTable:
 
 
 def _encoded(values: Sequence[str]) -> dict[str, Any]:
-    """A text column: its values, or its distinct values and a small int per row."""
+    """A text column: its values, or its distinct values and a small int per row.
+
+    A column of one value has ``codes`` null (every row holds ``dict[0]``).
+    """
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=False)
+    if len(uniques) == 1:  # one value on every row (an empty error column): no codes
+        return {"dict": [str(uniques[0])], "codes": None}
     if len(uniques) <= max(1, len(values) // 2):
         return {"dict": [str(u) for u in uniques], "codes": codes.tolist()}
     return {"values": [str(v) for v in values]}
@@ -697,14 +702,22 @@ def _date_info(table: PointTable, ok: np.ndarray) -> dict[str, Any] | None:
         column = find_date_column(list(table.own))
     except InputError:
         return None
-    days = _iso_days([str(v) for v in table.text[column]])
+    values = [str(v) for v in table.text[column]]
+    days = _iso_days(values)
     readable = ok & (days >= 0)
     if not readable.any():
         return {"column": column, "days": None, "readable": 0, "unreadable": int(ok.sum())}
     first, last = int(days[readable].min()), int(days[readable].max())
+    encoded = _encoded(values)
+    if "dict" in encoded:  # a day per distinct date, in the column's dict order
+        per = _iso_days(encoded["dict"])
+        by: dict[str, Any] = {"dictDays": [int(d) if d >= 0 else None for d in per]}
+    else:
+        by = {"days": [int(d) if d >= 0 else None for d in days]}
     return {
         "column": column,
-        "days": [int(d) if d >= 0 else None for d in days],
+        "index": list(table.text.columns).index(column),
+        **by,
         "min": (_EPOCH + dt.timedelta(days=first)).isoformat(),
         "max": (_EPOCH + dt.timedelta(days=last)).isoformat(),
         "readable": int(readable.sum()),

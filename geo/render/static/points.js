@@ -20,7 +20,18 @@
 
   function decode(spec) {
     if (spec.values) return function (i) { return spec.values[i]; };
+    if (!spec.codes) return function () { return spec.dict[0]; };  // one value on every row
     return function (i) { return spec.dict[spec.codes[i]]; };
+  }
+
+  /* Days since 1970 of each row's date (null: none), per row or per distinct date. */
+  function rowDays(date, columns, n) {
+    if (!date) return null;
+    if (date.days) return date.days;
+    if (!date.dictDays) return null;
+    var spec = columns[date.index], out = new Array(n);
+    for (var i = 0; i < n; i++) out[i] = date.dictDays[spec.codes ? spec.codes[i] : 0];
+    return out;
   }
 
   function fmtKm(text) {
@@ -262,7 +273,8 @@
 
     /* ---- filters ---- */
     var on = zoneList.map(function () { return true; });
-    var days = data.date && data.date.days;
+    var days = rowDays(data.date, data.columns, n);
+    if (days) data.date.days = days;  // one day per row, for the filter (and tests)
     var period = { from: null, to: null };
     function apply(redraw) {
       var shown = 0;
@@ -387,7 +399,7 @@
 
     function csvText() {
       var lines = [names.map(csvField).join(",")];
-      var rowsN = data.columns.length ? (data.columns[0].values || data.columns[0].codes).length : 0;
+      var rowsN = data.rows;
       for (var i = 0; i < rowsN; i++) {
         var fields = new Array(cols.length);
         for (var k = 0; k < cols.length; k++) fields[k] = csvField(cols[k](i));
