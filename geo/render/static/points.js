@@ -114,6 +114,7 @@
   function spriteMaker(state) {
     var cache = {}, st = state.style;
     return function (c, r, dpr) {
+      r = Math.round(r * 2) / 2;  // a cell's size to half a pixel: a few sprites, not one a cell
       var key = c + ":" + r + ":" + dpr;
       if (cache[key]) return cache[key];
       var R = r * dpr, w = Math.max(1, st.weight * dpr), size = Math.ceil(R + w);
