@@ -7,6 +7,12 @@ figures popups show (line length, zone area and population, a place's distance
 to Line A and its zone). :mod:`geo.render.webmap` renders what :func:`prepare` returns
 and computes no geometry itself.
 
+A user's points travel apart from the layers' GeoJSON: :func:`encode_points`
+turns a :class:`PointTable` (every row of ``classify``'s output, as text) into
+one compact columnar object (flat coordinate arrays, zones as small ints,
+columns as values or distinct values + codes) that ``static/points.js`` draws
+on canvas; beyond :data:`MAX_MAP_POINTS` it holds counts by zone on 2 km cells.
+
 Text is handed over as plain text (never HTML); the page inserts it as text.
 
 Examples
