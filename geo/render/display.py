@@ -7,6 +7,12 @@ figures popups show (line length, zone area and population, a place's distance
 to Line A and its zone). :mod:`geo.render.webmap` renders what :func:`prepare` returns
 and computes no geometry itself.
 
+A user's points travel apart from the layers' GeoJSON: :func:`encode_points`
+turns a :class:`PointTable` (every row of ``classify``'s output, as text) into
+one compact columnar object (flat coordinate arrays, zones as small ints,
+columns as values or distinct values + codes) that ``static/points.js`` draws
+on canvas; beyond :data:`MAX_MAP_POINTS` it holds counts by zone on 2 km cells.
+
 Text is handed over as plain text (never HTML); the page inserts it as text.
 
 Examples
@@ -19,7 +25,11 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import math
+import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -32,16 +42,24 @@ import shapely
 from geo import layers as _layers
 from geo import report
 from geo import zones as _zones
-from geo.classification import classify
+from geo.classification import COLUMNS, ERROR_COLUMN, classify
+from geo.errors import InputError
+from geo.points import COLLISION_SUFFIX, added_column_names
+from geo.render import style
+from geo.summary import find_date_column
 
 __all__ = [
     "COORD_DECIMALS",
     "DISPLAY_CRS",
     "GROUPS",
+    "MAX_MAP_POINTS",
     "TIMELINE_STOPS",
     "DisplayLayer",
     "MapData",
+    "PointTable",
     "Role",
+    "encode_points",
+    "point_table",
     "prepare",
     "round_geometry",
     "simplify_for_display",
@@ -134,6 +152,8 @@ class MapData:
     attributions: tuple[str, ...] = field(default=())
     #: The timeline's dated items (:func:`timeline_entries`); None without a timeline.
     timeline: dict[str, Any] | None = None
+    #: The user's points, as the page carries them (:func:`encode_points`), or None.
+    points: dict[str, Any] | None = field(default=None, repr=False)
 
 
 def round_geometry(geom: shapely.Geometry, decimals: int = COORD_DECIMALS) -> shapely.Geometry:
@@ -530,34 +550,305 @@ def _num(value: Any) -> float | None:
     return None if math.isnan(out) else out
 
 
-def _points_layer(points: gpd.GeoDataFrame) -> DisplayLayer:
+# --------------------------------------------------------------------------
+# the user's points: one compact, columnar JSON object (not GeoJSON)
+# --------------------------------------------------------------------------
+#: Most points drawn one by one; a file with more is drawn as cells of
+#: :data:`AGGREGATE_CELL_M` with their counts by zone, and the page says so.
+MAX_MAP_POINTS = 100_000
+
+#: Side of an aggregation cell, metres (square cells in :data:`DISPLAY_CRS`).
+AGGREGATE_CELL_M = 2000.0
+
+#: Roles of the columns ``geo.classify`` adds (and the read error), by their plain names.
+POINT_ROLES: tuple[str, ...] = (*COLUMNS, ERROR_COLUMN)
+
+#: Column names taken as a point's title, in order of preference.
+NAME_COLUMNS: tuple[str, ...] = ("name", "Name", "NAME", "label", "title", "location")
+
+_ISO_DAY = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
+_EPOCH = dt.date(1970, 1, 1)
+
+
+@dataclass(frozen=True, eq=False)
+class PointTable:
+    """A user's classified points as the map carries them: every row, as text.
+
+    :attr:`text` has exactly the columns (and, for a file, the text) that
+    ``border-zones classify FILE -o out.csv`` writes, in order, so the page's
+    CSV download is that file; :attr:`lon` and :attr:`lat` are what the map
+    draws (NaN on rows that could not be read).
+    """
+
+    #: Every row, every column as text ("" for empty), in output order.
+    text: pd.DataFrame
+    #: Longitude per row, WGS84 degrees (NaN where the row could not be read).
+    lon: np.ndarray
+    #: Latitude per row, WGS84 degrees (NaN where the row could not be read).
+    lat: np.ndarray
+    #: Role (:data:`POINT_ROLES`) -> column of :attr:`text` holding it.
+    roles: dict[str, str]
+    #: The user's own columns (in :attr:`text`), shown in popups as given.
+    own: tuple[str, ...]
+    #: Where the points came from ("events.csv"; "" for a frame).
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        n = len(self.text)
+        if len(self.lon) != n or len(self.lat) != n:
+            raise ValueError(f"PointTable: {n} rows but {len(self.lon)} lon, {len(self.lat)} lat")
+        missing = [c for c in (*self.roles.values(), *self.own) if c not in self.text.columns]
+        if missing:
+            raise ValueError(f"PointTable: no column(s) {missing} in the table")
+        for role in COLUMNS:
+            if role not in self.roles:
+                raise ValueError(f"PointTable: no column for {role!r}")
+
+    def __repr__(
+        self,
+    ) -> str:  # short and content-addressed (the page's element ids derive from it)
+        digest = hashlib.sha256()
+        digest.update(pd.util.hash_pandas_object(self.text, index=False).to_numpy().tobytes())
+        digest.update(np.nan_to_num(self.lon, nan=999.0).tobytes())
+        digest.update(np.nan_to_num(self.lat, nan=999.0).tobytes())
+        digest.update(repr((list(self.text.columns), self.roles, self.own, self.source)).encode())
+        return f"PointTable({len(self.text)} rows, sha256 {digest.hexdigest()[:16]})"
+
+
+def _role_column(columns: Sequence[str], role: str) -> str | None:
+    """The column ``geo.classify`` added for ``role``: the most suffixed of its names.
+
+    (``zone``, or ``zone_right`` where the frame had a ``zone`` or ``Zone`` of its own.)
+    """
+    found = None
+    for k in range(8):
+        name = role + COLLISION_SUFFIX * k
+        if name in columns:
+            found = name
+    return found
+
+
+def _cell_text(value: Any) -> str:
+    if value is None or (isinstance(value, (float, np.floating)) and math.isnan(value)):
+        return ""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def point_table(points: gpd.GeoDataFrame, *, source: str = "") -> PointTable:
+    """The :class:`PointTable` of a GeoDataFrame, classifying it if it is not yet.
+
+    Distances are kept to the millimetre, as ``classify`` writes them to a
+    file; ``lon`` and ``lat`` columns are added after the others unless the
+    frame has coordinate columns (lon/lat, longitude/latitude) of its own.
+    """
     if points.crs is not None and points.crs.to_epsg() != 4326:
         points = points.to_crs(4326)
     points = points.reset_index(drop=True)
-    cols = [c for c in points.columns if c != points.geometry.name]
-    name_col = next((c for c in ("name", "Name", "NAME", "label", "title") if c in cols), None)
+    geom_name = points.geometry.name
+    cols = [str(c) for c in points.columns if c != geom_name]
+    roles = {role: _role_column(cols, role) for role in COLUMNS}
+    if any(v is None for v in roles.values()):
+        own_cols = cols
+        points = classify(points)
+        cols = [str(c) for c in points.columns if c != geom_name]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # classify has said it, once
+            added = added_column_names(own_cols, list(COLUMNS))
+        roles = {role: added[role] for role in COLUMNS}
+    found = {k: str(v) for k, v in roles.items() if v is not None}
+    own = tuple(c for c in cols if c not in found.values())
+    lower = {c.lower() for c in cols}
+    coords = not ({"lon", "lat"} & lower or {"longitude", "latitude"} & lower)
+    lon = np.asarray(points.geometry.x, dtype=float)
+    lat = np.asarray(points.geometry.y, dtype=float)
+    text: dict[str, Any] = {}
+    for c in cols:
+        values = points[c].to_numpy(dtype=object)
+        if c in (found["distance_line_a_m"], found["distance_blue_line_m"]):
+            values = np.round(pd.to_numeric(points[c], errors="coerce").to_numpy(float), 3)
+        text[c] = [_cell_text(v) for v in values]
+    if coords:  # as ``classify`` gives a file of geometries: lon and lat columns
+        text["lon"] = [_cell_text(v) for v in lon]
+        text["lat"] = [_cell_text(v) for v in lat]
+    frame = pd.DataFrame(text, dtype=object)
+    return PointTable(frame, lon, lat, found, own, source)
 
-    def tooltip(row: pd.Series) -> str:
-        if name_col is not None and not pd.isna(row[name_col]):
-            return str(row[name_col])
-        return f"Point {int(str(row.name)) + 1}"
 
-    def popup(row: pd.Series) -> list[tuple[str, str]]:
-        rows = []
-        for col in cols:
-            value = row[col]
-            if col.endswith("_m") and _num(value) is not None:
-                rows.append((col, f"{float(value):,.1f} m"))
-            else:
-                rows.append((col, _fmt(value)))
-        return rows
+def _encoded(values: Sequence[str]) -> dict[str, Any]:
+    """A text column: its values, or its distinct values and a small int per row.
 
+    A column of one value has ``codes`` null (every row holds ``dict[0]``).
+    """
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=False)
+    if len(uniques) == 1:  # one value on every row (an empty error column): no codes
+        return {"dict": [str(uniques[0])], "codes": None}
+    if len(uniques) <= max(1, len(values) // 2):
+        return {"dict": [str(u) for u in uniques], "codes": codes.tolist()}
+    return {"values": [str(v) for v in values]}
+
+
+def _iso_days(values: Sequence[str]) -> np.ndarray:
+    """Days since 1970-01-01 of ISO dates (``2017-05-31``, with an optional time), or -1."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=False)
+    days = np.full(len(uniques) + 1, -1, dtype=np.int64)
+    for k, text in enumerate(uniques):
+        m = _ISO_DAY.match(str(text).strip())
+        if m:
+            try:
+                day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                continue
+            days[k] = (day - _EPOCH).days
+    return days[np.where(codes >= 0, codes, len(uniques))]
+
+
+def _date_info(table: PointTable, ok: np.ndarray) -> dict[str, Any] | None:
+    """The date column (detected by its name, as ``summarize`` does) and its days, or None."""
+    try:
+        column = find_date_column(list(table.own))
+    except InputError:
+        return None
+    values = [str(v) for v in table.text[column]]
+    days = _iso_days(values)
+    readable = ok & (days >= 0)
+    if not readable.any():
+        return {"column": column, "days": None, "readable": 0, "unreadable": int(ok.sum())}
+    first, last = int(days[readable].min()), int(days[readable].max())
+    encoded = _encoded(values)
+    if "dict" in encoded:  # a day per distinct date, in the column's dict order
+        per = _iso_days(encoded["dict"])
+        by: dict[str, Any] = {"dictDays": [int(d) if d >= 0 else None for d in per]}
+    else:
+        by = {"days": [int(d) if d >= 0 else None for d in days]}
+    return {
+        "column": column,
+        "index": list(table.text.columns).index(column),
+        **by,
+        "min": (_EPOCH + dt.timedelta(days=first)).isoformat(),
+        "max": (_EPOCH + dt.timedelta(days=last)).isoformat(),
+        "readable": int(readable.sum()),
+        "unreadable": int((ok & (days < 0)).sum()),
+    }
+
+
+def _aggregate(
+    lon: np.ndarray, lat: np.ndarray, zone: np.ndarray, n_zones: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Square cells of :data:`AGGREGATE_CELL_M` in :data:`DISPLAY_CRS`: centre, counts by zone."""
+    from pyproj import Transformer
+
+    fwd = Transformer.from_crs(4326, DISPLAY_CRS, always_xy=True)
+    x, y = fwd.transform(lon, lat)
+    ix = np.floor(np.asarray(x) / AGGREGATE_CELL_M).astype(np.int64)
+    iy = np.floor(np.asarray(y) / AGGREGATE_CELL_M).astype(np.int64)
+    cells, inverse = np.unique(np.stack([ix, iy], axis=1), axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    counts = np.zeros((len(cells), n_zones), dtype=np.int64)
+    np.add.at(counts, (inverse, zone), 1)
+    # a cell is drawn at the mean of its points (lon/lat: the cells are 2 km across)
+    total = np.bincount(inverse, minlength=len(cells)).astype(float)
+    clon = np.bincount(inverse, weights=lon, minlength=len(cells)) / total
+    clat = np.bincount(inverse, weights=lat, minlength=len(cells)) / total
+    return np.round(clon, COORD_DECIMALS), np.round(clat, COORD_DECIMALS), counts
+
+
+def encode_points(table: PointTable, zone_titles: dict[str, str]) -> dict[str, Any]:
+    """The page's ``points`` object: flat coordinate arrays, zones as small ints, columns.
+
+    ``lon``/``lat`` are flat arrays (``null`` on unreadable rows); ``zone`` is
+    an index into ``zoneList`` (one entry per zone present, in the zone list's
+    order, then "no zone"; -1 on unreadable rows), each with its title, colour
+    and count; ``columns`` holds every column of the classified file as text,
+    each either as ``values`` or as ``dict`` + ``codes``, so the page assembles
+    popups and the CSV download from them. Beyond :data:`MAX_MAP_POINTS`
+    readable rows the points are ``aggregated`` into cells and the columns are
+    left out.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> pts = gpd.GeoDataFrame({"name": ["Quneitra"]}, geometry=[shapely.Point(35.825, 33.126)],
+    ...                        crs=4326)
+    >>> out = encode_points(point_table(pts), {"granted_5km": "Granted: 5 km"})
+    >>> out["lon"], out["lat"], [z["id"] for z in out["zoneList"]], out["zone"]
+    ([35.825], [33.126], ['granted_5km'], [0])
+    """
+    n = len(table.text)
+    ok = np.isfinite(table.lon) & np.isfinite(table.lat)
+    zone_ids = table.text[table.roles["zone"]].to_numpy(dtype=object).astype(str)
+    present = set(zone_ids[ok].tolist())
+    order = [z for z in zone_titles if z in present]
+    order += sorted(z for z in present if z and z not in zone_titles)
+    if "" in present:
+        order.append("")
+    index = {z: i for i, z in enumerate(order)}
+    zone = np.array([index[z] if good else -1 for z, good in zip(zone_ids, ok, strict=True)])
+    zone_list = [
+        {
+            "id": z,
+            "title": zone_titles.get(z, z) if z else "no zone",
+            "colour": style.point_colour(z),
+            "family": style.point_family(z),
+            "count": int(((zone == index[z]) & ok).sum()),
+        }
+        for z in order
+    ]
+    columns = list(table.text.columns)
+    title_col = next((c for c in NAME_COLUMNS if c in table.own), None)
+    out: dict[str, Any] = {
+        "source": table.source,
+        "rows": n,
+        "readable": int(ok.sum()),
+        "zoneList": zone_list,
+        "zoneTitles": dict(zone_titles),
+        "style": dict(style.POINT_STYLE),
+        "limit": MAX_MAP_POINTS,
+        "cellM": AGGREGATE_CELL_M,
+        "aggregated": None,
+    }
+    if int(ok.sum()) > MAX_MAP_POINTS:
+        clon, clat, counts = _aggregate(table.lon[ok], table.lat[ok], zone[ok], len(order))
+        out |= {
+            "lon": clon.tolist(),
+            "lat": clat.tolist(),
+            "zone": np.argmax(counts, axis=1).tolist(),  # the zone most of its points are in
+            "aggregated": {"cells": len(clon), "counts": counts.tolist()},
+            "columns": [],
+            "roles": {},
+            "own": [],
+            "title": None,
+            "date": None,
+        }
+        return out
+    lon = np.round(table.lon, COORD_DECIMALS)
+    lat = np.round(table.lat, COORD_DECIMALS)
+    out |= {
+        "lon": [float(x) if good else None for x, good in zip(lon, ok, strict=True)],
+        "lat": [float(y) if good else None for y, good in zip(lat, ok, strict=True)],
+        "zone": zone.tolist(),
+        "columns": [{"name": c, **_encoded([str(v) for v in table.text[c]])} for c in columns],
+        "roles": {role: columns.index(c) for role, c in table.roles.items()},
+        "own": [columns.index(c) for c in table.own],
+        "title": columns.index(title_col) if title_col is not None else None,
+        "date": _date_info(table, ok),
+    }
+    return out
+
+
+def _points_layer(points: PointTable) -> DisplayLayer:
+    """The layer-control entry of the points (drawn on canvas by ``points.js``)."""
+    shown = int((np.isfinite(points.lon) & np.isfinite(points.lat)).sum())
+    what = f"{shown:,} point{'s' if shown != 1 else ''}"
     return DisplayLayer(
         key="points",
-        title="Your points",
+        title=f"{what} from {points.source}" if points.source else what,
         group="Your points",
         geometry="point",
-        geojson=_features(points, list(points.geometry), tooltip, popup),
+        geojson={"type": "FeatureCollection", "features": []},
         provenance=(("Layer", "Your points (classified by border-zones)"),),
     )
 
@@ -583,7 +874,7 @@ def _bounds(layers: Sequence[DisplayLayer]) -> tuple[tuple[float, float], tuple[
 
 
 def prepare(
-    points: gpd.GeoDataFrame | None = None,
+    points: gpd.GeoDataFrame | PointTable | None = None,
     *,
     min_place_population: int = MIN_PLACE_POPULATION,
 ) -> MapData:
@@ -591,9 +882,9 @@ def prepare(
 
     Parameters
     ----------
-    points : geopandas.GeoDataFrame, optional
-        Already classified points (``geo.classify``) to overlay; all
-        their fields go into their popups.
+    points : geopandas.GeoDataFrame or PointTable, optional
+        Points to overlay (a frame is classified unless ``geo.classify``
+        already was); coloured by zone, with all their fields in popups.
     min_place_population : int, default :data:`MIN_PLACE_POPULATION`
         Smallest populated place shown (landmarks are always shown).
 
@@ -636,8 +927,11 @@ def prepare(
             out.append(_area_layer(name, "Context", show=False))
     if "places" in available:
         out.append(_places_layer(min_place_population, titles))
+    encoded = None
     if points is not None:
-        out.append(_points_layer(points))
+        table = points if isinstance(points, PointTable) else point_table(points)
+        out.append(_points_layer(table))
+        encoded = encode_points(table, titles)
     parts = (part.strip() for layer in out for part in layer.attribution.split(";"))
     attributions = tuple(dict.fromkeys(part for part in parts if part))
     return MapData(
@@ -645,6 +939,7 @@ def prepare(
         bounds=_bounds(out),
         attributions=attributions,
         timeline=timeline_entries() if "timeline_positions" in available else None,
+        points=encoded,
     )
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "build_map",
     "layer_style",
     "legend_entries",
+    "points_legend",
     "render_html",
     "save_map",
     "short_credits",
@@ -94,8 +95,7 @@ STAND_IN_NOTE = (
 
 
 def _fallback_colour(key: str) -> str:
-    palette = style.ZONE_COLOURS
-    return palette[int(hashlib.sha256(key.encode()).hexdigest(), 16) % len(palette)]
+    return style.fallback_colour(key)
 
 
 def _place_radius(population: float) -> float:
@@ -234,6 +234,28 @@ def legend_entries(layer: DisplayLayer) -> list[dict[str, Any]]:
     return rows + _beyond_entry(layer, layer.title)
 
 
+def points_legend(points: dict[str, Any]) -> list[dict[str, Any]]:
+    """The legend rows of the user's points: one per zone present, then "no zone".
+
+    Each point takes the colour of its innermost zone (``geo.classify``'s
+    ``zone``: the zone whose outer edge is nearest its reference line, then the
+    narrowest band), so the rows name that zone.
+    """
+    rows = []
+    for entry in points["zoneList"]:
+        label = f"Your points in {entry['title']}" if entry["id"] else "Your points in no zone"
+        colour = entry["colour"]
+        rows.append(
+            {
+                "label": f"{label} ({entry['count']:,})",
+                "shape": "point",
+                "style": {**points["style"], "fillColor": colour},
+                "zone": entry["id"],
+            }
+        )
+    return rows
+
+
 def _beyond_entry(layer: DisplayLayer, what: str) -> list[dict[str, Any]]:
     """The legend row for zones' parts beyond their territory, if ``layer`` has one."""
     if any(f["properties"].get("part") == "outside" for f in layer.geojson["features"]):
@@ -267,7 +289,11 @@ def _stable_ids(seed: str) -> Iterator[None]:
 #: defines ``window.BorderZones``; each later file adds one tool by pushing a
 #: function ``(map, config)`` onto ``BorderZones.extensions``, called at the end of
 #: ``BorderZones.init``, before the map is marked ready.
-SCRIPTS: tuple[str, ...] = ("borderzones.js",)
+SCRIPTS: tuple[str, ...] = ("borderzones.js", "points.js")
+
+#: Scripts that only a page with some data needs: script -> key of the page data
+#: (``#bz-data``) it draws; left out of a page where that key is empty.
+SCRIPT_DATA: dict[str, str] = {"points.js": "points"}
 
 
 def _static(name: str) -> str:
@@ -340,6 +366,8 @@ class _BorderZones(MacroElement):
         css = _static("borderzones.css").replace("</", "<\\/")
         figure.header.add_child(_Verbatim(f"<style>{css}</style>"), name="borderzones_css")
         for script in SCRIPTS:
+            if script in SCRIPT_DATA and not self.data.get(SCRIPT_DATA[script]):
+                continue  # the default map carries no points, nor their script
             js = re.sub(r"</(script)", r"<\\/\1", _static(script), flags=re.IGNORECASE)
             name = "bz_" + script.removesuffix(".js").replace("-", "_")
             figure.header.add_child(_Verbatim(f"<script>{js}</script>"), name=name)
@@ -479,7 +507,10 @@ def _build(data: MapData, basemap: str, offline: bool) -> folium.Map:
     legend: list[dict[str, Any]] = []
     seen: dict[str, dict[str, Any]] = {}
     for layer in sorted(data.layers, key=lambda item: order[item.group]):
-        for entry in legend_entries(layer):
+        entries = legend_entries(layer)
+        if layer.key == "points" and data.points is not None:
+            entries = points_legend(data.points)
+        for entry in entries:
             key = json.dumps([entry["label"], entry["style"]], sort_keys=True)
             if key in seen:  # one row, shown while any of its layers is
                 seen[key]["layers"].append(layer.key)
@@ -511,6 +542,7 @@ def _build(data: MapData, basemap: str, offline: bool) -> folium.Map:
         "bounds": [[south, west], [north, east]],
         # dated items for the time slider (issue 14): date ranges, no geometry
         "timeline": data.timeline,
+        "points": data.points,
     }
     _BorderZones(page_data, bases).add_to(m)
     m.add_to(_Page(offline=offline))
@@ -519,7 +551,7 @@ def _build(data: MapData, basemap: str, offline: bool) -> folium.Map:
 
 def build_map(
     *,
-    points: gpd.GeoDataFrame | None = None,
+    points: gpd.GeoDataFrame | display.PointTable | None = None,
     offline: bool = False,
     basemap: Basemap | None = None,
     data: MapData | None = None,
@@ -528,9 +560,11 @@ def build_map(
 
     Parameters
     ----------
-    points : geopandas.GeoDataFrame, optional
-        Points already classified by ``geo.classify``, overlaid with
-        all their fields in popups.
+    points : geopandas.GeoDataFrame or geo.render.display.PointTable, optional
+        Points to overlay (classified unless ``geo.classify`` already was),
+        drawn on canvas, coloured by their innermost zone, filterable by
+        zone and date, with all their fields in popups and a CSV download
+        (see :func:`geo.render.display.encode_points`).
     offline : bool, default False
         Made for use without network: the vector context only (no tile
         basemap, which would need one), and every script and stylesheet
@@ -574,7 +608,7 @@ def render_html(m: folium.Map, *, offline: bool = False) -> str:
 def save_map(
     path: str | os.PathLike[str],
     *,
-    points: gpd.GeoDataFrame | None = None,
+    points: gpd.GeoDataFrame | display.PointTable | None = None,
     offline: bool = False,
     basemap: Basemap | None = None,
 ) -> Path:

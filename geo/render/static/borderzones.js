@@ -740,15 +740,16 @@
     if (window.performance && performance.mark) performance.mark("bz-ready");
   };
 
-  /* Open on the lines and the 60 km zone, in the part of the map no panel covers:
-   * beside the title (left column) or under it, whichever shows them larger. */
-  BZ.frame = function () {
+  /* Open on the lines and the 60 km zone (or on `bounds`, if given), in the part of
+   * the map no panel covers: beside the title (left column) or under it, whichever
+   * shows them larger. */
+  BZ.frame = function (bounds) {
     var map = BZ.map, c = map.getContainer();
     function box(sel) {
       var n = c.querySelector(sel);
       return n ? n.getBoundingClientRect() : { width: 0, height: 0 };
     }
-    var b = L.latLngBounds(BZ.config.bounds);
+    var b = L.latLngBounds(bounds || BZ.config.bounds);
     var left = box(".leaflet-top.leaflet-left").width;
     var title = box("#bz-title").height;
     var tools = box(".leaflet-control-zoom").width;
