@@ -133,10 +133,11 @@ def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 
 def assert_points(data: dict, names: list[str], notes: list[str]) -> None:
-    feats = layer(data, "points")["geojson"]["features"]
+    spec = layer(data, "points")
+    feats = spec["geojson"]["features"]
     assert [f["properties"]["_tooltip"] for f in feats] == names
     for f, name, note in zip(feats, names, notes, strict=True):
-        popup = dict(f["properties"]["_popup"])
+        popup = dict(webmap.popup_rows(spec, f))
         assert popup["name"] == name and popup["note"] == note
 
 

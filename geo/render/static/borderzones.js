@@ -53,7 +53,7 @@
       if (BZ.measuring || !BZ.map) return;
       var box = el("div", "bz-popup");
       box.appendChild(el("div", "bz-popup-title", props._tooltip || ""));
-      box.appendChild(rowsTable(props._popup || [], "bz-figures"));
+      box.appendChild(rowsTable(BZ.popupRows(key, props), "bz-figures"));
       var info = BZ.layers[key];
       if (info && info.provenance && info.provenance.length) {
         var prov = el("details", "bz-popup-provenance");
@@ -67,6 +67,20 @@
       popup.setLatLng(e.latlng).setContent(box);
       if (!BZ.map.hasLayer(popup)) popup.openOn(BZ.map);
     });
+  };
+
+  /* A feature's popup rows [[label, value]], from the layer's compact encoding:
+   * `_popup` is [shape, v1, v2, ...], labels in spec.popup.shapes[shape], and a
+   * number v an index into spec.popup.values. */
+  BZ.popupRows = function (key, props) {
+    var enc = props._popup, spec = BZ.specs && BZ.specs[key];
+    if (!enc || !enc.length || !spec || !spec.popup) return [];
+    var labels = spec.popup.shapes[enc[0]] || [], rows = [];
+    for (var i = 0; i < labels.length; i++) {
+      var v = enc[i + 1];
+      rows.push([labels[i], typeof v === "number" ? spec.popup.values[v] : v]);
+    }
+    return rows;
   };
 
   /* Close the feature popup, if one is open. */
@@ -568,8 +582,10 @@
   /* Build one data layer (in the pane of its kind) from its JSON description.
    * A thin line gets a wide invisible stroke on top that takes its clicks and taps. */
   function buildLayer(spec, paneName) {
+    var position = {};  // feature id -> its index (featureStyle is by index)
+    spec.geojson.features.forEach(function (f, n) { position[String(f.id)] = n; });
     function style(feature) {
-      var i = spec.featureStyle[String(feature.id)];
+      var i = spec.featureStyle[position[String(feature.id)]];
       return spec.styles[i === undefined ? 0 : i] || {};
     }
     var hit = spec.geometry === "line" && spec.hitWeight > 0;
@@ -648,6 +664,8 @@
     var config = JSON.parse(document.getElementById("bz-data").textContent);
     BZ.map = map;
     BZ.config = config;
+    BZ.specs = {};
+    config.layers.forEach(function (spec) { BZ.specs[spec.key] = spec; });
     (config.panes || []).forEach(function (name, i) {
       var pane = map.createPane("bz-" + name);
       pane.style.zIndex = String(410 + 10 * i);
