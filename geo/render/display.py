@@ -115,6 +115,8 @@ class DisplayLayer:
     attribution: str = ""
     #: Stated accuracy of the layer (manifest ``accuracy_m``), metres.
     accuracy_m: float | None = None
+    #: Tolerance (m) the geometry was simplified by for display (None: not simplified).
+    simplified_m: float | None = None
 
     def __post_init__(self) -> None:
         if self.group not in GROUPS:
@@ -332,6 +334,7 @@ def _line_layer(name: str, group: Group, *, show: bool = True) -> DisplayLayer:
         show=show,
         attribution=str(info.get("attribution", "")),
         accuracy_m=_num(info.get("accuracy_m")),
+        simplified_m=SIMPLIFY_M.get(name),
     )
 
 
@@ -369,6 +372,7 @@ def _area_layer(name: str, group: Group, *, role: Role = "", show: bool = True) 
         provenance=_provenance(info),
         show=show,
         attribution=str(info.get("attribution", "")),
+        simplified_m=SIMPLIFY_M.get(name),
     )
 
 
@@ -570,6 +574,7 @@ def _zone_layers(gdf: gpd.GeoDataFrame, info: dict[str, Any]) -> list[DisplayLay
                 geojson=_features(sub, geoms, tooltip, _zone_popup, extra, "zone"),
                 provenance=prov,
                 attribution=str(info.get("attribution", "")),
+                simplified_m=SIMPLIFY_M.get("zones"),
             )
         )
     return out

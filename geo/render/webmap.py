@@ -268,7 +268,7 @@ def _stable_ids(seed: str) -> Iterator[None]:
 #: defines ``window.BorderZones``; each later file adds one tool by pushing a
 #: function ``(map, config)`` onto ``BorderZones.extensions``, called at the end of
 #: ``BorderZones.init``, before the map is marked ready.
-SCRIPTS: tuple[str, ...] = ("borderzones.js",)
+SCRIPTS: tuple[str, ...] = ("borderzones.js", "search.js", "rings.js", "download.js", "share.js")
 
 
 def _static(name: str) -> str:
@@ -508,6 +508,7 @@ def _layer_data(layer: DisplayLayer) -> dict[str, Any]:
         "styles": styles,
         "featureStyle": by_feature,
         "provenance": [list(row) for row in layer.provenance],
+        "displayToleranceM": layer.simplified_m,
         "hitWeight": hit,
     }
 
@@ -575,6 +576,12 @@ def _build(data: MapData, basemap: str, offline: bool) -> folium.Map:
         "credits": list(data.attributions),
         "basemap": basemap,
         "noBasemap": BASEMAPS["none"][0],
+        # basemap key -> label of those offered (permalinks name the key)
+        "basemaps": {
+            key: label
+            for key, (label, url, _) in BASEMAPS.items()
+            if not (offline and url is not None)
+        },
         "bounds": [[south, west], [north, east]],
         # the search box's index (names -> places), and what provenance rows mean
         "search": data.search,
