@@ -239,7 +239,7 @@
   function oneCoordinate(text) {
     var lead = LEAD.exec(text), m = lead || TRAIL.exec(text);
     if (!m || !m[0].trim()) return null;
-    var hemi = (lead ? m[1] : m[5]) || "", d = lead ? m.slice(2, 5) : m.slice(1, 4);
+    var hemi = (lead ? m[1] : m[4]) || "", d = lead ? m.slice(2, 5) : m.slice(1, 4);
     var deg = parseFloat(d[0].replace("\u2212", "-")), min = d[1] ? parseFloat(d[1]) : 0,
         sec = d[2] ? parseFloat(d[2]) : 0;
     if (min >= 60 || sec >= 60 || ((d[1] || d[2]) && /\./.test(d[0]))) return null;

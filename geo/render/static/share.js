@@ -42,6 +42,10 @@
     return out;
   }
 
+  function decode(s) {
+    try { return decodeURIComponent(s); } catch (e) { return null; }
+  }
+
   function num(s) { var x = parseFloat(s); return isFinite(x) ? x : null; }
 
   /* Put the map in the state of `hash`; parts missing or malformed are left as they are. */
@@ -49,7 +53,7 @@
     var map = BZ.map, s = parse(hash);
     if (!s.map && !s.layers && !s.base && !s.probe) return false;
     if (s.base !== undefined) {
-      var label = (BZ.config.basemaps || {})[decodeURIComponent(s.base)];
+      var label = (BZ.config.basemaps || {})[decode(s.base)];
       var target = label !== undefined ? BZ.bases[label] : null;
       if (target && !map.hasLayer(target)) {
         Object.keys(BZ.bases).forEach(function (name) {
@@ -59,9 +63,12 @@
       }
     }
     if (s.layers !== undefined) {
-      var want = {};
-      s.layers.split(",").forEach(function (k) { if (k) want[decodeURIComponent(k)] = true; });
-      BZ.config.layers.forEach(function (spec) {
+      var want = {}, known = 0, listed = s.layers.split(",").filter(Boolean);
+      listed.forEach(function (k) { var key = decode(k); if (key) want[key] = true; });
+      BZ.config.layers.forEach(function (spec) { if (want[spec.key]) known++; });
+      // a list naming no layer of this map (another build's link, a typo) changes nothing
+      if (listed.length && !known) want = null;
+      if (want) BZ.config.layers.forEach(function (spec) {
         var info = BZ.layers[spec.key];
         if (!info) return;
         if (want[spec.key] && !map.hasLayer(info.layer)) map.addLayer(info.layer);
