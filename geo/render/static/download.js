@@ -127,12 +127,22 @@
       box.appendChild(btn);
       box.appendChild(panel);
       this._panel = panel;
-      L.DomEvent.on(btn, "click", function (e) {
-        L.DomEvent.preventDefault(e);
-        var open = panel.hidden;
+      function show(open) {
         panel.hidden = !open;
         btn.setAttribute("aria-expanded", open ? "true" : "false");
+        box.parentNode.classList.toggle("bz-raised", open);  // over the panels below it
         if (open) self.refresh();
+      }
+      L.DomEvent.on(btn, "click", function (e) {
+        L.DomEvent.preventDefault(e);
+        show(panel.hidden);
+      });
+      // closes on Escape and on a click or tap anywhere else
+      document.addEventListener("pointerdown", function (e) {
+        if (!panel.hidden && !box.contains(e.target)) show(false);
+      }, true);
+      L.DomEvent.on(box, "keydown", function (e) {
+        if (e.key === "Escape" && !panel.hidden) { show(false); btn.focus(); }
       });
       map.on("overlayadd overlayremove", function () { if (!panel.hidden) self.refresh(); });
       L.DomEvent.disableClickPropagation(box);
@@ -155,6 +165,10 @@
       });
       if (!list.children.length) list.appendChild(BZ.el("li", null, "No layer is shown."));
       panel.appendChild(list);
+      // end above the panels at the bottom left (the probe), scrolling inside if need be
+      var below = BZ.map.getContainer().querySelector(".leaflet-bottom.leaflet-left .leaflet-control");
+      var bottom = below ? below.getBoundingClientRect().top : window.innerHeight;
+      panel.style.maxHeight = Math.max(120, bottom - panel.getBoundingClientRect().top - 8) + "px";
     },
   });
 

@@ -153,7 +153,19 @@
       box.appendChild(panel);
       L.DomEvent.on(btn, "click", function (e) {
         L.DomEvent.preventDefault(e);
+        box.parentNode.classList.add("bz-raised");
         copy(link(), field, status);
+      });
+      function hide() {
+        field.hidden = true;
+        status.textContent = "";
+        box.parentNode.classList.remove("bz-raised");
+      }
+      document.addEventListener("pointerdown", function (e) {
+        if (!field.hidden && !box.contains(e.target)) hide();
+      }, true);
+      L.DomEvent.on(box, "keydown", function (e) {
+        if (e.key === "Escape" && !field.hidden) { hide(); btn.focus(); }
       });
       L.DomEvent.disableClickPropagation(box);
       return box;
