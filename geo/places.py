@@ -263,12 +263,10 @@ def search_index() -> SearchIndex:
         for i, spelling in owners.items():
             kept.setdefault(i, {})[key] = spelling
     merged: dict[str, set[int]] = {}
-    for key, ids in full.items():
-        merged.setdefault(bare(key), set()).update(ids)
+    for key, owned in full.items():
+        merged.setdefault(bare(key), set()).update(owned)
     return SearchIndex(
-        spellings=tuple(
-            tuple(sorted(kept.get(i, {}).values())) for i in range(len(places))
-        ),
+        spellings=tuple(tuple(sorted(kept.get(i, {}).values())) for i in range(len(places))),
         full=full,
         bare={k: tuple(sorted(v)) for k, v in sorted(merged.items())},
     )

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 from browser_support import open_page
-from map_support import cache, loaded, map_file, offline_file, page_data, phone  # noqa: F401
+from map_support import page_data
 from pyproj import Geod
 
 from geo import places
 from geo.render import display, webmap
 
+pytest_plugins = ("map_support",)  # its fixtures: cache, map_file, offline_file, loaded, phone
 GEOD = Geod(ellps="WGS84")
 
 
@@ -241,7 +242,9 @@ def test_choosing_a_place_centres_the_map_and_probes_it(loaded) -> None:
     result = choose(page, "Kuneitra", keys=("Enter",))
     p = places.find("Kuneitra")
     assert GEOD.inv(result["lon"], result["lat"], p.lon, p.lat)[2] < 1.0
-    centre = page.evaluate("(() => { const c = BorderZones.map.getCenter(); return [c.lat, c.lng]; })()")
+    centre = page.evaluate(
+        "(() => { const c = BorderZones.map.getCenter(); return [c.lat, c.lng]; })()"
+    )
     # centred (the probe may pan a little to keep the point clear of the panels)
     assert GEOD.inv(centre[1], centre[0], p.lon, p.lat)[2] < 15_000
     assert page.evaluate(
@@ -304,9 +307,7 @@ def test_search_on_a_phone(phone) -> None:
     result = choose(page, "קצרין", tap=True)
     p = places.find("Katzrin")
     assert GEOD.inv(result["lon"], result["lat"], p.lon, p.lat)[2] < 1.0
-    size = page.evaluate(
-        "getComputedStyle(document.getElementById('bz-search-input')).fontSize"
-    )
+    size = page.evaluate("getComputedStyle(document.getElementById('bz-search-input')).fontSize")
     assert float(size.removesuffix("px")) >= 16  # no zoom-on-focus on phones
     assert not log.console_errors and not log.page_errors
 

@@ -13,15 +13,16 @@ from pathlib import Path
 
 import pytest
 from browser_support import open_page
-from map_support import cache, map_file, offline_file  # noqa: F401
 from pyproj import Geod
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytest_plugins = ("map_support",)  # its fixtures: cache, map_file, offline_file, loaded, phone
 GEOD = Geod(ellps="WGS84")
 
 SNAPSHOT = """() => {
     const BZ = BorderZones, map = BZ.map, c = map.getCenter();
-    const shown = BZ.config.layers.filter(s => map.hasLayer(BZ.layers[s.key].layer)).map(s => s.key);
+    const shown = BZ.config.layers.filter(s => map.hasLayer(BZ.layers[s.key].layer))
+        .map(s => s.key);
     const bases = Object.keys(BZ.bases).filter(n => map.hasLayer(BZ.bases[n]));
     const checked = [...document.querySelectorAll('.leaflet-control-layers-selector')]
         .filter(i => i.checked).length;
@@ -37,15 +38,15 @@ SNAPSHOT = """() => {
 
 def wait_for_hash(page) -> str:
     """The page's URL once the debounced hash has caught up with the map."""
-    page.wait_for_function(
-        "() => location.hash === '#' + BorderZones.share.state()", timeout=5_000
-    )
+    page.wait_for_function("() => location.hash === '#' + BorderZones.share.state()", timeout=5_000)
     return page.url
 
 
 def set_state(page) -> None:
     page.evaluate("void BorderZones.layerControl.expand()")
-    page.locator("label:has(input[type=checkbox])", has_text="Line B").first.locator("input").click()
+    page.locator("label:has(input[type=checkbox])", has_text="Line B").first.locator(
+        "input"
+    ).click()
     page.locator("label:has(input[type=checkbox])", has_text="governorates").first.locator(
         "input"
     ).click()
@@ -107,7 +108,9 @@ def test_hash_is_written_as_the_map_changes_and_read_when_it_changes(
         page.evaluate("BorderZones.map.setView([33.2, 35.8], 10, {animate: false})")
         url = wait_for_hash(page)
         assert "map=10/33.20000/35.80000" in url
-        assert page.evaluate("history.length") == history  # replaceState: no history entry each move
+        assert (
+            page.evaluate("history.length") == history
+        )  # replaceState: no history entry each move
         # pasting another link into the same tab moves the map there
         page.evaluate("location.hash = '#map=9/32.9/35.6&layers=golan_line_a&base=none'")
         page.wait_for_function("() => BorderZones.map.getZoom() === 9")

@@ -13,13 +13,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from browser_support import open_page
-from map_support import cache, loaded, map_file, offline_file, phone  # noqa: F401
 from pyproj import Geod
 
 from geo import layers
 
 pytestmark = pytest.mark.browser
 
+pytest_plugins = ("map_support",)  # its fixtures: cache, map_file, offline_file, loaded, phone
 GEOD = Geod(ellps="WGS84")
 CENTRE = (33.1, 35.8)  # lat, lon
 
@@ -183,7 +183,8 @@ def test_probe_result_downloads_as_text_and_json(loaded) -> None:
     page, _ = loaded
     result = probe(page, *CENTRE)
     panel_rows = page.eval_on_selector_all(
-        "#bz-probe .bz-figures tr", "trs => trs.map(t => [t.cells[0].textContent, t.cells[1].textContent])"
+        "#bz-probe .bz-figures tr",
+        "trs => trs.map(t => [t.cells[0].textContent, t.cells[1].textContent])",
     )
     txt = download(page, page.locator("#bz-probe-download-txt").click).read_text(encoding="utf-8")
     for label, value in panel_rows:

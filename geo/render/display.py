@@ -39,9 +39,9 @@ __all__ = [
     "COORD_DECIMALS",
     "DISPLAY_CRS",
     "GROUPS",
+    "PROVENANCE_FIELDS",
     "DisplayLayer",
     "MapData",
-    "PROVENANCE_FIELDS",
     "Role",
     "prepare",
     "round_geometry",
@@ -699,6 +699,4 @@ def prepare(
         out.append(_points_layer(points))
     parts = (part.strip() for layer in out for part in layer.attribution.split(";"))
     attributions = tuple(dict.fromkeys(part for part in parts if part))
-    return MapData(
-        layers=tuple(out), bounds=_bounds(out), attributions=attributions, search=search
-    )
+    return MapData(layers=tuple(out), bounds=_bounds(out), attributions=attributions, search=search)

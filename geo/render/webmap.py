@@ -431,9 +431,10 @@ def _encode_popups(features: list[dict[str, Any]]) -> tuple[list[dict[str, Any]]
     >>> feats = [{"properties": {"_popup": [["Side", "Syria"], ["Km", "1"]], "_role": ""}},
     ...          {"properties": {"_popup": [["Side", "Syria"], ["Km", "2"]], "_role": "x"}}]
     >>> out, tables = _encode_popups(feats)
-    >>> [f["properties"] for f in out], tables
-    ([{'_popup': [0, 0, '1']}, {'_popup': [0, 0, '2'], '_role': 'x'}], \
-{'shapes': [['Side', 'Km']], 'values': ['Syria']})
+    >>> [f["properties"]["_popup"] for f in out], out[1]["properties"]["_role"], tables
+    ([[0, 0, '1'], [0, 0, '2']], 'x', {'shapes': [['Side', 'Km']], 'values': ['Syria']})
+    >>> "_role" in out[0]["properties"]
+    False
     """
     counts: dict[str, int] = {}
     for feature in features:
@@ -451,9 +452,7 @@ def _encode_popups(features: list[dict[str, Any]]) -> tuple[list[dict[str, Any]]
         if labels not in shape_index:
             shape_index[labels] = len(shapes)
             shapes.append(list(labels))
-        props["_popup"] = [shape_index[labels]] + [
-            value_index.get(str(v), str(v)) for _, v in rows
-        ]
+        props["_popup"] = [shape_index[labels]] + [value_index.get(str(v), str(v)) for _, v in rows]
         if not props.get("_role"):
             props.pop("_role", None)
         out.append({**feature, "properties": props})
