@@ -195,6 +195,10 @@ def test_search_box_picks_the_place_python_picks(loaded, name: str, geonameid: i
 
 def choose(page, text: str, *, keys: tuple[str, ...] = ("Enter",), tap: bool = False) -> dict:
     box = page.locator("#bz-search-input")
+    toggle = page.locator("#bz-search-toggle")
+    if toggle.is_visible():  # a phone: the box opens from its button
+        toggle.tap() if tap else toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "true"
     if tap:
         box.tap()
     else:
@@ -302,11 +306,16 @@ def test_probe_box_uses_the_same_parser(loaded) -> None:
 @pytest.mark.browser
 def test_search_on_a_phone(phone) -> None:
     page, log = phone
-    box = page.locator("#bz-search-input").bounding_box()
-    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert page.locator("#bz-search-input").is_hidden()  # a button until tapped
+    toggle = page.locator("#bz-search-toggle").bounding_box()
+    assert toggle and toggle["width"] >= 44 and toggle["height"] >= 44
     result = choose(page, "קצרין", tap=True)
+    assert page.locator("#bz-search-input").is_hidden()  # closed again once a place is chosen
     p = places.find("Katzrin")
     assert GEOD.inv(result["lon"], result["lat"], p.lon, p.lat)[2] < 1.0
+    page.locator("#bz-search-toggle").tap()
+    box = page.locator("#bz-search-input").bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
     size = page.evaluate("getComputedStyle(document.getElementById('bz-search-input')).fontSize")
     assert float(size.removesuffix("px")) >= 16  # no zoom-on-focus on phones
     assert not log.console_errors and not log.page_errors

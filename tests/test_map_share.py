@@ -52,6 +52,8 @@ def set_state(page) -> None:
     ).click()
     page.locator(".leaflet-control-layers-base label", has_text="Light").locator("input").click()
     page.evaluate("void BorderZones.layerControl.collapse()")
+    if page.locator("#bz-search-toggle").is_visible():  # a phone: the box opens from a button
+        page.locator("#bz-search-toggle").tap()
     page.fill("#bz-search-input", "33.0512, 35.7233")  # the probe point, by the search box
     page.wait_for_selector("#bz-search-list li", state="visible")
     page.keyboard.press("Enter")

@@ -96,6 +96,7 @@ def test_a_large_typed_ring_still_meets_the_chord_bound(loaded) -> None:
 @pytest.mark.parametrize("typed", ["-5", "0", "abc", "5000", "1e9"])
 def test_bad_ring_distances_are_refused_with_a_message(loaded, typed: str) -> None:
     page, _ = loaded
+    probe(page, *CENTRE)
     page.evaluate("BorderZones.rings.clear()")
     page.evaluate("document.getElementById('bz-rings').open = true")
     page.fill("#bz-rings-input", typed)
@@ -207,7 +208,7 @@ def test_probe_result_downloads_as_text_and_json(loaded) -> None:
 
 def test_tools_on_a_phone(phone) -> None:
     page, log = phone
-    for sel in ("#bz-search-input", "#bz-copy-link", "#bz-download-button"):
+    for sel in ("#bz-search-toggle", "#bz-copy-link", "#bz-download-button"):
         box = page.locator(sel).bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, sel
         assert box["y"] >= 0 and box["y"] + box["height"] <= 844, sel

@@ -124,6 +124,23 @@
 
   BZ.search = { normalise: normalise, bare: bare, lookup: lookup, results: results, place: place };
 
+  function magnifier() {
+    var NS = "http://www.w3.org/2000/svg", svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("width", "18");
+    svg.setAttribute("height", "18");
+    svg.setAttribute("viewBox", "0 0 18 18");
+    svg.setAttribute("aria-hidden", "true");
+    var c = document.createElementNS(NS, "circle");
+    c.setAttribute("cx", "7.5"); c.setAttribute("cy", "7.5"); c.setAttribute("r", "5");
+    var l = document.createElementNS(NS, "line");
+    l.setAttribute("x1", "11.2"); l.setAttribute("y1", "11.2"); l.setAttribute("x2", "16"); l.setAttribute("y2", "16");
+    [c, l].forEach(function (n) {
+      n.setAttribute("stroke", "#222"); n.setAttribute("stroke-width", "2"); n.setAttribute("fill", "none");
+      svg.appendChild(n);
+    });
+    return svg;
+  }
+
   var SearchControl = L.Control.extend({
     options: { position: "topleft" },
     onAdd: function (map) {
@@ -151,6 +168,19 @@
       var status = BZ.el("div", "bz-search-status");
       status.id = "bz-search-status";
       status.setAttribute("aria-live", "polite");
+      // on a phone the box is a button until tapped (the map keeps the screen)
+      var toggle = BZ.el("button", "bz-search-toggle");
+      toggle.type = "button";
+      toggle.id = "bz-search-toggle";
+      toggle.title = "Find a place or coordinates";
+      toggle.setAttribute("aria-label", "Find a place or coordinates");
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.setAttribute("aria-controls", "bz-search-input");
+      toggle.appendChild(magnifier());
+      box.classList.add("bz-collapsed");
+      L.DomEvent.on(toggle, "click", function () { self.expand(box.classList.contains("bz-collapsed")); });
+      this._box = box; this._toggle = toggle;
+      box.appendChild(toggle);
       box.appendChild(label);
       box.appendChild(input);
       box.appendChild(list);
@@ -189,6 +219,11 @@
       this.select(this._items.length ? 0 : -1);
       this.open(this._items.length > 0);
     },
+    expand: function (on) {
+      this._box.classList.toggle("bz-collapsed", !on);
+      this._toggle.setAttribute("aria-expanded", on ? "true" : "false");
+      if (on) this._input.focus();
+    },
     open: function (on) {
       this._list.hidden = !on;
       this._input.setAttribute("aria-expanded", on ? "true" : "false");
@@ -222,13 +257,16 @@
         if (this._items.length) this.choose(this._active >= 0 ? this._active : 0);
       } else if (e.key === "Escape") {
         L.DomEvent.preventDefault(e);
-        if (open) this.close(); else { this._input.value = ""; this.update(); }
+        if (open) this.close();
+        else if (this._input.value) { this._input.value = ""; this.update(); }
+        else { this.expand(false); this._toggle.focus(); }
       }
     },
     choose: function (n) {
       var r = this._items[n];
       if (!r) return;
       this.close();
+      this.expand(false);
       this._status.textContent = "Showing " + r.label;
       var map = this._map, latlng = L.latLng(r.lat, r.lon);
       map.setView(latlng, Math.max(map.getZoom(), 11), { animate: false });
