@@ -40,6 +40,7 @@ import pandas as pd
 import shapely
 
 from geo import layers as _layers
+from geo import places as _places
 from geo import report
 from geo import zones as _zones
 from geo.classification import COLUMNS, ERROR_COLUMN, classify
@@ -53,6 +54,7 @@ __all__ = [
     "DISPLAY_CRS",
     "GROUPS",
     "MAX_MAP_POINTS",
+    "PROVENANCE_FIELDS",
     "TIMELINE_STOPS",
     "DisplayLayer",
     "MapData",
@@ -62,6 +64,7 @@ __all__ = [
     "point_table",
     "prepare",
     "round_geometry",
+    "search_index",
     "simplify_for_display",
     "timeline_entries",
 ]
@@ -132,6 +135,8 @@ class DisplayLayer:
     attribution: str = ""
     #: Stated accuracy of the layer (manifest ``accuracy_m``), metres.
     accuracy_m: float | None = None
+    #: Tolerance (m) the geometry was simplified by for display (None: not simplified).
+    simplified_m: float | None = None
 
     def __post_init__(self) -> None:
         if self.group not in GROUPS:
@@ -154,6 +159,8 @@ class MapData:
     timeline: dict[str, Any] | None = None
     #: The user's points, as the page carries them (:func:`encode_points`), or None.
     points: dict[str, Any] | None = field(default=None, repr=False)
+    #: The search box's index (:func:`search_index`), or None without a places layer.
+    search: dict[str, Any] | None = None
 
 
 def round_geometry(geom: shapely.Geometry, decimals: int = COORD_DECIMALS) -> shapely.Geometry:
@@ -252,6 +259,17 @@ def _aos_rows(info: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+#: Label of each provenance row → the manifest field it shows (files downloaded from
+#: the map name them by the field: ``attribution``, ``licence``, ...).
+PROVENANCE_FIELDS: dict[str, str] = {
+    "Layer": "title",
+    "Source": "attribution",
+    "Licence": "licence",
+    "Method": "method",
+    "Stated accuracy": "stated_accuracy",
+}
+
+
 def _provenance(info: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     rows: list[tuple[str, str]] = [("Layer", str(info.get("title", "")))]
     for label, key in (("Source", "attribution"), ("Licence", "licence"), ("Method", "method")):
@@ -261,6 +279,7 @@ def _provenance(info: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     if acc is not None:
         note = info.get("accuracy_note")
         rows.append(("Stated accuracy", f"± {acc:,.0f} m" + (f" ({note})" if note else "")))
+    assert all(label in PROVENANCE_FIELDS for label, _ in rows)
     return tuple(rows)
 
 
@@ -339,6 +358,7 @@ def _line_layer(name: str, group: Group, *, show: bool = True) -> DisplayLayer:
         show=show,
         attribution=str(info.get("attribution", "")),
         accuracy_m=_num(info.get("accuracy_m")),
+        simplified_m=SIMPLIFY_M.get(name),
     )
 
 
@@ -376,6 +396,7 @@ def _area_layer(name: str, group: Group, *, role: Role = "", show: bool = True) 
         provenance=_provenance(info),
         show=show,
         attribution=str(info.get("attribution", "")),
+        simplified_m=SIMPLIFY_M.get(name),
     )
 
 
@@ -427,8 +448,12 @@ def _place_title(row: pd.Series) -> str:
     return " · ".join(names)
 
 
-def _places_layer(min_population: int, zone_titles: dict[str, str]) -> DisplayLayer:
+def _places_layer(
+    min_population: int, zone_titles: dict[str, str]
+) -> tuple[DisplayLayer, list[int]]:
+    """The places layer, and the layer row (:func:`geo.places.places_table`) of each feature."""
     gdf, info = _load("places")
+    gdf = gdf.reset_index(drop=True)
     pop = pd.to_numeric(gdf.get("population"), errors="coerce").fillna(0)
     keep = (pop >= min_population) | (gdf.get("kind") == "landmark")
     gdf = gdf[keep.to_numpy()].copy()
@@ -439,7 +464,8 @@ def _places_layer(min_population: int, zone_titles: dict[str, str]) -> DisplayLa
         xy = gdf.geometry
         gdf["distance_line_b_m"] = report.distances_to_layer_m(xy.x, xy.y, "golan_line_b")
     title = str(info.get("title", "Places"))
-    return DisplayLayer(
+    shown = [int(i) for i, g in zip(gdf.index, gdf.geometry, strict=True) if not _empty(g)]
+    layer = DisplayLayer(
         key="places",
         title=f"{title} (population ≥ {min_population:,} and landmarks)",
         group="Context",
@@ -457,6 +483,41 @@ def _places_layer(min_population: int, zone_titles: dict[str, str]) -> DisplayLa
         provenance=_provenance(info),
         attribution=str(info.get("attribution", "")),
     )
+    return layer, shown
+
+
+def _empty(geom: shapely.Geometry | None) -> bool:
+    return geom is None or bool(shapely.is_empty(geom))
+
+
+#: Separates the spellings of one place in the page's search index.
+SPELLING_SEPARATOR = "|"
+
+
+def search_index(shown: Sequence[int]) -> dict[str, Any]:
+    """The map's search index: per place its spellings, and where it is.
+
+    ``shown[j]`` is the places-layer row of the page's ``j``-th place feature.
+    ``refs[i]`` of place ``i`` (layer order) is that feature's position, or
+    ``[name, lat, lon]`` for a place the map does not draw; ``names[i]`` its
+    spellings (:attr:`geo.places.SearchIndex.spellings`) joined by
+    :data:`SPELLING_SEPARATOR`. The page normalises them and looks names up as
+    :meth:`geo.places.SearchIndex.lookup` does.
+    """
+    table = _places.places_table()
+    index = _places.search_index()
+    position = {row: j for j, row in enumerate(shown)}
+    refs: list[Any] = []
+    names: list[str] = []
+    for i, place in enumerate(table):
+        j = position.get(i)
+        refs.append(j if j is not None else [place.name, round(place.lat, 5), round(place.lon, 5)])
+        spellings = index.spellings[i]
+        bad = [s for s in spellings if SPELLING_SEPARATOR in s]
+        if bad:
+            raise ValueError(f"places: spelling {bad[0]!r} holds {SPELLING_SEPARATOR!r}")
+        names.append(SPELLING_SEPARATOR.join(spellings))
+    return {"refs": refs, "names": names, "separator": SPELLING_SEPARATOR}
 
 
 def _zone_popup(row: pd.Series) -> list[tuple[str, str]]:
@@ -537,6 +598,7 @@ def _zone_layers(gdf: gpd.GeoDataFrame, info: dict[str, Any]) -> list[DisplayLay
                 geojson=_features(sub, geoms, tooltip, _zone_popup, extra, "zone"),
                 provenance=prov,
                 attribution=str(info.get("attribution", "")),
+                simplified_m=SIMPLIFY_M.get("zones"),
             )
         )
     return out
@@ -925,8 +987,11 @@ def prepare(
             out.append(_line_layer(name, "Context", show=False))
         elif kinds <= {"Polygon", "MultiPolygon"}:
             out.append(_area_layer(name, "Context", show=False))
+    search = None
     if "places" in available:
-        out.append(_places_layer(min_place_population, titles))
+        place_layer, shown = _places_layer(min_place_population, titles)
+        out.append(place_layer)
+        search = search_index(shown)
     encoded = None
     if points is not None:
         table = points if isinstance(points, PointTable) else point_table(points)
@@ -940,6 +1005,7 @@ def prepare(
         attributions=attributions,
         timeline=timeline_entries() if "timeline_positions" in available else None,
         points=encoded,
+        search=search,
     )
 
 

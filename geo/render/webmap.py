@@ -47,6 +47,7 @@ __all__ = [
     "layer_style",
     "legend_entries",
     "points_legend",
+    "popup_rows",
     "render_html",
     "save_map",
     "short_credits",
@@ -289,7 +290,14 @@ def _stable_ids(seed: str) -> Iterator[None]:
 #: defines ``window.BorderZones``; each later file adds one tool by pushing a
 #: function ``(map, config)`` onto ``BorderZones.extensions``, called at the end of
 #: ``BorderZones.init``, before the map is marked ready.
-SCRIPTS: tuple[str, ...] = ("borderzones.js", "points.js")
+SCRIPTS: tuple[str, ...] = (
+    "borderzones.js",
+    "search.js",
+    "rings.js",
+    "download.js",
+    "share.js",
+    "points.js",
+)
 
 #: Scripts that only a page with some data needs: script -> key of the page data
 #: (``#bz-data``) it draws; left out of a page where that key is empty.
@@ -443,19 +451,83 @@ def _pane(layer: DisplayLayer) -> str:
     )
 
 
+def _encode_popups(features: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Features with compact popups, and the tables to read them.
+
+    Each feature's ``_popup`` rows (``[label, value]``) become ``[shape, v1, v2, ...]``:
+    ``shape`` indexes ``shapes`` (the list of labels, written once per layer), and a
+    value written more than once in the layer is an index into ``values``. Only the
+    page's own properties (``_tooltip``, ``_popup``, a non-empty ``_role``) are
+    kept: styles are resolved already (``featureStyle``). The page's script reads
+    popups back (``BZ.popupRows``; in Python :func:`popup_rows`).
+
+    Examples
+    --------
+    >>> feats = [{"properties": {"_popup": [["Side", "Syria"], ["Km", "1"]], "_role": ""}},
+    ...          {"properties": {"_popup": [["Side", "Syria"], ["Km", "2"]], "_role": "x"}}]
+    >>> out, tables = _encode_popups(feats)
+    >>> [f["properties"]["_popup"] for f in out], out[1]["properties"]["_role"], tables
+    ([[0, 0, '1'], [0, 0, '2']], 'x', {'shapes': [['Side', 'Km']], 'values': ['Syria']})
+    >>> "_role" in out[0]["properties"]
+    False
+    """
+    counts: dict[str, int] = {}
+    for feature in features:
+        for _, value in feature["properties"].get("_popup") or []:
+            counts[str(value)] = counts.get(str(value), 0) + 1
+    values = sorted(v for v, n in counts.items() if n > 1 and len(v) > 1)
+    value_index = {v: i for i, v in enumerate(values)}
+    shapes: list[list[str]] = []
+    shape_index: dict[tuple[str, ...], int] = {}
+    out: list[dict[str, Any]] = []
+    for feature in features:
+        props = {k: v for k, v in feature["properties"].items() if k.startswith("_")}
+        rows = props.pop("_popup", None) or []
+        labels = tuple(str(label) for label, _ in rows)
+        if labels not in shape_index:
+            shape_index[labels] = len(shapes)
+            shapes.append(list(labels))
+        props["_popup"] = [shape_index[labels]] + [value_index.get(str(v), str(v)) for _, v in rows]
+        if not props.get("_role"):
+            props.pop("_role", None)
+        out.append({**feature, "properties": props})
+    return out, {"shapes": shapes, "values": values}
+
+
+def popup_rows(spec: dict[str, Any], feature: dict[str, Any]) -> list[tuple[str, str]]:
+    """The ``[label, value]`` rows of a page feature's popup (see :func:`_encode_popups`).
+
+    ``spec`` is the feature's layer as the page's JSON holds it.
+    """
+    enc = feature["properties"].get("_popup") or []
+    if not enc:
+        return []
+    labels = spec["popup"]["shapes"][enc[0]]
+    values = spec["popup"]["values"]
+    return [
+        (label, values[v] if isinstance(v, int) else v)
+        for label, v in zip(labels, enc[1:], strict=True)
+    ]
+
+
 def _layer_data(layer: DisplayLayer) -> dict[str, Any]:
-    """One layer as the page's script builds it: GeoJSON, styles, control name."""
+    """One layer as the page's script builds it: GeoJSON, styles, control name.
+
+    ``featureStyle[i]`` is the index in ``styles`` of the ``i``-th feature's style;
+    popups are encoded by :func:`_encode_popups`.
+    """
     styles: list[dict[str, Any]] = []
     index: dict[str, int] = {}
-    by_feature: dict[str, int] = {}
+    by_feature: list[int] = []
     for feature in layer.geojson["features"]:
         one = layer_style(layer, feature["properties"])
         key = json.dumps(one, sort_keys=True)
         if key not in index:
             index[key] = len(styles)
             styles.append(one)
-        by_feature[str(feature["id"])] = index[key]
+        by_feature.append(index[key])
     hit = HIT_WEIGHT.get(layer.key, HIT_WEIGHT["line"] if layer.geometry == "line" else 0.0)
+    features, popups = _encode_popups(list(layer.geojson["features"]))
     return {
         "key": layer.key,
         "title": layer.title,
@@ -465,10 +537,12 @@ def _layer_data(layer: DisplayLayer) -> dict[str, Any]:
         "geometry": layer.geometry,
         "pane": _pane(layer),
         "show": layer.show,
-        "geojson": layer.geojson,
+        "geojson": {**layer.geojson, "features": features},
+        "popup": popups,
         "styles": styles,
         "featureStyle": by_feature,
         "provenance": [list(row) for row in layer.provenance],
+        "displayToleranceM": layer.simplified_m,
         "hitWeight": hit,
     }
 
@@ -539,10 +613,19 @@ def _build(data: MapData, basemap: str, offline: bool) -> folium.Map:
         "credits": list(data.attributions),
         "basemap": basemap,
         "noBasemap": BASEMAPS["none"][0],
+        # basemap key -> label of those offered (permalinks name the key)
+        "basemaps": {
+            key: label
+            for key, (label, url, _) in BASEMAPS.items()
+            if not (offline and url is not None)
+        },
         "bounds": [[south, west], [north, east]],
         # dated items for the time slider (issue 14): date ranges, no geometry
         "timeline": data.timeline,
         "points": data.points,
+        # the search box's index (names -> places), and what provenance rows mean
+        "search": data.search,
+        "provenanceFields": display.PROVENANCE_FIELDS,
     }
     _BorderZones(page_data, bases).add_to(m)
     m.add_to(_Page(offline=offline))
