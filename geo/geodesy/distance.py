@@ -40,6 +40,9 @@ names: :func:`geo.classification.distance` resolves names.
 from __future__ import annotations
 
 import functools
+import importlib.util
+import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 from typing import Any
@@ -77,18 +80,53 @@ _CHUNK: int = 1 << 15
 _PER_BLOCK: int = 6
 _PER_GROUP: int = 6
 _PER_TOP: int = 6
+#: Cell size (degrees) of the grid of candidate chords round the target.
+_GRID_STEP_DEG: float = 0.01
+#: How far (degrees) the grid reaches beyond the target's bounding box.
+_GRID_MARGIN_DEG: float = 1.0
+#: Largest grid (cells); a target whose grid would be larger searches the bounds only.
+_GRID_MAX_CELLS: int = 200_000
+#: Most chords per cell on average for the grid to beat the bounds (dense, winding
+#: lines keep many chords per cell and search the bounds instead).
+_GRID_MAX_MEAN: float = 16.0
 #: Edge length (m) of the geodesic pieces the exact method minimises along.
 _EXACT_EDGE_M: float = 20_000.0
 #: Points handled together by the exact method (bounds its memory).
 _EXACT_CHUNK: int = 512
 
 
+_KERNEL_LOCK = threading.Lock()
+
+
 @functools.cache
 def _kernel() -> ModuleType:
-    """The compiled kernel, imported (and compiled or loaded from cache) on first use."""
-    from geo.geodesy import _kernel as kernel
+    """The compiled kernel, imported (and compiled or loaded from cache) on first use.
 
-    return kernel
+    numba's first compilation or cache load in a process registers its NumPy
+    support, which looks for a BLAS by importing ``scipy.linalg`` (0.3-0.5 s,
+    more than the rest of numba's set-up). The kernel uses no BLAS: unless
+    ``scipy.linalg`` is loaded already, that one look-up is made to fail at
+    once, and numba's answer is put right afterwards (numba code that needs a
+    BLAS, such as ``np.dot``, still imports scipy when it is compiled).
+    """
+    with _KERNEL_LOCK:
+        import numba
+        import numba.core.registry
+
+        from geo.geodesy import _kernel as kernel
+
+        skip = "scipy.linalg" not in sys.modules
+        if skip:
+            sys.modules["scipy.linalg"] = None  # type: ignore[assignment]
+        try:
+            numba.core.registry.cpu_target.target_context.refresh()
+        finally:
+            if skip:
+                del sys.modules["scipy.linalg"]
+                import numba.np.arraymath
+
+                numba.np.arraymath._HAVE_BLAS = importlib.util.find_spec("scipy") is not None
+        return kernel
 
 
 def _threads() -> int:
@@ -124,8 +162,10 @@ class GeodesicTarget:
         #: The target geometry, lon/lat.
         self.geometry: BaseGeometry = geom
         parts = _checked_parts(geom)
-        self._build_chords([densify_lonlat(p, max_segment_m) for p in parts])
+        dense_lonlat = [densify_lonlat(p, max_segment_m) for p in parts]
+        self._build_chords(dense_lonlat)
         self._build_bounds()
+        self._build_grid(np.vstack(dense_lonlat))
         self._build_exact_edges([densify_lonlat(p, _EXACT_EDGE_M) for p in parts])
         self._area = _densified_area(geom, max_segment_m)
 
@@ -168,6 +208,39 @@ class GeodesicTarget:
         self._grp = _bounds(self._seg_a, self._seg_b, _PER_BLOCK * _PER_GROUP)
         self._top = _bounds(self._seg_a, self._seg_b, _PER_BLOCK * _PER_GROUP * _PER_TOP)
 
+    def _build_grid(self, lonlat: np.ndarray) -> None:
+        """The chords each cell of a lon/lat grid round the target can need.
+
+        Cells of ``_GRID_STEP_DEG`` over the target's bounding box widened by
+        ``_GRID_MARGIN_DEG`` (within ±89.5° latitude, not across the
+        antimeridian); a point in a cell tries only the cell's chords, which
+        hold its nearest chord and every chord within the ranking slack of
+        it (:func:`geo.geodesy._kernel.build_cells`). No grid (``nx`` 0)
+        where it would exceed ``_GRID_MAX_CELLS``.
+        """
+        step = _GRID_STEP_DEG
+        lon0 = np.floor((lonlat[:, 0].min() - _GRID_MARGIN_DEG) / step) * step
+        lon1 = np.ceil((lonlat[:, 0].max() + _GRID_MARGIN_DEG) / step) * step
+        lat0 = max(-89.5, np.floor((lonlat[:, 1].min() - _GRID_MARGIN_DEG) / step) * step)
+        lat1 = min(89.5, np.ceil((lonlat[:, 1].max() + _GRID_MARGIN_DEG) / step) * step)
+        nx = round(float((lon1 - lon0) / step))
+        ny = round(float((lat1 - lat0) / step))
+        self._grid = (float(np.radians(lon0)), float(np.radians(lat0)), float(np.radians(step)))
+        self._grid_shape = (0, 0)
+        self._cell_start = np.zeros(1, dtype=np.int64)
+        self._cell_chords = np.zeros(0, dtype=np.int32)
+        if lon0 < -180.0 or lon1 > 180.0 or nx * ny > _GRID_MAX_CELLS or nx <= 0 or ny <= 0:
+            return
+        start, chords = _kernel().build_cells(
+            *self._grid, nx, ny, self._origin, self._seg_a, self._seg_u, self._seg_len,
+            self._blk, self._grp, self._top, _PER_BLOCK, _PER_GROUP, _PER_TOP,
+            _TIE_COEF, self._sag,
+        )  # fmt: skip
+        if chords.size > _GRID_MAX_MEAN * nx * ny:
+            return
+        self._grid_shape = (nx, ny)
+        self._cell_start, self._cell_chords = start, chords
+
     def _build_exact_edges(self, coarse: list[np.ndarray]) -> None:
         """Geodesic edges (at most ``_EXACT_EDGE_M`` long) for the exact method."""
         lon0, lat0, lon1, lat1 = [], [], [], []
@@ -184,6 +257,12 @@ class GeodesicTarget:
         az, _, length = WGS84.inv(self._ex_lon0, self._ex_lat0, self._ex_lon1, self._ex_lat1)
         self._ex_az = np.asarray(az)
         self._ex_len = np.asarray(length)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickle (the prepared-context cache): GEOS preparation is not pickled."""
+        self.__dict__.update(state)
+        if self._area is not None:
+            shapely.prepare(self._area)
 
     def __repr__(self) -> str:
         return f"<GeodesicTarget {self.geometry.geom_type}, {self._nv} vertices after densifying>"
@@ -255,7 +334,8 @@ class GeodesicTarget:
                 rlon[sl], rlat[sl], self._origin, self._seg_a, self._seg_u, self._seg_len,
                 self._seg_part, self._seg_cum, self._blk, self._grp, self._top, _PER_BLOCK,
                 _PER_GROUP, _PER_TOP,
-                _TIE_COEF, self._sag, FAR_M, _ARC_M, with_points,
+                _TIE_COEF, self._sag, FAR_M, _ARC_M, *self._grid, *self._grid_shape,
+                self._cell_start, self._cell_chords, with_points,
                 dist[sl], flon[sl], flat[sl], status[sl],
             )  # fmt: skip
 
