@@ -486,7 +486,9 @@ def _iter_csv_arrow(
         try:
             reader = pacsv.open_csv(
                 fh,
-                read_options=pacsv.ReadOptions(column_names=names, block_size=ARROW_BLOCK_BYTES),
+                read_options=pacsv.ReadOptions(
+                    column_names=names, block_size=ARROW_BLOCK_BYTES, use_threads=False
+                ),
                 parse_options=pacsv.ParseOptions(
                     delimiter=sep, newlines_in_values=True, invalid_row_handler=on_invalid
                 ),
