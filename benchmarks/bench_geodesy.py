@@ -139,11 +139,7 @@ def baseline_engine() -> types.ModuleType | None:
 
 
 def previous_kernel() -> types.ModuleType | None:
-    """The compiled kernel of ``PREVIOUS_KERNEL_COMMIT`` (bounds only, no grid), from git.
-
-    Kept in a temporary folder named after the commit, so its numba cache
-    survives between runs.
-    """
+    """The compiled kernel of ``PREVIOUS_KERNEL_COMMIT`` (bounds only, no grid), from git."""
     try:
         src = subprocess.run(
             ["git", "show", f"{PREVIOUS_KERNEL_COMMIT}:geo/geodesy/_kernel.py"],
@@ -151,14 +147,13 @@ def previous_kernel() -> types.ModuleType | None:
         ).stdout  # fmt: skip
     except (OSError, subprocess.CalledProcessError):
         return None
-    folder = Path(tempfile.gettempdir()) / f"border-zones-kernel-{PREVIOUS_KERNEL_COMMIT}"
-    folder.mkdir(exist_ok=True)
-    path = folder / "kernel_previous.py"
-    if not path.exists() or path.read_text() != src:
-        path.write_text(src)
+    # compiled afresh each run (numba cannot reload a cache of a module loaded by path)
+    path = Path(tempfile.mkdtemp()) / "kernel_previous.py"
+    path.write_text(src.replace("cache=True", "cache=False"))
     spec = importlib.util.spec_from_file_location("kernel_previous", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules["kernel_previous"] = module
     spec.loader.exec_module(module)
     return module
 
