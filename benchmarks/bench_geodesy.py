@@ -58,7 +58,7 @@ from tests.geodesy_cases import (  # noqa: E402
 
 #: The last commit with the plain-numpy engine (geo/geodesy.py, k-d tree + numpy Vincenty).
 BASELINE_COMMIT = "b6d3067"
-#: The compiled kernel before the grid of candidate chords (main at the start of that work).
+#: The compiled kernel of main at the start of the second pass of issue 13 (a same-run baseline).
 PREVIOUS_KERNEL_COMMIT = "7ce4bdf"
 BOX = (35.3, 32.4, 36.8, 33.9)
 
@@ -139,7 +139,7 @@ def baseline_engine() -> types.ModuleType | None:
 
 
 def previous_kernel() -> types.ModuleType | None:
-    """The compiled kernel of ``PREVIOUS_KERNEL_COMMIT`` (bounds only, no grid), from git."""
+    """The compiled kernel of ``PREVIOUS_KERNEL_COMMIT``, from git, compiled in this process."""
     try:
         src = subprocess.run(
             ["git", "show", f"{PREVIOUS_KERNEL_COMMIT}:geo/geodesy/_kernel.py"],
@@ -254,10 +254,6 @@ def bench_line(name: str, line, n: int, seed: int, sample: int, old, prev) -> di
         "points_per_s_1_thread": n / t1,
         "points_per_s": n / t2,
         "speedup_2_vs_1_thread": t1 / t2,
-        "grid_cells": int(target._grid_shape[0] * target._grid_shape[1]),
-        "grid_chords_per_cell": (
-            float(target._cell_chords.size / max(1, target._grid_shape[0] * target._grid_shape[1]))
-        ),
         "max_error_m": float(err.max()),
         "error_sample": int(err.size),
         "near_tie_points": int(tlon.size),

@@ -42,7 +42,7 @@ from numba import njit
 
 from geo.geodesy.ellipsoid import E2, EP2, A, B, F
 
-__all__ = ["build_cells", "query"]
+__all__ = ["query"]
 
 _TOL = 1e-12
 
@@ -173,24 +173,7 @@ def _arc(px: float, py: float, pz: float, qx: float, qy: float, qz: float) -> fl
     flat = 1.0 - dn * dn
     cos2lat_sin2a = (1.0 - nz * nz) - (north * north / flat if flat > 0.0 else 0.0)
     k = (w * w * w - w * E2 * cos2lat_sin2a) / (A * (1.0 - E2))
-    x = 0.5 * k * c
-    if x > 0.03:
-        return 2.0 / k * math.asin(min(1.0, x))
-    # asin's series to x**11: the first term left out is below 1e-19 of x at 0.03
-    x2 = x * x
-    return (
-        2.0
-        / k
-        * x
-        * (
-            1.0
-            + x2
-            * (
-                1.0 / 6.0
-                + x2 * (3.0 / 40.0 + x2 * (5.0 / 112.0 + x2 * (35.0 / 1152.0 + x2 * 63.0 / 2816.0)))
-            )
-        )
-    )
+    return 2.0 / k * math.asin(min(1.0, 0.5 * k * c))
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -250,189 +233,6 @@ def _order(gaps: np.ndarray, idx: np.ndarray, n: int) -> None:
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _limit(best: float, rad: float, tie: float, sag: float) -> float:
-    """Chord distance up to which a chord may be nearest, ``best`` the best so far.
-
-    For a point (``rad`` 0): the best chord distance plus the ranking slack
-    ``tie * d**3 + sag``. For a ball of radius ``rad`` round a cell centre:
-    every chord that any point of the ball can need (a point is within
-    ``rad`` of the centre, so its best is at most ``best + rad`` and each of
-    its chord distances at least the centre's minus ``rad``).
-    """
-    b = best + rad
-    return b + rad + tie * b * b * b + sag
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _search(
-    px: float,
-    py: float,
-    pz: float,
-    rad: float,
-    seg_a: np.ndarray,
-    seg_u: np.ndarray,
-    seg_len: np.ndarray,
-    blk: np.ndarray,
-    grp: np.ndarray,
-    top: np.ndarray,
-    per_blk: int,
-    per_grp: int,
-    per_top: int,
-    tie: float,
-    sag: float,
-    top_gap: np.ndarray,
-    top_idx: np.ndarray,
-    grp_gap: np.ndarray,
-    grp_idx: np.ndarray,
-    blk_gap: np.ndarray,
-    blk_idx: np.ndarray,
-    cand_s: np.ndarray,
-    cand_t: np.ndarray,
-    cand_d: np.ndarray,
-) -> tuple[int, float]:
-    """Candidate chords of P through the bounds (tops, groups, blocks), best-first.
-
-    Writes the chords within :func:`_limit` of the running best into
-    ``cand_*`` (chord, position along it, chord distance); returns their
-    number and the best chord distance.
-    """
-    ns = seg_len.size
-    nb = blk.shape[0]
-    ng = grp.shape[0]
-    nt = top.shape[0]
-    for k in range(nt):
-        top_gap[k] = _gap(px, py, pz, top, k)
-        top_idx[k] = k
-    _order(top_gap, top_idx, nt)
-    best = np.inf
-    limit = np.inf
-    nc = 0
-    for kt in range(nt):
-        tp = top_idx[kt]
-        if top_gap[tp] > limit:
-            break
-        g0 = tp * per_top
-        ngt = min(ng, g0 + per_top) - g0
-        for kg in range(ngt):
-            grp_gap[g0 + kg] = _gap(px, py, pz, grp, g0 + kg)
-            grp_idx[kg] = g0 + kg
-        _order(grp_gap, grp_idx, ngt)
-        for kg in range(ngt):
-            g = grp_idx[kg]
-            if grp_gap[g] > limit:
-                break
-            b0 = g * per_grp
-            nbg = min(nb, b0 + per_grp) - b0
-            for kb in range(nbg):
-                blk_gap[b0 + kb] = _capsule_gap(px, py, pz, blk, b0 + kb)
-                blk_idx[kb] = b0 + kb
-            _order(blk_gap, blk_idx, nbg)
-            for kb in range(nbg):
-                b = blk_idx[kb]
-                if blk_gap[b] > limit:
-                    break
-                for s in range(b * per_blk, min(ns, (b + 1) * per_blk)):
-                    dx = px - seg_a[s, 0]
-                    dy = py - seg_a[s, 1]
-                    dz = pz - seg_a[s, 2]
-                    w = dx * seg_u[s, 0] + dy * seg_u[s, 1] + dz * seg_u[s, 2]
-                    t = min(max(w, 0.0), seg_len[s])
-                    dd = dx * dx + dy * dy + dz * dz - t * (2.0 * w - t)
-                    if dd > limit * limit:
-                        continue
-                    d = math.sqrt(max(dd, 0.0))
-                    if d < best:
-                        best = d
-                        limit = _limit(best, rad, tie, sag)
-                    cand_s[nc] = s
-                    cand_t[nc] = t
-                    cand_d[nc] = d
-                    nc += 1
-    return nc, best
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _ecef(lon: float, lat: float) -> tuple[float, float, float]:
-    """ECEF (m) of a point on the ellipsoid, lon/lat in radians."""
-    slat = math.sin(lat)
-    clat = math.cos(lat)
-    nrad = A / math.sqrt(1.0 - E2 * slat * slat)
-    return nrad * clat * math.cos(lon), nrad * clat * math.sin(lon), nrad * (1.0 - E2) * slat
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def build_cells(
-    lon0: float,
-    lat0: float,
-    step: float,
-    nx: int,
-    ny: int,
-    origin: np.ndarray,
-    seg_a: np.ndarray,
-    seg_u: np.ndarray,
-    seg_len: np.ndarray,
-    blk: np.ndarray,
-    grp: np.ndarray,
-    top: np.ndarray,
-    per_blk: int,
-    per_grp: int,
-    per_top: int,
-    tie: float,
-    sag: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """For each cell of a lon/lat grid (radians), the chords any of its points can need.
-
-    Cell ``(i, j)`` spans ``lon0 + i * step`` to ``lon0 + (i + 1) * step``
-    and likewise in latitude; cells are numbered ``j * nx + i``. A cell's
-    chords are those within :func:`_limit` of its centre for a ball holding
-    the cell (the largest distance of its corners and edge midpoints from
-    the centre, plus 1 % and a metre), so a point of the cell finds among
-    them its best chord and every chord within the ranking slack of it.
-    Returns CSR arrays: ``start`` (cells + 1) and ``chords`` (int32).
-    """
-    ns = seg_len.size
-    top_gap = np.empty(top.shape[0])
-    top_idx = np.empty(top.shape[0], dtype=np.int64)
-    grp_gap = np.empty(grp.shape[0])
-    grp_idx = np.empty(per_top, dtype=np.int64)
-    blk_gap = np.empty(blk.shape[0])
-    blk_idx = np.empty(per_grp, dtype=np.int64)
-    cand_s = np.empty(ns, dtype=np.int64)
-    cand_t = np.empty(ns)
-    cand_d = np.empty(ns)
-    start = np.zeros(nx * ny + 1, dtype=np.int64)
-    out = np.empty(4 * nx * ny + 16, dtype=np.int32)
-    n = 0
-    for j in range(ny):
-        for i in range(nx):
-            clon = lon0 + (i + 0.5) * step
-            clat = lat0 + (j + 0.5) * step
-            cx, cy, cz = _ecef(clon, clat)
-            rad = 0.0
-            for a in range(3):
-                for b in range(3):
-                    qx, qy, qz = _ecef(lon0 + (i + 0.5 * a) * step, lat0 + (j + 0.5 * b) * step)
-                    rad = max(rad, math.sqrt((qx - cx) ** 2 + (qy - cy) ** 2 + (qz - cz) ** 2))
-            rad = rad * 1.01 + 1.0
-            nc, best = _search(
-                cx - origin[0], cy - origin[1], cz - origin[2], rad,
-                seg_a, seg_u, seg_len, blk, grp, top, per_blk, per_grp, per_top, tie, sag,
-                top_gap, top_idx, grp_gap, grp_idx, blk_gap, blk_idx, cand_s, cand_t, cand_d,
-            )  # fmt: skip
-            lim = _limit(best, rad, tie, sag)
-            for c in range(nc):
-                if cand_d[c] <= lim:
-                    if n == out.size:
-                        grown = np.empty(2 * out.size, dtype=np.int32)
-                        grown[:n] = out[:n]
-                        out = grown
-                    out[n] = cand_s[c]
-                    n += 1
-            start[j * nx + i + 1] = n
-    return start, out[:n].copy()
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
 def query(
     lon: np.ndarray,
     lat: np.ndarray,
@@ -452,13 +252,6 @@ def query(
     sag: float,
     far_m: float,
     arc_m: float,
-    grid_lon0: float,
-    grid_lat0: float,
-    grid_step: float,
-    grid_nx: int,
-    grid_ny: int,
-    cell_start: np.ndarray,
-    cell_chords: np.ndarray,
     with_points: bool,
     dist: np.ndarray,
     flon: np.ndarray,
@@ -467,67 +260,90 @@ def query(
 ) -> None:
     """Distance (m) and nearest point (radians) for lon/lat points (radians).
 
-    A point inside the grid (:func:`build_cells`) tries its cell's chords
-    only; any other point searches the bounds. Writes ``dist``, ``flon``,
-    ``flat`` and ``status`` (0 done, 1 needs the exact method) for every
-    point.
+    Writes ``dist``, ``flon``, ``flat`` and ``status`` (0 done, 1 needs the
+    exact method) for every point.
     """
     ns = seg_len.size
-    top_gap = np.empty(top.shape[0])
-    top_idx = np.empty(top.shape[0], dtype=np.int64)
+    nb = blk.shape[0]
+    ng = grp.shape[0]
+    nt = top.shape[0]
+    top_gap = np.empty(nt)
+    top_idx = np.empty(nt, dtype=np.int64)
     cand_s = np.empty(ns, dtype=np.int64)
     cand_t = np.empty(ns)
     cand_d = np.empty(ns)
-    grp_gap = np.empty(grp.shape[0])
+    grp_gap = np.empty(ng)
     grp_idx = np.empty(per_top, dtype=np.int64)
-    blk_gap = np.empty(blk.shape[0])
+    blk_gap = np.empty(nb)
     blk_idx = np.empty(per_grp, dtype=np.int64)
     ev_part = np.empty(ns, dtype=np.int64)
     ev_along = np.empty(ns)
     for i in range(lon.size):
         plon = lon[i]
         plat = lat[i]
-        gx, gy, gz = _ecef(plon, plat)
+        slat = math.sin(plat)
+        clat = math.cos(plat)
+        nrad = A / math.sqrt(1.0 - E2 * slat * slat)
+        gx = nrad * clat * math.cos(plon)
+        gy = nrad * clat * math.sin(plon)
+        gz = nrad * (1.0 - E2) * slat
         px = gx - origin[0]
         py = gy - origin[1]
         pz = gz - origin[2]
-        # 1. candidates: the cell's chords, or a search through the bounds
-        ci = math.floor((plon - grid_lon0) / grid_step) if grid_nx > 0 else -1
-        cj = math.floor((plat - grid_lat0) / grid_step) if grid_nx > 0 else -1
-        if 0 <= ci < grid_nx and 0 <= cj < grid_ny:
-            cell = cj * grid_nx + ci
-            best = np.inf
-            limit = np.inf
-            nc = 0
-            for k in range(cell_start[cell], cell_start[cell + 1]):
-                s = cell_chords[k]
-                dx = px - seg_a[s, 0]
-                dy = py - seg_a[s, 1]
-                dz = pz - seg_a[s, 2]
-                w = dx * seg_u[s, 0] + dy * seg_u[s, 1] + dz * seg_u[s, 2]
-                t = min(max(w, 0.0), seg_len[s])
-                dd = dx * dx + dy * dy + dz * dz - t * (2.0 * w - t)
-                if dd > limit * limit:
-                    continue
-                d = math.sqrt(max(dd, 0.0))
-                if d < best:
-                    best = d
-                    limit = _limit(best, 0.0, tie, sag)
-                cand_s[nc] = s
-                cand_t[nc] = t
-                cand_d[nc] = d
-                nc += 1
-        else:
-            nc, best = _search(
-                px, py, pz, 0.0,
-                seg_a, seg_u, seg_len, blk, grp, top, per_blk, per_grp, per_top, tie, sag,
-                top_gap, top_idx, grp_gap, grp_idx, blk_gap, blk_idx, cand_s, cand_t, cand_d,
-            )  # fmt: skip
+        # 1. candidates, best-first at each level (tops, groups, blocks), by
+        # lower bound, while a level's bound is within the limit
+        for k in range(nt):
+            top_gap[k] = _gap(px, py, pz, top, k)
+            top_idx[k] = k
+        _order(top_gap, top_idx, nt)
+        best = np.inf
+        limit = np.inf  # best chord distance plus its slack
+        nc = 0
+        for kt in range(nt):
+            tp = top_idx[kt]
+            if top_gap[tp] > limit:
+                break
+            g0 = tp * per_top
+            ngt = min(ng, g0 + per_top) - g0
+            for kg in range(ngt):
+                grp_gap[g0 + kg] = _gap(px, py, pz, grp, g0 + kg)
+                grp_idx[kg] = g0 + kg
+            _order(grp_gap, grp_idx, ngt)
+            for kg in range(ngt):
+                g = grp_idx[kg]
+                if grp_gap[g] > limit:
+                    break
+                b0 = g * per_grp
+                nbg = min(nb, b0 + per_grp) - b0
+                for kb in range(nbg):
+                    blk_gap[b0 + kb] = _capsule_gap(px, py, pz, blk, b0 + kb)
+                    blk_idx[kb] = b0 + kb
+                _order(blk_gap, blk_idx, nbg)
+                for kb in range(nbg):
+                    b = blk_idx[kb]
+                    if blk_gap[b] > limit:
+                        break
+                    for s in range(b * per_blk, min(ns, (b + 1) * per_blk)):
+                        dx = px - seg_a[s, 0]
+                        dy = py - seg_a[s, 1]
+                        dz = pz - seg_a[s, 2]
+                        w = dx * seg_u[s, 0] + dy * seg_u[s, 1] + dz * seg_u[s, 2]
+                        t = min(max(w, 0.0), seg_len[s])
+                        dd = dx * dx + dy * dy + dz * dz - t * (2.0 * w - t)
+                        if dd > limit * limit:
+                            continue
+                        d = math.sqrt(max(dd, 0.0))
+                        if d < best:
+                            best = d
+                            limit = best + tie * best * best * best + sag
+                        cand_s[nc] = s
+                        cand_t[nc] = t
+                        cand_d[nc] = d
+                        nc += 1
         if best > far_m:
             status[i] = 1
             continue
         slack = tie * best * best * best + sag
-        limit = best + slack
         basin = 1.5 * math.sqrt(2.0 * (best + slack) * slack) + 1e-3
         # keep the candidates within the final limit, by chord distance
         m = 0

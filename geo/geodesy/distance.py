@@ -80,15 +80,6 @@ _CHUNK: int = 1 << 15
 _PER_BLOCK: int = 6
 _PER_GROUP: int = 6
 _PER_TOP: int = 6
-#: Cell size (degrees) of the grid of candidate chords round the target.
-_GRID_STEP_DEG: float = 0.01
-#: How far (degrees) the grid reaches beyond the target's bounding box.
-_GRID_MARGIN_DEG: float = 1.0
-#: Largest grid (cells); a target whose grid would be larger searches the bounds only.
-_GRID_MAX_CELLS: int = 200_000
-#: Most chords per cell on average for the grid to beat the bounds (dense, winding
-#: lines keep many chords per cell and search the bounds instead).
-_GRID_MAX_MEAN: float = 16.0
 #: Edge length (m) of the geodesic pieces the exact method minimises along.
 _EXACT_EDGE_M: float = 20_000.0
 #: Points handled together by the exact method (bounds its memory).
@@ -162,10 +153,8 @@ class GeodesicTarget:
         #: The target geometry, lon/lat.
         self.geometry: BaseGeometry = geom
         parts = _checked_parts(geom)
-        dense_lonlat = [densify_lonlat(p, max_segment_m) for p in parts]
-        self._build_chords(dense_lonlat)
+        self._build_chords([densify_lonlat(p, max_segment_m) for p in parts])
         self._build_bounds()
-        self._build_grid(np.vstack(dense_lonlat))
         self._build_exact_edges([densify_lonlat(p, _EXACT_EDGE_M) for p in parts])
         self._area = _densified_area(geom, max_segment_m)
 
@@ -207,39 +196,6 @@ class GeodesicTarget:
         self._blk = _bounds(self._seg_a, self._seg_b, _PER_BLOCK)
         self._grp = _bounds(self._seg_a, self._seg_b, _PER_BLOCK * _PER_GROUP)
         self._top = _bounds(self._seg_a, self._seg_b, _PER_BLOCK * _PER_GROUP * _PER_TOP)
-
-    def _build_grid(self, lonlat: np.ndarray) -> None:
-        """The chords each cell of a lon/lat grid round the target can need.
-
-        Cells of ``_GRID_STEP_DEG`` over the target's bounding box widened by
-        ``_GRID_MARGIN_DEG`` (within ±89.5° latitude, not across the
-        antimeridian); a point in a cell tries only the cell's chords, which
-        hold its nearest chord and every chord within the ranking slack of
-        it (:func:`geo.geodesy._kernel.build_cells`). No grid (``nx`` 0)
-        where it would exceed ``_GRID_MAX_CELLS``.
-        """
-        step = _GRID_STEP_DEG
-        lon0 = np.floor((lonlat[:, 0].min() - _GRID_MARGIN_DEG) / step) * step
-        lon1 = np.ceil((lonlat[:, 0].max() + _GRID_MARGIN_DEG) / step) * step
-        lat0 = max(-89.5, np.floor((lonlat[:, 1].min() - _GRID_MARGIN_DEG) / step) * step)
-        lat1 = min(89.5, np.ceil((lonlat[:, 1].max() + _GRID_MARGIN_DEG) / step) * step)
-        nx = round(float((lon1 - lon0) / step))
-        ny = round(float((lat1 - lat0) / step))
-        self._grid = (float(np.radians(lon0)), float(np.radians(lat0)), float(np.radians(step)))
-        self._grid_shape = (0, 0)
-        self._cell_start = np.zeros(1, dtype=np.int64)
-        self._cell_chords = np.zeros(0, dtype=np.int32)
-        if lon0 < -180.0 or lon1 > 180.0 or nx * ny > _GRID_MAX_CELLS or nx <= 0 or ny <= 0:
-            return
-        start, chords = _kernel().build_cells(
-            *self._grid, nx, ny, self._origin, self._seg_a, self._seg_u, self._seg_len,
-            self._blk, self._grp, self._top, _PER_BLOCK, _PER_GROUP, _PER_TOP,
-            _TIE_COEF, self._sag,
-        )  # fmt: skip
-        if chords.size > _GRID_MAX_MEAN * nx * ny:
-            return
-        self._grid_shape = (nx, ny)
-        self._cell_start, self._cell_chords = start, chords
 
     def _build_exact_edges(self, coarse: list[np.ndarray]) -> None:
         """Geodesic edges (at most ``_EXACT_EDGE_M`` long) for the exact method."""
@@ -334,8 +290,7 @@ class GeodesicTarget:
                 rlon[sl], rlat[sl], self._origin, self._seg_a, self._seg_u, self._seg_len,
                 self._seg_part, self._seg_cum, self._blk, self._grp, self._top, _PER_BLOCK,
                 _PER_GROUP, _PER_TOP,
-                _TIE_COEF, self._sag, FAR_M, _ARC_M, *self._grid, *self._grid_shape,
-                self._cell_start, self._cell_chords, with_points,
+                _TIE_COEF, self._sag, FAR_M, _ARC_M, with_points,
                 dist[sl], flon[sl], flat[sl], status[sl],
             )  # fmt: skip
 
