@@ -57,12 +57,49 @@ def naive_classify(lon: np.ndarray, lat: np.ndarray) -> gpd.GeoDataFrame:
     return proj
 
 
+#: One timed ``classify_lonlat`` of the workload in a fresh process, from a given checkout.
+CHILD = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+import numpy as np
+from geo.classification import classify_lonlat
+n, seed = int(sys.argv[2]), int(sys.argv[3])
+rng = np.random.default_rng(seed)
+lat = rng.uniform(float(sys.argv[6]), float(sys.argv[7]), n)
+lon = rng.uniform(float(sys.argv[4]), float(sys.argv[5]), n)
+classify_lonlat(lon[:1000], lat[:1000])
+classify_lonlat(lon, lat)
+t0 = time.perf_counter()
+classify_lonlat(lon, lat)
+print(json.dumps({"seconds": time.perf_counter() - t0}))
+"""
+
+
+def compare_trees(trees: dict[str, Path], box: tuple[float, ...], n: int, seed: int) -> dict:
+    """Median seconds per checkout, fresh processes in turn (3 each): same-run baselines."""
+    import statistics
+    import subprocess
+
+    times: dict[str, list[float]] = {k: [] for k in trees}
+    for _ in range(3):
+        for label, tree in trees.items():
+            proc = subprocess.run(
+                [sys.executable, "-c", CHILD, str(tree), str(n), str(seed), *map(str, box)],
+                capture_output=True, text=True, check=True, cwd=tree,
+            )  # fmt: skip
+            times[label].append(json.loads(proc.stdout.strip().splitlines()[-1])["seconds"])
+    return {k: {"median_s": statistics.median(v), "runs_s": v} for k, v in times.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="points per run")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--sample", type=int, default=1000, help="points checked vs truth")
     parser.add_argument("--json", type=Path, help="write results here")
+    parser.add_argument(
+        "--before", type=Path, metavar="PATH", help="another checkout: its classify as baseline"
+    )
     args = parser.parse_args(argv)
 
     load_start = " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -96,7 +133,21 @@ def main(argv: list[str] | None = None) -> int:
     truth_distance(np.asarray(blue.coords), lon[:m], lat[:m])
     t_exact = (time.perf_counter() - t0) / m
 
+    trees_out = {}
+    if args.before:
+        x0, y0, x1, y1 = line_a.bounds
+        box = (x0 - 3.2, x1 + 3.2, y0 - 2.7, y1 + 2.7)  # random_points' box
+        trees_out = compare_trees(
+            {"now": ROOT, "before": args.before.resolve()}, box, args.n, args.seed
+        )
+        print(
+            f"fresh processes in turn: now {trees_out['now']['median_s']:.3f} s, before "
+            f"({args.before}) {trees_out['before']['median_s']:.3f} s "
+            f"({trees_out['before']['median_s'] / trees_out['now']['median_s']:.2f}x)"
+        )
+
     out = {
+        "trees": trees_out,
         "n_points": args.n,
         "seed": args.seed,
         "seconds_median": t,

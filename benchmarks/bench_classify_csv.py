@@ -104,7 +104,8 @@ def run_command(code_root: Path, src: Path, dst: Path) -> dict:
     err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode != 0:
         raise RuntimeError(f"{code_root}: exit {proc.returncode}: {err}")
-    return {"seconds": elapsed, "peak_mib": usage.ru_maxrss / 1024}
+    cpu = usage.ru_utime + usage.ru_stime  # less sensitive to a shared machine's load
+    return {"seconds": elapsed, "cpu_s": cpu, "peak_mib": usage.ru_maxrss / 1024}
 
 
 def summarise(runs: list[dict]) -> dict:
@@ -113,6 +114,11 @@ def summarise(runs: list[dict]) -> dict:
         "median_s": round(statistics.median(secs), 3),
         "runs_s": [round(s, 3) for s in secs],
         "peak_mib": round(max(r["peak_mib"] for r in runs), 1),
+        **(
+            {"cpu_median_s": round(statistics.median(r["cpu_s"] for r in runs), 3)}
+            if all("cpu_s" in r for r in runs)
+            else {}
+        ),
     }
 
 

@@ -58,6 +58,8 @@ from tests.geodesy_cases import (  # noqa: E402
 
 #: The last commit with the plain-numpy engine (geo/geodesy.py, k-d tree + numpy Vincenty).
 BASELINE_COMMIT = "b6d3067"
+#: The compiled kernel of main at the start of the second pass of issue 13 (a same-run baseline).
+PREVIOUS_KERNEL_COMMIT = "7ce4bdf"
 BOX = (35.3, 32.4, 36.8, 33.9)
 
 
@@ -136,13 +138,68 @@ def baseline_engine() -> types.ModuleType | None:
     return module
 
 
-def ours(target, lon, lat, threads: int) -> float:
-    numba.set_num_threads(threads)
+def previous_kernel() -> types.ModuleType | None:
+    """The compiled kernel of ``PREVIOUS_KERNEL_COMMIT``, from git, compiled in this process."""
     try:
-        target.distance(lon[:1000], lat[:1000])  # warm up
-        return median_time(lambda: target.distance(lon, lat))
-    finally:
-        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        src = subprocess.run(
+            ["git", "show", f"{PREVIOUS_KERNEL_COMMIT}:geo/geodesy/_kernel.py"],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    # compiled afresh each run (numba cannot reload a cache of a module loaded by path)
+    path = Path(tempfile.mkdtemp()) / "kernel_previous.py"
+    path.write_text(src.replace("cache=True", "cache=False"))
+    spec = importlib.util.spec_from_file_location("kernel_previous", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["kernel_previous"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_previous(prev: types.ModuleType, target, lon, lat) -> np.ndarray:
+    """Distances by the previous kernel on the same prepared chords and bounds.
+
+    Chunked on ``numba.get_num_threads()`` threads as the engine does; no
+    exact fallback (the benchmark's points are all within its range).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = importlib.import_module("geo.geodesy.distance")
+
+    n = lon.size
+    rlon, rlat = np.radians(lon), np.radians(lat)
+    dist, flon, flat = np.empty(n), np.zeros(n), np.zeros(n)
+    status = np.zeros(n, dtype=np.int8)
+    chunk = engine._CHUNK
+
+    def work(start: int) -> None:
+        sl = slice(start, min(n, start + chunk))
+        prev.query(
+            rlon[sl], rlat[sl], target._origin, target._seg_a, target._seg_u, target._seg_len,
+            target._seg_part, target._seg_cum, target._blk, target._grp, target._top,
+            engine._PER_BLOCK, engine._PER_GROUP, engine._PER_TOP, engine._TIE_COEF,
+            target._sag, engine.FAR_M, engine._ARC_M, False,
+            dist[sl], flon[sl], flat[sl], status[sl],
+        )  # fmt: skip
+
+    starts = range(0, n, chunk)
+    workers = min(numba.get_num_threads(), len(starts))
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(work, starts))
+    return dist
+
+
+def interleaved(fns: dict[str, Any], repeats: int = 5) -> dict[str, float]:
+    """Median seconds of each function, run in turn ``repeats`` times (same load for all)."""
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    for _ in range(repeats):
+        for k, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[k].append(time.perf_counter() - t0)
+    return {k: statistics.median(v) for k, v in times.items()}
 
 
 def theirs(old: types.ModuleType, line, lon, lat, threads: int) -> float:
@@ -156,14 +213,26 @@ def theirs(old: types.ModuleType, line, lon, lat, threads: int) -> float:
         old._WORKERS = saved
 
 
-def bench_line(name: str, line, n: int, seed: int, sample: int, old) -> dict[str, Any]:
+def bench_line(name: str, line, n: int, seed: int, sample: int, old, prev) -> dict[str, Any]:
     lon, lat = box_points(n, seed)
     _prepare_wkb.cache_clear()
     t0 = time.perf_counter()
     target = geodesy.prepare(line)
     prep_s = time.perf_counter() - t0
-    t1 = ours(target, lon, lat, 1)
-    t2 = ours(target, lon, lat, 2)
+    # this engine and the previous kernel in turn, 1 then 2 threads, same points
+    med: dict[int, dict[str, float]] = {}
+    for threads in (1, 2):
+        numba.set_num_threads(threads)
+        try:
+            fns: dict[str, Any] = {"now": lambda: target.distance(lon, lat)}
+            if prev is not None:
+                fns["previous"] = lambda: run_previous(prev, target, lon, lat)
+            for fn in fns.values():
+                fn()  # warm up (and compile the previous kernel once)
+            med[threads] = interleaved(fns)
+        finally:
+            numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    t1, t2 = med[1]["now"], med[2]["now"]
 
     # Error on a sample of the points plus near-tie points.
     rng = np.random.default_rng(seed + 1)
@@ -189,6 +258,21 @@ def bench_line(name: str, line, n: int, seed: int, sample: int, old) -> dict[str
         "error_sample": int(err.size),
         "near_tie_points": int(tlon.size),
     }
+
+    if prev is not None:
+        p1, p2 = med[1]["previous"], med[2]["previous"]
+        same = run_previous(prev, target, lon[:sample], lat[:sample])
+        out |= {
+            "previous_kernel_commit": PREVIOUS_KERNEL_COMMIT,
+            "previous_kernel_points_per_s_1_thread": n / p1,
+            "previous_kernel_points_per_s_2_threads": n / p2,
+            "previous_kernel_speedup_2_vs_1_thread": p1 / p2,
+            "speedup_vs_previous_kernel_1_thread": p1 / t1,
+            "speedup_vs_previous_kernel_2_threads": p2 / t2,
+            "previous_kernel_max_difference_m": float(
+                np.abs(same - target.distance(lon[:sample], lat[:sample])).max()
+            ),
+        }
 
     if old is not None:
         o1 = theirs(old, line, lon, lat, 1)
@@ -300,10 +384,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")
     old = baseline_engine()
+    prev = previous_kernel()
     load_start = load()
     (short_name, short_line), (long_name, long_line) = targets()
     lines = [
-        bench_line(name, line, args.n, args.seed, args.sample, old)
+        bench_line(name, line, args.n, args.seed, args.sample, old, prev)
         for name, line in ((short_name, short_line), (long_name, long_line))
     ]
     results = {
@@ -326,6 +411,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['points_per_s'] / 1e6:.2f} M 2 threads ({r['speedup_2_vs_1_thread']:.2f}x), "
             f"max err {r['max_error_m'] * 1000:.3f} mm"
         )
+        if "previous_kernel_commit" in r:
+            print(
+                f"{'':>18} previous kernel {r['previous_kernel_points_per_s_1_thread'] / 1e6:.2f}"
+                f" M / {r['previous_kernel_points_per_s_2_threads'] / 1e6:.2f} M "
+                f"({r['speedup_vs_previous_kernel_1_thread']:.2f}x / "
+                f"{r['speedup_vs_previous_kernel_2_threads']:.2f}x faster now)"
+            )
         if "numpy_engine_commit" in r:
             print(
                 f"{'':>18} numpy engine {r['numpy_engine_points_per_s_1_thread'] / 1e6:.2f} M / "

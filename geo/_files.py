@@ -22,7 +22,15 @@ from pathlib import Path
 
 from geo.errors import InputError
 
-__all__ = ["atomic_path", "cache_base", "remove_stale", "write_bytes", "write_text"]
+__all__ = [
+    "atomic_path",
+    "cache_base",
+    "read_cached",
+    "remove_stale",
+    "write_bytes",
+    "write_cached",
+    "write_text",
+]
 
 _STALE = re.compile(r"^\.(?P<name>.+)\.bz-(?P<pid>\d+)-[^.]+\.tmp$")
 
@@ -148,3 +156,41 @@ def cache_base() -> Path:
     """
     env = os.environ.get("BORDER_ZONES_CACHE")
     return Path(env).expanduser() if env else Path.home() / ".cache" / "border-zones"
+
+
+#: Entries kept per kind of cached object (other versions of the code or layers).
+CACHE_KEEP = 4
+
+
+def _cached_file(kind: str, key: str) -> Path:
+    return cache_base() / kind / f"{key}.bin"
+
+
+def read_cached(kind: str, key: str) -> bytes | None:
+    """The bytes cached under ``kind``/``key`` (see :func:`write_cached`), or None."""
+    try:
+        return _cached_file(kind, key).read_bytes()
+    except OSError:
+        return None
+
+
+def write_cached(kind: str, key: str, data: bytes) -> bool:
+    """Cache ``data`` under ``kind``/``key`` in :func:`cache_base`, atomically.
+
+    Keeps the :data:`CACHE_KEEP` most recent entries of the kind. A cache
+    that cannot be written (read-only home, full disk) is not an error:
+    returns False and the caller goes on without it.
+    """
+    target = _cached_file(kind, key)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes(target, data)
+        entries = sorted(
+            target.parent.glob("*.bin"), key=lambda p: p.stat().st_mtime_ns, reverse=True
+        )
+        for old in entries[CACHE_KEEP:]:
+            if old != target:
+                old.unlink(missing_ok=True)
+    except (OSError, InputError):
+        return False
+    return True

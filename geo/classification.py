@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import geodesy, layers, timeline, zones
+from geo import _files, geodesy, layers, timeline, zones
 from geo.errors import InputError
 from geo.points import added_column_names, as_lonlat
 
@@ -151,16 +151,100 @@ def nearest_points(points: Any, to: Any, *, assume_lonlat: bool = False) -> pd.D
     return geodesy.nearest_points(points, prepare(to), assume_lonlat=assume_lonlat)
 
 
+#: Kind (folder) of the prepared classification context in the project's cache.
+_CACHE_KIND = "prepared"
+#: Modules whose code shapes the prepared context: a change to any of them is a new key.
+_CONTEXT_CODE = (
+    "classification.py",
+    "layers.py",
+    "specs.py",
+    "timeline.py",
+    "zones.py",
+    "geodesy/__init__.py",
+    "geodesy/_kernel.py",
+    "geodesy/buffer.py",
+    "geodesy/distance.py",
+    "geodesy/ellipsoid.py",
+)
+
+
 @functools.lru_cache(maxsize=1)
 def _context(specs_digest: str, as_of: dt.date | None = None) -> dict[str, Any]:
-    """Prepared geometries and zone specs, built once per zone list (and date)."""
-    countries = layers.load("countries")
-    polys = []
-    for name, geom in zip(countries["name"], countries.geometry, strict=True):
+    """Prepared geometries and zone specs, built once per zone list (and date).
+
+    Kept on disk in the project's cache (:func:`geo._files.cache_base`,
+    ``prepared/``) under :func:`_context_key`, so a new process loads them in
+    milliseconds instead of reading the layers and preparing the targets;
+    an unreadable or stale entry is rebuilt.
+    """
+    import pickle
+
+    key = _context_key(specs_digest, as_of)
+    data = _files.read_cached(_CACHE_KIND, key)
+    if data is not None:
+        try:
+            ctx = pickle.loads(data)
+            if isinstance(ctx, dict) and ctx.get("key") == key:
+                _prepare_geometries(ctx)
+                return ctx
+        except Exception:  # a truncated or foreign file: rebuild it
+            pass
+    ctx = _build_context(as_of)
+    ctx["key"] = key
+    _files.write_cached(_CACHE_KIND, key, pickle.dumps(ctx, protocol=pickle.HIGHEST_PROTOCOL))
+    return ctx
+
+
+def _context_key(specs_digest: str, as_of: dt.date | None = None) -> str:
+    """Hash of everything the prepared context is made from.
+
+    The layers (folder, manifest sha256, and each file's size and
+    modification time, so an edited file misses the cache and is checked
+    again on loading), the zone list, the source of the modules that
+    prepare it and the versions of the libraries whose objects it holds.
+    """
+    import hashlib
+    import json
+    from pathlib import Path
+
+    folder = layers.layers_dir()
+    entries = {}
+    for name in layers.names():
+        entry = layers.info(name)
+        try:
+            st = (folder / entry["file"]).stat()
+            stat = [st.st_size, st.st_mtime_ns]
+        except OSError:
+            stat = []
+        entries[name] = [entry.get("sha256", ""), stat]
+    here = Path(__file__).resolve().parent
+    code = hashlib.sha256()
+    for rel in _CONTEXT_CODE:
+        code.update((here / rel).read_bytes())
+    doc = {
+        "layers_dir": str(folder.resolve()),
+        "layers": entries,
+        "specs": specs_digest,
+        "as_of": None if as_of is None else as_of.isoformat(),
+        "timeline": None if as_of is None else timeline.timeline_sha256(),
+        "code": code.hexdigest(),
+        "versions": [np.__version__, shapely.__version__, pd.__version__],
+    }
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+def _prepare_geometries(ctx: dict[str, Any]) -> None:
+    """Prepare (GEOS) the context's polygons: preparation is not pickled."""
+    for _, geom in ctx["countries"]:
         shapely.prepare(geom)
-        polys.append((name, geom))
+    shapely.prepare(ctx["aos"])
+
+
+def _build_context(as_of: dt.date | None = None) -> dict[str, Any]:
+    """The prepared context from the layers and the zone list (see :func:`_context`)."""
+    countries = layers.load("countries")
+    polys = list(zip(countries["name"], countries.geometry, strict=True))
     aos = layers.load("undof_area_of_separation").geometry.union_all()
-    shapely.prepare(aos)
     # innermost first: the nearest outer edge, then the narrowest band
     specs = sorted(zones.zone_specs(as_of), key=lambda s: (s.distance_km, -s.inner_km))
     refs = {s.reference for s in specs} | set(_PRIMARY)
@@ -176,7 +260,9 @@ def _context(specs_digest: str, as_of: dt.date | None = None) -> dict[str, Any]:
             ]
         )
         reach[r] = float(np.max(targets["golan_line_a"].distance(xy[:, 0], xy[:, 1]))) + 100.0
-    return {"countries": polys, "aos": aos, "specs": specs, "targets": targets, "reach": reach}
+    ctx = {"countries": polys, "aos": aos, "specs": specs, "targets": targets, "reach": reach}
+    _prepare_geometries(ctx)
+    return ctx
 
 
 def _inside(geom: Any, lon: np.ndarray, lat: np.ndarray, sub: np.ndarray) -> np.ndarray:

@@ -619,9 +619,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--chunk-rows",
         type=_positive_int,
-        default=100_000,
+        default=50_000,
         metavar="N",
-        help="rows read at a time (default 100000; memory grows with it)",
+        help="rows read at a time (default 50000; memory grows with it)",
     )
     p.add_argument(
         "--engine",

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyogrio
 import shapely
 from shapely import Polygon
 
@@ -166,6 +165,8 @@ def read_ne(member: str, zf: zipfile.ZipFile, tmp: Path) -> Any:
         name = member + ext
         target = tmp / Path(name).name
         target.write_bytes(zf.read(name))
+    import pyogrio  # here, not at the top: loading GDAL costs the command line 0.3 s
+
     return pyogrio.read_dataframe(tmp / (Path(member).name + ".shp"))
 
 

@@ -19,10 +19,11 @@ same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -1217,28 +1218,31 @@ def classify_file(
     if src_p.exists() and dst_p.exists() and src_p.resolve() == dst_p.resolve():
         raise InputError(f"{dst_p}: the output would overwrite the input; choose another name")
     summary = Summary(path=dst_p)
-    with atomic_path(dst_p) as tmp, ThreadPoolExecutor(WORKERS) as pool:
+    chunks = pointfiles.iter_points(
+        src_p, lat_col=lat_col, lon_col=lon_col, assume_lonlat=assume_lonlat, chunk_rows=chunk_rows
+    )
+    # Reading the next chunk and writing the last one overlap the classification
+    # of this one (Arrow, the kernel and shapely release the GIL): one thread
+    # reads ahead one chunk, one writes, in order; at most three chunks are held.
+    with (
+        pointfiles.file_memory_pool(),
+        atomic_path(dst_p) as tmp,
+        ThreadPoolExecutor(WORKERS) as pool,
+        ThreadPoolExecutor(1) as reader,
+        ThreadPoolExecutor(1) as writing,
+    ):
         writer = pointfiles.PointWriter(tmp, out_fmt, dst_p.stem, dst_p)
         names: dict[str, str] | None = None
         empty: Any = None
+        ahead = reader.submit(next, chunks, None)
+        written: Future[None] | None = None
         try:
-            for chunk in pointfiles.iter_points(
-                src_p,
-                lat_col=lat_col,
-                lon_col=lon_col,
-                assume_lonlat=assume_lonlat,
-                chunk_rows=chunk_rows,
-            ):
+            while (chunk := ahead.result()) is not None:
+                ahead = reader.submit(next, chunks, None)
                 ok = chunk.ok
                 n = len(chunk)
                 if names is None:
                     names = _output_names(chunk, out_fmt, str(src_p))
-                frame = _output_frame(pool, chunk, out_fmt, names, as_of)
-                if n == 0:
-                    empty = frame
-                    continue
-                writer.write(frame, chunk.lon, chunk.lat, ok, chunk.z)
-                summary.rows += n
                 bad = np.flatnonzero(~ok)
                 if strict and bad.size:
                     i = int(bad[0])
@@ -1246,11 +1250,21 @@ def classify_file(
                         f"{src_p}: row {chunk.first_row + i}: {chunk.error[i]} "
                         "(--strict: nothing written)"
                     )
+                frame = _output_frame(pool, chunk, out_fmt, names, as_of)
+                if n == 0:
+                    empty = frame
+                    continue
+                if written is not None:
+                    written.result()
+                written = writing.submit(writer.write, frame, chunk.lon, chunk.lat, ok, chunk.z)
+                summary.rows += n
                 summary.errors += bad.size
                 for i in bad[: max(0, 5 - len(summary.examples))]:
                     summary.examples.append(f"row {chunk.first_row + i}: {chunk.error[i]}")
                 if progress is not None:
                     progress(chunk.progress, summary.rows)
+            if written is not None:
+                written.result()
             if summary.rows and summary.errors == summary.rows:
                 raise InputError(
                     f"{src_p}: no row could be read ({summary.rows} rows; "
@@ -1260,6 +1274,15 @@ def classify_file(
                 empty = _empty_csv_frame(src_p, [*COLUMNS, pointfiles.ERROR_COLUMN])
             writer.finish(empty)
         finally:
+            # nothing may touch the temporary file once it is removed
+            for pending in (ahead, written):
+                if pending is not None:
+                    pending.cancel()
+                    with contextlib.suppress(BaseException):
+                        pending.result()
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()  # the reader's file, now that no thread reads it
             writer.close()
     return summary
 

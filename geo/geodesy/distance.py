@@ -40,6 +40,9 @@ names: :func:`geo.classification.distance` resolves names.
 from __future__ import annotations
 
 import functools
+import importlib.util
+import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 from typing import Any
@@ -83,12 +86,38 @@ _EXACT_EDGE_M: float = 20_000.0
 _EXACT_CHUNK: int = 512
 
 
+_KERNEL_LOCK = threading.Lock()
+
+
 @functools.cache
 def _kernel() -> ModuleType:
-    """The compiled kernel, imported (and compiled or loaded from cache) on first use."""
-    from geo.geodesy import _kernel as kernel
+    """The compiled kernel, imported (and compiled or loaded from cache) on first use.
 
-    return kernel
+    numba's first compilation or cache load in a process registers its NumPy
+    support, which looks for a BLAS by importing ``scipy.linalg`` (0.3-0.5 s,
+    more than the rest of numba's set-up). The kernel uses no BLAS: unless
+    ``scipy.linalg`` is loaded already, that one look-up is made to fail at
+    once, and numba's answer is put right afterwards (numba code that needs a
+    BLAS, such as ``np.dot``, still imports scipy when it is compiled).
+    """
+    with _KERNEL_LOCK:
+        import numba
+        import numba.core.registry
+
+        from geo.geodesy import _kernel as kernel
+
+        skip = "scipy.linalg" not in sys.modules
+        if skip:
+            sys.modules["scipy.linalg"] = None  # type: ignore[assignment]
+        try:
+            numba.core.registry.cpu_target.target_context.refresh()
+        finally:
+            if skip:
+                del sys.modules["scipy.linalg"]
+                import numba.np.arraymath
+
+                numba.np.arraymath._HAVE_BLAS = importlib.util.find_spec("scipy") is not None
+        return kernel
 
 
 def _threads() -> int:
@@ -184,6 +213,12 @@ class GeodesicTarget:
         az, _, length = WGS84.inv(self._ex_lon0, self._ex_lat0, self._ex_lon1, self._ex_lat1)
         self._ex_az = np.asarray(az)
         self._ex_len = np.asarray(length)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickle (the prepared-context cache): GEOS preparation is not pickled."""
+        self.__dict__.update(state)
+        if self._area is not None:
+            shapely.prepare(self._area)
 
     def __repr__(self) -> str:
         return f"<GeodesicTarget {self.geometry.geom_type}, {self._nv} vertices after densifying>"
