@@ -15,9 +15,7 @@ import collections
 import csv
 import io
 import json
-import os
 import re
-import subprocess
 import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -33,6 +31,7 @@ import shapely
 from geo import layers
 from geo import zones as zones_mod
 from geo.render import display, webmap
+from tests.cli_support import Result, run_cli
 
 
 def _chrs(text: str) -> str:
@@ -122,14 +121,9 @@ def write_points_geojson(path: Path, names: list[str], notes: list[str]) -> None
     path.write_text(points_frame(names, notes).to_json(), encoding="utf-8")
 
 
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["border-zones", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, **(env or {})},
-    )
+def cli(*args: str, env: dict[str, str] | None = None) -> Result:
+    """``border-zones ARGS`` in this process (tests/cli_support.py)."""
+    return run_cli(*args, env=env)
 
 
 def assert_points(data: dict, names: list[str], notes: list[str]) -> None:
