@@ -280,6 +280,7 @@ def test_zones_list():
         assert r["area_km2"] == pytest.approx(inside.loc[r["id"], "area_km2"])
 
 
+@pytest.mark.slow  # builds the report twice (~5 s)
 def test_report_to_stdout_and_file(tmp_path):
     res = run("report", "--format", "json")
     assert res.returncode == 0, res.stderr

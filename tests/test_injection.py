@@ -178,6 +178,7 @@ def test_cli_build_points_file(fmt: str, tmp_path: Path, canary: Path) -> None:
     assert_inert(page, items, canary)
 
 
+@pytest.mark.slow  # builds the map four times (~5 s)
 def test_the_issue_example(tmp_path: Path) -> None:
     src = tmp_path / "t.csv"
     src.write_text("id,name,lat,lon\n1,{{7*7}},33.1,35.8\n", encoding="utf-8")
@@ -242,6 +243,7 @@ def hostile(tmp_path: Path, canary: Path, monkeypatch: pytest.MonkeyPatch) -> It
     zones_mod.territory_geometry.cache_clear()
 
 
+@pytest.mark.slow  # user zones computed on the fly (~6 s)
 def test_layer_strings_reach_the_page_unchanged(hostile: dict, tmp_path: Path, canary: Path):
     out = tmp_path / "map.html"
     res = cli("build", "-o", str(out))
@@ -274,6 +276,7 @@ def _md_unescape(text: str) -> str:
     return text.replace("<br>", "\n")
 
 
+@pytest.mark.slow  # user zones, three reports (~12 s)
 def test_report_shows_strings_as_text(hostile: dict, tmp_path: Path, canary: Path) -> None:
     titles: dict[str, str] = hostile["zones"]  # type: ignore[assignment]
     attribution = str(hostile["manifest"]["attribution"])  # type: ignore[index]
@@ -303,6 +306,7 @@ def test_report_shows_strings_as_text(hostile: dict, tmp_path: Path, canary: Pat
     assert not canary.exists()
 
 
+@pytest.mark.slow  # user zones and a figure (~4 s)
 def test_figure_credits_are_literal(hostile: dict) -> None:
     from geo.render import figure
 
