@@ -1,4 +1,12 @@
-"""The command line, run as a subprocess like a user would."""
+"""The command line: in this process for what it prints and writes, as a subprocess for the rest.
+
+Most tests call ``geo.cli.main`` in-process (tests/cli_support.py): the same
+parsing, messages, files and exit codes without a second of interpreter
+start-up each. The tests about the process itself (the installed script and
+``python -m geo`` agreeing, signals, a terminal on stderr, start-up imports, a
+layers folder named by the environment) run the real executable and are
+marked ``slow``.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +20,25 @@ import pandas as pd
 import pytest
 
 from geo import layers
+from tests.cli_support import run_cli
 
 
-def run(*args, entry="console"):
+def run(*args, entry="inprocess"):
+    """Run the command line: ``inprocess`` (default), the ``console`` script or ``module``."""
+    if entry == "inprocess":
+        return run_cli(*args)
     cmd = ["border-zones", *args] if entry == "console" else [sys.executable, "-m", "geo", *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
 
 
-@pytest.mark.parametrize("entry", ["console", "module"])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        pytest.param("console", marks=pytest.mark.slow),  # real subprocesses
+        pytest.param("module", marks=pytest.mark.slow),
+        "inprocess",
+    ],
+)
 def test_layers_table(entry):
     res = run("layers", entry=entry)
     assert res.returncode == 0, res.stderr
@@ -39,8 +58,11 @@ def test_layers_json_matches_manifest():
         assert rows[name]["accuracy_m"] == meta["accuracy_m"]
 
 
+@pytest.mark.slow  # real subprocesses
 def test_console_and_module_agree():
-    assert run("layers", "--json").stdout == run("layers", "--json", entry="module").stdout
+    console = run("layers", "--json", entry="console").stdout
+    assert console == run("layers", "--json", entry="module").stdout
+    assert console == run("layers", "--json").stdout  # and the in-process runner
 
 
 @pytest.mark.parametrize("args", [["--help"], ["layers", "--help"]])
@@ -258,6 +280,7 @@ def test_zones_list():
         assert r["area_km2"] == pytest.approx(inside.loc[r["id"], "area_km2"])
 
 
+@pytest.mark.slow  # builds the report twice (~5 s)
 def test_report_to_stdout_and_file(tmp_path):
     res = run("report", "--format", "json")
     assert res.returncode == 0, res.stderr
@@ -284,9 +307,12 @@ def test_figure_bad_extension(tmp_path):
         ["classify", "/nonexistent/x.csv", "-o", "/nonexistent/y.csv"],
     ],
 )
+@pytest.mark.slow  # real subprocesses
 def test_module_equals_console(args):
-    a, b = run(*args), run(*args, entry="module")
+    a, b = run(*args, entry="console"), run(*args, entry="module")
     assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr)
+    c = run(*args)  # the in-process runner the other tests use says the same
+    assert (c.returncode, c.stdout, c.stderr) == (a.returncode, a.stdout, a.stderr)
 
 
 def test_build_with_points(points_csv, tmp_path):
@@ -299,6 +325,7 @@ def test_build_with_points(points_csv, tmp_path):
     assert "Quneitra" in html and "Metula" in html
 
 
+@pytest.mark.slow  # a real subprocess
 def test_classify_progress_bar_on_a_terminal(points_csv, tmp_path):
     import os
     import pty
@@ -330,6 +357,7 @@ def test_classify_progress_bar_on_a_terminal(points_csv, tmp_path):
     assert "classifying" not in res.stdout
 
 
+@pytest.mark.slow  # a real subprocess
 def test_zones_write_after_a_user_adds_a_zone(tmp_path):
     """A user adds a line to zones.csv, then `border-zones zones --write` rebuilds the layer."""
     import os
@@ -415,6 +443,7 @@ def test_sigterm_and_sigkill_leave_nothing(tmp_path):
     assert sorted(f.name for f in tmp_path.iterdir()) == ["big.csv", "o.csv", "small.csv"]
 
 
+@pytest.mark.slow  # a real subprocess
 def test_interrupt_is_one_line_exit_130(tmp_path):
     import signal
     import time
@@ -427,6 +456,7 @@ def test_interrupt_is_one_line_exit_130(tmp_path):
     assert p.returncode == 130 and err.strip() == "border-zones: interrupted"
 
 
+@pytest.mark.slow  # a real subprocess
 def test_version_answers_without_heavy_imports():
     res = subprocess.run(
         [

@@ -13,19 +13,18 @@ import subprocess
 import sys
 import time
 
-import dask.dataframe as dd
-import dask_geopandas
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from distributed import Client, LocalCluster
 
 import geo
 from geo import classification, workflows
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.slow  # a cluster of worker processes: seconds, not milliseconds
+# a cluster of worker processes: seconds, not milliseconds. Dask itself is imported in the
+# tests (4 s), so the quick loop, which deselects them, does not pay for it at collection.
+pytestmark = pytest.mark.slow
 
 
 def events(n: int, seed: int = 0) -> gpd.GeoDataFrame:
@@ -39,6 +38,8 @@ def events(n: int, seed: int = 0) -> gpd.GeoDataFrame:
 
 @pytest.fixture(scope="module")
 def client():
+    from distributed import Client, LocalCluster
+
     with (
         LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
@@ -58,6 +59,8 @@ def assert_same(result: pd.DataFrame, truth: pd.DataFrame) -> None:
 
 
 def test_partitions_match_in_memory_and_prepare_once_per_worker(client):
+    import dask_geopandas
+
     g = events(16_000)
     d = dask_geopandas.from_geopandas(g, npartitions=8)
     lazy = geo.classify(d)
@@ -74,6 +77,8 @@ def test_partitions_match_in_memory_and_prepare_once_per_worker(client):
 
 
 def test_lat_lon_frame_with_a_bad_row_is_reported_not_fatal(client):
+    import dask.dataframe as dd
+
     g = events(4_000, seed=1)
     table = pd.DataFrame({"id": g["id"], "lat": g.geometry.y, "lon": g.geometry.x})
     table.loc[2_500, "lat"] = 95.0  # in the third of four partitions
@@ -90,6 +95,8 @@ def test_lat_lon_frame_with_a_bad_row_is_reported_not_fatal(client):
 
 
 def test_killed_worker_is_retried_no_row_lost_or_doubled(client):
+    import dask_geopandas
+
     g = events(120_000, seed=2)
     lazy = geo.classify(dask_geopandas.from_geopandas(g, npartitions=24))
     pids = client.run(os.getpid)

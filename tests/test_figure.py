@@ -42,6 +42,7 @@ def test_png_size_and_content(png):
     assert white < 0.5
 
 
+@pytest.mark.slow  # draws the figure twice per format (~3 s)
 @pytest.mark.parametrize("ext", ["svg", "pdf"])
 def test_vector_formats_are_deterministic(tmp_path, ext):
     a = figure.save_figure(tmp_path / f"a.{ext}", date="2024-05-01").read_bytes()

@@ -23,6 +23,7 @@ import warnings
 from pathlib import Path
 
 import pyogrio
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -198,6 +199,7 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
+@pytest.mark.slow  # hundreds of generated files (~13 s)
 @settings(
     max_examples=700,
     derandomize=True,
@@ -217,6 +219,7 @@ def test_fuzz_csv(case, ext):
         _check(src, out / f"points{ext}", header, n)
 
 
+@pytest.mark.slow  # hundreds of generated files (~4 s)
 @settings(
     max_examples=350,
     derandomize=True,

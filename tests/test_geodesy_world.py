@@ -43,6 +43,7 @@ def near_antipodes(coords: np.ndarray, n: int, seed: int) -> tuple[np.ndarray, n
     return np.asarray(lon), np.asarray(lat)
 
 
+@pytest.mark.slow  # ~4 s
 def test_worldwide_and_near_antipodal_points_within_1cm(line_a):
     coords = np.asarray(line_a.coords)
     wlon, wlat = worldwide(1500, seed=13)

@@ -15,9 +15,7 @@ import collections
 import csv
 import io
 import json
-import os
 import re
-import subprocess
 import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -33,6 +31,7 @@ import shapely
 from geo import layers
 from geo import zones as zones_mod
 from geo.render import display, webmap
+from tests.cli_support import Result, run_cli
 
 
 def _chrs(text: str) -> str:
@@ -122,14 +121,9 @@ def write_points_geojson(path: Path, names: list[str], notes: list[str]) -> None
     path.write_text(points_frame(names, notes).to_json(), encoding="utf-8")
 
 
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["border-zones", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, **(env or {})},
-    )
+def cli(*args: str, env: dict[str, str] | None = None) -> Result:
+    """``border-zones ARGS`` in this process (tests/cli_support.py)."""
+    return run_cli(*args, env=env)
 
 
 def point_columns(data: dict) -> dict[str, list[str]]:
@@ -193,6 +187,7 @@ def test_cli_build_points_file(fmt: str, tmp_path: Path, canary: Path) -> None:
     assert_inert(page, items, canary)
 
 
+@pytest.mark.slow  # builds the map four times (~5 s)
 def test_the_issue_example(tmp_path: Path) -> None:
     src = tmp_path / "t.csv"
     src.write_text("id,name,lat,lon\n1,{{7*7}},33.1,35.8\n", encoding="utf-8")
@@ -255,6 +250,7 @@ def hostile(tmp_path: Path, canary: Path, monkeypatch: pytest.MonkeyPatch) -> It
     zones_mod.territory_geometry.cache_clear()
 
 
+@pytest.mark.slow  # user zones computed on the fly (~6 s)
 def test_layer_strings_reach_the_page_unchanged(hostile: dict, tmp_path: Path, canary: Path):
     out = tmp_path / "map.html"
     res = cli("build", "-o", str(out))
@@ -287,6 +283,7 @@ def _md_unescape(text: str) -> str:
     return text.replace("<br>", "\n")
 
 
+@pytest.mark.slow  # user zones, three reports (~12 s)
 def test_report_shows_strings_as_text(hostile: dict, tmp_path: Path, canary: Path) -> None:
     titles: dict[str, str] = hostile["zones"]  # type: ignore[assignment]
     attribution = str(hostile["manifest"]["attribution"])  # type: ignore[index]
@@ -316,6 +313,7 @@ def test_report_shows_strings_as_text(hostile: dict, tmp_path: Path, canary: Pat
     assert not canary.exists()
 
 
+@pytest.mark.slow  # user zones and a figure (~4 s)
 def test_figure_credits_are_literal(hostile: dict) -> None:
     from geo.render import figure
 

@@ -312,6 +312,7 @@ def test_blue_line_proper_within_100_m_of_the_second_source():
     assert d.max() < 100, d.max()
 
 
+@pytest.mark.slow  # a profile every 50 m (~8-11 s)
 @pytest.mark.parametrize(
     ("line", "other"),
     [("golan_line_a", "golan_line_a_geo_maps"), ("blue_line", "blue_line_geo_maps")],

@@ -174,6 +174,7 @@ def test_write_points_formats(tmp_path):
         assert back.geometry.iloc[0].equals(shapely.Point(35.8, 33.1))
 
 
+@pytest.mark.slow  # runs the benchmark script (~4 s)
 def test_benchmark_runs_small(tmp_path):
     """The benchmark script end to end with a small N (the real run is 10^6 rows)."""
     import subprocess

@@ -28,6 +28,7 @@ from pyproj import Geod
 
 import geo
 from geo.errors import InputError
+from tests.cli_support import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ROOT / "layers"
@@ -226,9 +227,7 @@ def _expected(known, zone_ids, period=None, column=False, many=False, with_sum=T
 
 
 def _run(*args):
-    return subprocess.run(
-        ["border-zones", "summarize", *map(str, args)], capture_output=True, text=True, timeout=300
-    )
+    return run_cli("summarize", *args)  # in this process (tests/cli_support.py)
 
 
 @pytest.mark.parametrize(
@@ -294,9 +293,7 @@ def test_python_on_a_geodataframe(events, truth):
 def test_zone_counts_agree_with_classify(events, tmp_path):
     path, _ = events
     out = tmp_path / "classified.csv"
-    res = subprocess.run(
-        ["border-zones", "classify", str(path), "-o", str(out)], capture_output=True, text=True
-    )
+    res = run_cli("classify", path, "-o", out)
     assert res.returncode == 0, res.stderr
     classified = list(csv.DictReader(out.open(encoding="utf-8")))
     counted = Counter(
@@ -341,10 +338,7 @@ def test_dates_parsed():
 )
 def test_bad_options_name_what_is_wrong(events, tmp_path, args, message):
     path, _ = events
-    res = subprocess.run(
-        ["border-zones", "summarize", str(path), *args],
-        capture_output=True, text=True, cwd=tmp_path, timeout=300,
-    )  # fmt: skip
+    res = run_cli("summarize", path, *args, cwd=tmp_path)
     assert res.returncode == 1
     assert res.stderr.startswith("border-zones summarize: error: ") and message in res.stderr
     assert list(tmp_path.iterdir()) == []  # nothing written
@@ -358,9 +352,7 @@ def test_no_date_column(tmp_path):
 
 
 def test_help_says_what_zone_means():
-    res = subprocess.run(
-        ["border-zones", "summarize", "--help"], capture_output=True, text=True, timeout=60
-    )
+    res = run_cli("summarize", "--help")
     assert res.returncode == 0
     text = " ".join(res.stdout.split())
     assert "the innermost" in text and "--by zones counts a point under every zone" in text

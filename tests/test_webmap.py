@@ -165,6 +165,7 @@ def test_data_text_is_escaped() -> None:
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page
 
 
+@pytest.mark.slow  # user zones computed on the fly (~4 s)
 def test_zone_titles_escaped_and_styled(with_zones: None) -> None:
     data = display.prepare()
     keys = [layer.key for layer in data.layers]
