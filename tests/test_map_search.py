@@ -84,6 +84,7 @@ def test_every_spelling_resolves_to_its_place() -> None:
             assert i in index.lookup(s), (s, table[i].name)
 
 
+@pytest.mark.slow  # every spelling of every place (~45 s)
 def test_every_geonames_alternate_is_searchable() -> None:
     """Each alternate GeoNames gives a place finds it, unless it is another place's own name."""
     index = places.search_index()
