@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import _files, geodesy, layers, timeline, zones
+from geo import _files, geodesy, layers, manifest, timeline, zones
 from geo.errors import InputError
 from geo.points import added_column_names, as_lonlat
 
@@ -209,8 +209,7 @@ def _context_key(specs_digest: str, as_of: dt.date | None = None) -> str:
 
     folder = layers.layers_dir()
     entries = {}
-    for name in layers.names():
-        entry = layers.info(name)
+    for name, entry in sorted(manifest.read(folder).items()):  # one read, not one per layer
         try:
             st = (folder / entry["file"]).stat()
             stat = [st.st_size, st.st_mtime_ns]
