@@ -145,6 +145,9 @@ def _base_style(layer: DisplayLayer, properties: dict[str, Any]) -> dict[str, An
         return derived
     if key == "lebanon_border_barrier":
         return dict(style.BARRIER_STYLES.get(_kind(properties), style.BARRIER_STYLES[""]))
+    if key == "timeline_positions":
+        kind = str(properties.get("_kind", ""))
+        return {**style.POSITION_STYLES.get(kind, style.POSITION_STYLES[""]), "radius": 5.5}
     if key == "places":
         base = style.LANDMARK_STYLE if properties.get("kind") == "landmark" else style.PLACE_STYLE
         radius = 5.0 if properties.get("kind") == "landmark" else None
@@ -200,6 +203,18 @@ def legend_entries(layer: DisplayLayer) -> list[dict[str, Any]]:
                 "label": f"Barrier: {kind or 'other'} (schematic)",
                 "shape": "line",
                 "style": style.BARRIER_STYLES[kind],
+            }
+            for kind in kinds
+        ]
+    if layer.key == "timeline_positions":
+        kinds = sorted({str(f["properties"].get("_kind", "")) for f in feats})
+        return [
+            {
+                "label": f"Position, {kind} (schematic)",
+                "shape": "point",
+                "style": layer_style(layer, {"_kind": kind}),
+                # shown while a feature of this kind is drawn (the slider's date)
+                "match": {"_kind": kind},
             }
             for kind in kinds
         ]
@@ -267,7 +282,7 @@ def _stable_ids(seed: str) -> Iterator[None]:
 #: defines ``window.BorderZones``; each later file adds one tool by pushing a
 #: function ``(map, config)`` onto ``BorderZones.extensions``, called at the end of
 #: ``BorderZones.init``, before the map is marked ready.
-SCRIPTS: tuple[str, ...] = ("borderzones.js",)
+SCRIPTS: tuple[str, ...] = ("borderzones.js", "timeline.js")
 
 
 def _static(name: str) -> str:
@@ -442,6 +457,8 @@ def _layer_data(layer: DisplayLayer) -> dict[str, Any]:
         "featureStyle": by_feature,
         "provenance": [list(row) for row in layer.provenance],
         "hitWeight": hit,
+        # features with `_when`: redrawn for the slider's date (timeline.js)
+        "dated": layer.dated,
     }
 
 
