@@ -151,6 +151,8 @@
       this._out.textContent = text;
       this._input.setAttribute("aria-valuetext", label(date, today));
       this.getContainer().setAttribute("data-date", date || "");
+      // the panel's button says the date, so a collapsed panel still shows it
+      this.getContainer().querySelector(".bz-toggle").textContent = date ? "Date: " + label(date, today) : "Date";
       var list = this._list;
       list.textContent = "";
       items.forEach(function (item) {
