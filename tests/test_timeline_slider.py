@@ -110,7 +110,9 @@ def expected_drawn(date: str | None, config: dict) -> dict[str, set[str]]:
                 on = layer != "timeline_positions"
             elif layer == "zones" and ("zones", fid) not in every:
                 # a zone no item names: in force while every dated zone of its family is
-                dated = [z for z, fam in family.items() if fam == family[fid] and ("zones", z) in every]
+                dated = [
+                    z for z, fam in family.items() if fam == family[fid] and ("zones", z) in every
+                ]
                 on = bool(dated) and all(("zones", z) in now for z in dated)
             elif (layer, fid) in every or (layer, "*") in every:
                 on = (layer, fid) in now or (layer, "*") in now
@@ -133,7 +135,8 @@ def drawn_on_page(page) -> dict[str, set[str]]:
 def legend_shown(page) -> dict[str, bool]:
     return page.evaluate(
         """() => Object.fromEntries([...document.querySelectorAll('#bz-legend .bz-legend-row')]
-            .map(r => [r.querySelector('.bz-legend-label').textContent, r.style.display !== 'none']))"""
+            .map(r => [r.querySelector('.bz-legend-label').textContent,
+                       r.style.display !== 'none']))"""
     )
 
 
@@ -156,7 +159,11 @@ def expected_legend(config: dict, drawn: dict[str, set[str]]) -> dict[str, bool]
 def east_of_line_a(km: float) -> tuple[float, float]:
     """A point ``km`` east (azimuth 90°) of a Line A vertex, placed with pyproj.Geod."""
     line = layers.load("golan_line_a").geometry.iloc[0]
-    coords = list(shapely.get_parts(line)[0].coords) if line.geom_type.startswith("Multi") else list(line.coords)
+    coords = (
+        list(shapely.get_parts(line)[0].coords)
+        if line.geom_type.startswith("Multi")
+        else list(line.coords)
+    )
     lon, lat = coords[len(coords) // 2]
     lon2, lat2, _ = GEOD.fwd(lon, lat, 90.0, km * 1000.0)
     return (lat2, lon2)
@@ -212,7 +219,9 @@ def test_a_date_draws_exactly_what_was_in_force(loaded, date: str) -> None:
     items = page.eval_on_selector_all(
         "#bz-timeline .bz-date-item", "els => els.map(e => [e.dataset.item, e.dataset.drawn || ''])"
     )
-    assert [i for i, _ in items] == sorted(in_force, key=lambda i: [x.id for x in timeline.items()].index(i))
+    assert [i for i, _ in items] == sorted(
+        in_force, key=lambda i: [x.id for x in timeline.items()].index(i)
+    )
     not_drawn = {i for i, d in items if d == "no"}
     assert not_drawn == {i for i in in_force if not _targets(timeline.item(i))}
     text = page.locator("#bz-timeline").inner_text()
@@ -312,7 +321,9 @@ def test_keyboard_moves_the_slider_and_presses_the_stops(loaded) -> None:
 
 
 @pytest.mark.browser
-def test_phone_slider_collapsed_and_clear_of_the_probe(browser, map_file: Path, cache: Path) -> None:
+def test_phone_slider_collapsed_and_clear_of_the_probe(
+    browser, map_file: Path, cache: Path
+) -> None:
     page, log = open_page(browser, map_file.as_uri(), cache=cache, phone=True)
     try:
         toggle = page.locator("#bz-timeline .bz-toggle")
@@ -390,7 +401,10 @@ def test_position_kinds_stay_apart_from_each_other_and_the_places(vision: str) -
     kinds = {str(i.kind) for i in timeline.items() if i.rule.kind == "points"}
     assert kinds <= set(style.POSITION_STYLES)  # every kind drawn has its own style
     fills = {k: style.POSITION_STYLES[k]["fillColor"] for k in kinds}
-    fills |= {"place": style.PLACE_STYLE["fillColor"], "landmark": style.LANDMARK_STYLE["fillColor"]}
+    fills |= {
+        "place": style.PLACE_STYLE["fillColor"],
+        "landmark": style.LANDMARK_STYLE["fillColor"],
+    }
     worst = min(
         (float(np.linalg.norm(_seen(x, vision) - _seen(y, vision))), a, b)
         for (a, x), (b, y) in itertools.combinations(fills.items(), 2)

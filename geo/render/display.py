@@ -817,7 +817,7 @@ def _dated_layers(
     for layer in layers:
         keys = _feature_keys(layer)
         whole = layer_ranges.get(layer.key, [])
-        features, dated = [], False
+        features, has_dates = [], False
         for feature, key in zip(layer.geojson["features"], keys, strict=True):
             if layer.key.startswith("zone:"):
                 ranges = zones.get(key, [])
@@ -828,9 +828,9 @@ def _dated_layers(
                 if layer.key == "timeline_positions":
                     props["_dateOnly"] = True
                 feature = {**feature, "properties": props}
-                dated = True
+                has_dates = True
             features.append(feature)
-        if dated:
+        if has_dates:
             geojson = {**layer.geojson, "features": features}
             layer = dataclasses.replace(layer, geojson=geojson, dated=True)
         out.append(layer)
