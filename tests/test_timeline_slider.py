@@ -8,6 +8,7 @@ are compared with what the timeline (``geo.timeline.in_force``) and
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 from pathlib import Path
@@ -196,9 +197,13 @@ def _clear_of_edges(lat: float, lon: float) -> None:
 # --------------------------------------------------------------------------
 @pytest.mark.browser
 @pytest.mark.slow
-@pytest.mark.parametrize("date", DATES)
+@pytest.mark.parametrize("date", [*DATES, "today"])
 def test_a_date_draws_exactly_what_was_in_force(loaded, date: str) -> None:
     page, log = loaded
+    if date == "today":  # the "Today" stop: the reader's clock
+        page.locator("#bz-timeline .bz-date-stop", has_text="Today").click()
+        date = str(page.evaluate("BorderZones.date"))
+        assert date == dt.date.today().isoformat()
     config = page.evaluate("BorderZones.config")
     assert page.evaluate("d => BorderZones.setDate(d)", date)
     page.wait_for_timeout(50)  # the legend refreshes after the redraw
