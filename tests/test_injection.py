@@ -132,12 +132,21 @@ def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     )
 
 
+def point_columns(data: dict) -> dict[str, list[str]]:
+    """The points' columns as the page carries them (text; values, or dict + codes)."""
+    assert layer(data, "points")["group"] == "Your points"
+    return {
+        c["name"]: c["values"]
+        if "values" in c
+        else [c["dict"][k] for k in (c["codes"] or [0] * data["points"]["rows"])]
+        for c in data["points"]["columns"]
+    }
+
+
 def assert_points(data: dict, names: list[str], notes: list[str]) -> None:
-    feats = layer(data, "points")["geojson"]["features"]
-    assert [f["properties"]["_tooltip"] for f in feats] == names
-    for f, name, note in zip(feats, names, notes, strict=True):
-        popup = dict(f["properties"]["_popup"])
-        assert popup["name"] == name and popup["note"] == note
+    cols = point_columns(data)
+    assert cols["name"] == names and cols["note"] == notes
+    assert data["points"]["title"] == list(cols).index("name")  # the name is the title
 
 
 def assert_inert(page: str, items: list[str], canary: Path) -> None:
@@ -190,14 +199,12 @@ def test_the_issue_example(tmp_path: Path) -> None:
     out = tmp_path / "m.html"
     res = cli("build", "--points", str(src), "-o", str(out))
     assert res.returncode == 0, res.stderr
-    tips = layer(page_data(out.read_text()), "points")["geojson"]["features"]
-    assert [f["properties"]["_tooltip"] for f in tips] == ["{{7*7}}"]
+    assert point_columns(page_data(out.read_text()))["name"] == ["{{7*7}}"]
     for name in ("Site {#3", "{% raw", "Price {{total}} ILS"):
         src.write_text(f'id,name,lat,lon\n1,"{name}",33.1,35.8\n', encoding="utf-8")
         res = cli("build", "--points", str(src), "-o", str(out))
         assert res.returncode == 0, res.stderr
-        tips = layer(page_data(out.read_text()), "points")["geojson"]["features"]
-        assert [f["properties"]["_tooltip"] for f in tips] == [name]
+        assert point_columns(page_data(out.read_text()))["name"] == [name]
 
 
 # --------------------------------------------------------------------------
@@ -341,6 +348,25 @@ COLLECT = """
   for (const key of keys) {
     const rows = [];
     const info = BorderZones.layers[key];
+    if (key === "points") {  // drawn on canvas by points.js: tooltips and popups by row
+      const P = BorderZones.points;
+      for (let i = 0; i < P.data.lon.length; i++) {
+        if (P.data.lon[i] === null) continue;
+        const tip = P.tooltip(i);
+        P.open(i);
+        const box = document.querySelector(".leaflet-popup-content .bz-popup");
+        rows.push({
+          tip: units(tip.textContent),
+          title: units(box.querySelector(".bz-popup-title").textContent),
+          cells: Array.from(box.querySelectorAll("td, th"), (c) => units(c.textContent)),
+          tags: Array.from(box.querySelectorAll("*"), (e) => e.tagName.toLowerCase()),
+        });
+        P.tooltip(-1);
+        BorderZones.closePopup();
+      }
+      out[key] = rows;
+      continue;
+    }
     if (!BorderZones.map.hasLayer(info.layer)) info.layer.addTo(BorderZones.map);
     // a thin line takes clicks through its wide invisible twin (info.hit)
     (info.hit || info.layer).eachLayer((l) => {

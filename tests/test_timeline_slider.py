@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import geopandas as gpd
@@ -231,6 +233,7 @@ def test_a_date_draws_exactly_what_was_in_force(loaded, date: str) -> None:
     assert not_drawn == {i for i in in_force if not _targets(timeline.item(i))}
     text = page.locator("#bz-timeline").inner_text()
     assert f"{len(in_force)} dated items in force" in text
+    assert all(i.title in text for i in timeline.in_force(date))  # by title
     if not_drawn:
         assert f"not drawn here: border-zones figure --as-of {date}" in text
     # the probe follows: the zones it lists are those classify(as_of=…) gives, drawn here
@@ -388,6 +391,18 @@ def test_offline_slider_every_request_blocked(browser, tmp_path: Path, cache: Pa
         assert log.console_errors == [] and log.page_errors == [] and log.refused == []
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("name", webmap.SCRIPTS)
+def test_page_scripts_without_comments_still_parse(name: str, tmp_path: Path) -> None:
+    """The page carries its scripts without comment lines (size budget): node still parses them."""
+    node = shutil.which("node")
+    assert node is not None, "node (installed with npm) checks the scripts' syntax"
+    text = webmap._page_script(name)
+    assert "\n//" not in "\n" + text and len(text) < len(webmap._static(name))
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    proc = subprocess.run([node, "--check", str(tmp_path / name)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
 
 
 VISIONS = ("normal", "deuteranomaly", "protanomaly")

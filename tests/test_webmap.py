@@ -90,7 +90,15 @@ def test_every_layer_is_in_the_page_grouped(data: display.MapData, page: str) ->
         assert item["title"] == layer.title
         assert item["controlName"] == html.escape(layer.title)
         assert item["group"] == layer.group and item["show"] == layer.show
-        assert item["geojson"] == json.loads(json.dumps(layer.geojson))
+        # the same features; popups encoded compactly (labels once per layer), read back
+        want = json.loads(json.dumps(layer.geojson))["features"]
+        got = item["geojson"]["features"]
+        assert [(f["id"], f["geometry"]) for f in got] == [(f["id"], f["geometry"]) for f in want]
+        for f, w in zip(got, want, strict=True):
+            assert [list(r) for r in webmap.popup_rows(item, f)] == w["properties"]["_popup"]
+            assert f["properties"]["_tooltip"] == w["properties"]["_tooltip"]
+            assert f["properties"].get("_role", "") == w["properties"]["_role"]
+        assert len(item["featureStyle"]) == len(got)
     for group in ("Lines", "Zones", "Border barrier", "Context"):
         assert group in shown["groups"]
         assert any(item["group"] == group for item in shown["layers"])

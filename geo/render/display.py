@@ -7,6 +7,12 @@ figures popups show (line length, zone area and population, a place's distance
 to Line A and its zone). :mod:`geo.render.webmap` renders what :func:`prepare` returns
 and computes no geometry itself.
 
+A user's points travel apart from the layers' GeoJSON: :func:`encode_points`
+turns a :class:`PointTable` (every row of ``classify``'s output, as text) into
+one compact columnar object (flat coordinate arrays, zones as small ints,
+columns as values or distinct values + codes) that ``static/points.js`` draws
+on canvas; beyond :data:`MAX_MAP_POINTS` it holds counts by zone on 2 km cells.
+
 Text is handed over as plain text (never HTML); the page inserts it as text.
 
 Examples
@@ -20,7 +26,11 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import hashlib
 import math
+import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -31,20 +41,31 @@ import pandas as pd
 import shapely
 
 from geo import layers as _layers
+from geo import places as _places
 from geo import report
 from geo import zones as _zones
-from geo.classification import classify
+from geo.classification import COLUMNS, ERROR_COLUMN, classify
+from geo.errors import InputError
+from geo.points import COLLISION_SUFFIX, added_column_names
+from geo.render import style
+from geo.summary import find_date_column
 
 __all__ = [
     "COORD_DECIMALS",
     "DISPLAY_CRS",
     "GROUPS",
+    "MAX_MAP_POINTS",
+    "PROVENANCE_FIELDS",
     "TIMELINE_STOPS",
     "DisplayLayer",
     "MapData",
+    "PointTable",
     "Role",
+    "encode_points",
+    "point_table",
     "prepare",
     "round_geometry",
+    "search_index",
     "simplify_for_display",
     "timeline_entries",
 ]
@@ -117,6 +138,8 @@ class DisplayLayer:
     accuracy_m: float | None = None
     #: Some features carry ``_when`` (date ranges): the page redraws the layer for a date.
     dated: bool = False
+    #: Tolerance (m) the geometry was simplified by for display (None: not simplified).
+    simplified_m: float | None = None
 
     def __post_init__(self) -> None:
         if self.group not in GROUPS:
@@ -137,6 +160,10 @@ class MapData:
     attributions: tuple[str, ...] = field(default=())
     #: The timeline's dated items (:func:`timeline_entries`); None without a timeline.
     timeline: dict[str, Any] | None = None
+    #: The user's points, as the page carries them (:func:`encode_points`), or None.
+    points: dict[str, Any] | None = field(default=None, repr=False)
+    #: The search box's index (:func:`search_index`), or None without a places layer.
+    search: dict[str, Any] | None = None
 
 
 def round_geometry(geom: shapely.Geometry, decimals: int = COORD_DECIMALS) -> shapely.Geometry:
@@ -235,6 +262,17 @@ def _aos_rows(info: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+#: Label of each provenance row → the manifest field it shows (files downloaded from
+#: the map name them by the field: ``attribution``, ``licence``, ...).
+PROVENANCE_FIELDS: dict[str, str] = {
+    "Layer": "title",
+    "Source": "attribution",
+    "Licence": "licence",
+    "Method": "method",
+    "Stated accuracy": "stated_accuracy",
+}
+
+
 def _provenance(info: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     rows: list[tuple[str, str]] = [("Layer", str(info.get("title", "")))]
     for label, key in (("Source", "attribution"), ("Licence", "licence"), ("Method", "method")):
@@ -244,6 +282,7 @@ def _provenance(info: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     if acc is not None:
         note = info.get("accuracy_note")
         rows.append(("Stated accuracy", f"± {acc:,.0f} m" + (f" ({note})" if note else "")))
+    assert all(label in PROVENANCE_FIELDS for label, _ in rows)
     return tuple(rows)
 
 
@@ -322,6 +361,7 @@ def _line_layer(name: str, group: Group, *, show: bool = True) -> DisplayLayer:
         show=show,
         attribution=str(info.get("attribution", "")),
         accuracy_m=_num(info.get("accuracy_m")),
+        simplified_m=SIMPLIFY_M.get(name),
     )
 
 
@@ -359,6 +399,7 @@ def _area_layer(name: str, group: Group, *, role: Role = "", show: bool = True) 
         provenance=_provenance(info),
         show=show,
         attribution=str(info.get("attribution", "")),
+        simplified_m=SIMPLIFY_M.get(name),
     )
 
 
@@ -410,8 +451,12 @@ def _place_title(row: pd.Series) -> str:
     return " · ".join(names)
 
 
-def _places_layer(min_population: int, zone_titles: dict[str, str]) -> DisplayLayer:
+def _places_layer(
+    min_population: int, zone_titles: dict[str, str]
+) -> tuple[DisplayLayer, list[int]]:
+    """The places layer, and the layer row (:func:`geo.places.places_table`) of each feature."""
     gdf, info = _load("places")
+    gdf = gdf.reset_index(drop=True)
     pop = pd.to_numeric(gdf.get("population"), errors="coerce").fillna(0)
     keep = (pop >= min_population) | (gdf.get("kind") == "landmark")
     gdf = gdf[keep.to_numpy()].copy()
@@ -422,7 +467,8 @@ def _places_layer(min_population: int, zone_titles: dict[str, str]) -> DisplayLa
         xy = gdf.geometry
         gdf["distance_line_b_m"] = report.distances_to_layer_m(xy.x, xy.y, "golan_line_b")
     title = str(info.get("title", "Places"))
-    return DisplayLayer(
+    shown = [int(i) for i, g in zip(gdf.index, gdf.geometry, strict=True) if not _empty(g)]
+    layer = DisplayLayer(
         key="places",
         title=f"{title} (population ≥ {min_population:,} and landmarks)",
         group="Context",
@@ -440,6 +486,41 @@ def _places_layer(min_population: int, zone_titles: dict[str, str]) -> DisplayLa
         provenance=_provenance(info),
         attribution=str(info.get("attribution", "")),
     )
+    return layer, shown
+
+
+def _empty(geom: shapely.Geometry | None) -> bool:
+    return geom is None or bool(shapely.is_empty(geom))
+
+
+#: Separates the spellings of one place in the page's search index.
+SPELLING_SEPARATOR = "|"
+
+
+def search_index(shown: Sequence[int]) -> dict[str, Any]:
+    """The map's search index: per place its spellings, and where it is.
+
+    ``shown[j]`` is the places-layer row of the page's ``j``-th place feature.
+    ``refs[i]`` of place ``i`` (layer order) is that feature's position, or
+    ``[name, lat, lon]`` for a place the map does not draw; ``names[i]`` its
+    spellings (:attr:`geo.places.SearchIndex.spellings`) joined by
+    :data:`SPELLING_SEPARATOR`. The page normalises them and looks names up as
+    :meth:`geo.places.SearchIndex.lookup` does.
+    """
+    table = _places.places_table()
+    index = _places.search_index()
+    position = {row: j for j, row in enumerate(shown)}
+    refs: list[Any] = []
+    names: list[str] = []
+    for i, place in enumerate(table):
+        j = position.get(i)
+        refs.append(j if j is not None else [place.name, round(place.lat, 5), round(place.lon, 5)])
+        spellings = index.spellings[i]
+        bad = [s for s in spellings if SPELLING_SEPARATOR in s]
+        if bad:
+            raise ValueError(f"places: spelling {bad[0]!r} holds {SPELLING_SEPARATOR!r}")
+        names.append(SPELLING_SEPARATOR.join(spellings))
+    return {"refs": refs, "names": names, "separator": SPELLING_SEPARATOR}
 
 
 def _zone_popup(row: pd.Series) -> list[tuple[str, str]]:
@@ -520,6 +601,7 @@ def _zone_layers(gdf: gpd.GeoDataFrame, info: dict[str, Any]) -> list[DisplayLay
                 geojson=_features(sub, geoms, tooltip, _zone_popup, extra, "zone"),
                 provenance=prov,
                 attribution=str(info.get("attribution", "")),
+                simplified_m=SIMPLIFY_M.get("zones"),
             )
         )
     return out
@@ -533,34 +615,305 @@ def _num(value: Any) -> float | None:
     return None if math.isnan(out) else out
 
 
-def _points_layer(points: gpd.GeoDataFrame) -> DisplayLayer:
+# --------------------------------------------------------------------------
+# the user's points: one compact, columnar JSON object (not GeoJSON)
+# --------------------------------------------------------------------------
+#: Most points drawn one by one; a file with more is drawn as cells of
+#: :data:`AGGREGATE_CELL_M` with their counts by zone, and the page says so.
+MAX_MAP_POINTS = 100_000
+
+#: Side of an aggregation cell, metres (square cells in :data:`DISPLAY_CRS`).
+AGGREGATE_CELL_M = 2000.0
+
+#: Roles of the columns ``geo.classify`` adds (and the read error), by their plain names.
+POINT_ROLES: tuple[str, ...] = (*COLUMNS, ERROR_COLUMN)
+
+#: Column names taken as a point's title, in order of preference.
+NAME_COLUMNS: tuple[str, ...] = ("name", "Name", "NAME", "label", "title", "location")
+
+_ISO_DAY = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
+_EPOCH = dt.date(1970, 1, 1)
+
+
+@dataclass(frozen=True, eq=False)
+class PointTable:
+    """A user's classified points as the map carries them: every row, as text.
+
+    :attr:`text` has exactly the columns (and, for a file, the text) that
+    ``border-zones classify FILE -o out.csv`` writes, in order, so the page's
+    CSV download is that file; :attr:`lon` and :attr:`lat` are what the map
+    draws (NaN on rows that could not be read).
+    """
+
+    #: Every row, every column as text ("" for empty), in output order.
+    text: pd.DataFrame
+    #: Longitude per row, WGS84 degrees (NaN where the row could not be read).
+    lon: np.ndarray
+    #: Latitude per row, WGS84 degrees (NaN where the row could not be read).
+    lat: np.ndarray
+    #: Role (:data:`POINT_ROLES`) -> column of :attr:`text` holding it.
+    roles: dict[str, str]
+    #: The user's own columns (in :attr:`text`), shown in popups as given.
+    own: tuple[str, ...]
+    #: Where the points came from ("events.csv"; "" for a frame).
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        n = len(self.text)
+        if len(self.lon) != n or len(self.lat) != n:
+            raise ValueError(f"PointTable: {n} rows but {len(self.lon)} lon, {len(self.lat)} lat")
+        missing = [c for c in (*self.roles.values(), *self.own) if c not in self.text.columns]
+        if missing:
+            raise ValueError(f"PointTable: no column(s) {missing} in the table")
+        for role in COLUMNS:
+            if role not in self.roles:
+                raise ValueError(f"PointTable: no column for {role!r}")
+
+    def __repr__(
+        self,
+    ) -> str:  # short and content-addressed (the page's element ids derive from it)
+        digest = hashlib.sha256()
+        digest.update(pd.util.hash_pandas_object(self.text, index=False).to_numpy().tobytes())
+        digest.update(np.nan_to_num(self.lon, nan=999.0).tobytes())
+        digest.update(np.nan_to_num(self.lat, nan=999.0).tobytes())
+        digest.update(repr((list(self.text.columns), self.roles, self.own, self.source)).encode())
+        return f"PointTable({len(self.text)} rows, sha256 {digest.hexdigest()[:16]})"
+
+
+def _role_column(columns: Sequence[str], role: str) -> str | None:
+    """The column ``geo.classify`` added for ``role``: the most suffixed of its names.
+
+    (``zone``, or ``zone_right`` where the frame had a ``zone`` or ``Zone`` of its own.)
+    """
+    found = None
+    for k in range(8):
+        name = role + COLLISION_SUFFIX * k
+        if name in columns:
+            found = name
+    return found
+
+
+def _cell_text(value: Any) -> str:
+    if value is None or (isinstance(value, (float, np.floating)) and math.isnan(value)):
+        return ""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def point_table(points: gpd.GeoDataFrame, *, source: str = "") -> PointTable:
+    """The :class:`PointTable` of a GeoDataFrame, classifying it if it is not yet.
+
+    Distances are kept to the millimetre, as ``classify`` writes them to a
+    file; ``lon`` and ``lat`` columns are added after the others unless the
+    frame has coordinate columns (lon/lat, longitude/latitude) of its own.
+    """
     if points.crs is not None and points.crs.to_epsg() != 4326:
         points = points.to_crs(4326)
     points = points.reset_index(drop=True)
-    cols = [c for c in points.columns if c != points.geometry.name]
-    name_col = next((c for c in ("name", "Name", "NAME", "label", "title") if c in cols), None)
+    geom_name = points.geometry.name
+    cols = [str(c) for c in points.columns if c != geom_name]
+    roles = {role: _role_column(cols, role) for role in COLUMNS}
+    if any(v is None for v in roles.values()):
+        own_cols = cols
+        points = classify(points)
+        cols = [str(c) for c in points.columns if c != geom_name]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # classify has said it, once
+            added = added_column_names(own_cols, list(COLUMNS))
+        roles = {role: added[role] for role in COLUMNS}
+    found = {k: str(v) for k, v in roles.items() if v is not None}
+    own = tuple(c for c in cols if c not in found.values())
+    lower = {c.lower() for c in cols}
+    coords = not ({"lon", "lat"} & lower or {"longitude", "latitude"} & lower)
+    lon = np.asarray(points.geometry.x, dtype=float)
+    lat = np.asarray(points.geometry.y, dtype=float)
+    text: dict[str, Any] = {}
+    for c in cols:
+        values = points[c].to_numpy(dtype=object)
+        if c in (found["distance_line_a_m"], found["distance_blue_line_m"]):
+            values = np.round(pd.to_numeric(points[c], errors="coerce").to_numpy(float), 3)
+        text[c] = [_cell_text(v) for v in values]
+    if coords:  # as ``classify`` gives a file of geometries: lon and lat columns
+        text["lon"] = [_cell_text(v) for v in lon]
+        text["lat"] = [_cell_text(v) for v in lat]
+    frame = pd.DataFrame(text, dtype=object)
+    return PointTable(frame, lon, lat, found, own, source)
 
-    def tooltip(row: pd.Series) -> str:
-        if name_col is not None and not pd.isna(row[name_col]):
-            return str(row[name_col])
-        return f"Point {int(str(row.name)) + 1}"
 
-    def popup(row: pd.Series) -> list[tuple[str, str]]:
-        rows = []
-        for col in cols:
-            value = row[col]
-            if col.endswith("_m") and _num(value) is not None:
-                rows.append((col, f"{float(value):,.1f} m"))
-            else:
-                rows.append((col, _fmt(value)))
-        return rows
+def _encoded(values: Sequence[str]) -> dict[str, Any]:
+    """A text column: its values, or its distinct values and a small int per row.
 
+    A column of one value has ``codes`` null (every row holds ``dict[0]``).
+    """
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=False)
+    if len(uniques) == 1:  # one value on every row (an empty error column): no codes
+        return {"dict": [str(uniques[0])], "codes": None}
+    if len(uniques) <= max(1, len(values) // 2):
+        return {"dict": [str(u) for u in uniques], "codes": codes.tolist()}
+    return {"values": [str(v) for v in values]}
+
+
+def _iso_days(values: Sequence[str]) -> np.ndarray:
+    """Days since 1970-01-01 of ISO dates (``2017-05-31``, with an optional time), or -1."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=False)
+    days = np.full(len(uniques) + 1, -1, dtype=np.int64)
+    for k, text in enumerate(uniques):
+        m = _ISO_DAY.match(str(text).strip())
+        if m:
+            try:
+                day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                continue
+            days[k] = (day - _EPOCH).days
+    return days[np.where(codes >= 0, codes, len(uniques))]
+
+
+def _date_info(table: PointTable, ok: np.ndarray) -> dict[str, Any] | None:
+    """The date column (detected by its name, as ``summarize`` does) and its days, or None."""
+    try:
+        column = find_date_column(list(table.own))
+    except InputError:
+        return None
+    values = [str(v) for v in table.text[column]]
+    days = _iso_days(values)
+    readable = ok & (days >= 0)
+    if not readable.any():
+        return {"column": column, "days": None, "readable": 0, "unreadable": int(ok.sum())}
+    first, last = int(days[readable].min()), int(days[readable].max())
+    encoded = _encoded(values)
+    if "dict" in encoded:  # a day per distinct date, in the column's dict order
+        per = _iso_days(encoded["dict"])
+        by: dict[str, Any] = {"dictDays": [int(d) if d >= 0 else None for d in per]}
+    else:
+        by = {"days": [int(d) if d >= 0 else None for d in days]}
+    return {
+        "column": column,
+        "index": list(table.text.columns).index(column),
+        **by,
+        "min": (_EPOCH + dt.timedelta(days=first)).isoformat(),
+        "max": (_EPOCH + dt.timedelta(days=last)).isoformat(),
+        "readable": int(readable.sum()),
+        "unreadable": int((ok & (days < 0)).sum()),
+    }
+
+
+def _aggregate(
+    lon: np.ndarray, lat: np.ndarray, zone: np.ndarray, n_zones: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Square cells of :data:`AGGREGATE_CELL_M` in :data:`DISPLAY_CRS`: centre, counts by zone."""
+    from pyproj import Transformer
+
+    fwd = Transformer.from_crs(4326, DISPLAY_CRS, always_xy=True)
+    x, y = fwd.transform(lon, lat)
+    ix = np.floor(np.asarray(x) / AGGREGATE_CELL_M).astype(np.int64)
+    iy = np.floor(np.asarray(y) / AGGREGATE_CELL_M).astype(np.int64)
+    cells, inverse = np.unique(np.stack([ix, iy], axis=1), axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    counts = np.zeros((len(cells), n_zones), dtype=np.int64)
+    np.add.at(counts, (inverse, zone), 1)
+    # a cell is drawn at the mean of its points (lon/lat: the cells are 2 km across)
+    total = np.bincount(inverse, minlength=len(cells)).astype(float)
+    clon = np.bincount(inverse, weights=lon, minlength=len(cells)) / total
+    clat = np.bincount(inverse, weights=lat, minlength=len(cells)) / total
+    return np.round(clon, COORD_DECIMALS), np.round(clat, COORD_DECIMALS), counts
+
+
+def encode_points(table: PointTable, zone_titles: dict[str, str]) -> dict[str, Any]:
+    """The page's ``points`` object: flat coordinate arrays, zones as small ints, columns.
+
+    ``lon``/``lat`` are flat arrays (``null`` on unreadable rows); ``zone`` is
+    an index into ``zoneList`` (one entry per zone present, in the zone list's
+    order, then "no zone"; -1 on unreadable rows), each with its title, colour
+    and count; ``columns`` holds every column of the classified file as text,
+    each either as ``values`` or as ``dict`` + ``codes``, so the page assembles
+    popups and the CSV download from them. Beyond :data:`MAX_MAP_POINTS`
+    readable rows the points are ``aggregated`` into cells and the columns are
+    left out.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> pts = gpd.GeoDataFrame({"name": ["Quneitra"]}, geometry=[shapely.Point(35.825, 33.126)],
+    ...                        crs=4326)
+    >>> out = encode_points(point_table(pts), {"granted_5km": "Granted: 5 km"})
+    >>> out["lon"], out["lat"], [z["id"] for z in out["zoneList"]], out["zone"]
+    ([35.825], [33.126], ['granted_5km'], [0])
+    """
+    n = len(table.text)
+    ok = np.isfinite(table.lon) & np.isfinite(table.lat)
+    zone_ids = table.text[table.roles["zone"]].to_numpy(dtype=object).astype(str)
+    present = set(zone_ids[ok].tolist())
+    order = [z for z in zone_titles if z in present]
+    order += sorted(z for z in present if z and z not in zone_titles)
+    if "" in present:
+        order.append("")
+    index = {z: i for i, z in enumerate(order)}
+    zone = np.array([index[z] if good else -1 for z, good in zip(zone_ids, ok, strict=True)])
+    zone_list = [
+        {
+            "id": z,
+            "title": zone_titles.get(z, z) if z else "no zone",
+            "colour": style.point_colour(z),
+            "family": style.point_family(z),
+            "count": int(((zone == index[z]) & ok).sum()),
+        }
+        for z in order
+    ]
+    columns = list(table.text.columns)
+    title_col = next((c for c in NAME_COLUMNS if c in table.own), None)
+    out: dict[str, Any] = {
+        "source": table.source,
+        "rows": n,
+        "readable": int(ok.sum()),
+        "zoneList": zone_list,
+        "zoneTitles": dict(zone_titles),
+        "style": dict(style.POINT_STYLE),
+        "limit": MAX_MAP_POINTS,
+        "cellM": AGGREGATE_CELL_M,
+        "aggregated": None,
+    }
+    if int(ok.sum()) > MAX_MAP_POINTS:
+        clon, clat, counts = _aggregate(table.lon[ok], table.lat[ok], zone[ok], len(order))
+        out |= {
+            "lon": clon.tolist(),
+            "lat": clat.tolist(),
+            "zone": np.argmax(counts, axis=1).tolist(),  # the zone most of its points are in
+            "aggregated": {"cells": len(clon), "counts": counts.tolist()},
+            "columns": [],
+            "roles": {},
+            "own": [],
+            "title": None,
+            "date": None,
+        }
+        return out
+    lon = np.round(table.lon, COORD_DECIMALS)
+    lat = np.round(table.lat, COORD_DECIMALS)
+    out |= {
+        "lon": [float(x) if good else None for x, good in zip(lon, ok, strict=True)],
+        "lat": [float(y) if good else None for y, good in zip(lat, ok, strict=True)],
+        "zone": zone.tolist(),
+        "columns": [{"name": c, **_encoded([str(v) for v in table.text[c]])} for c in columns],
+        "roles": {role: columns.index(c) for role, c in table.roles.items()},
+        "own": [columns.index(c) for c in table.own],
+        "title": columns.index(title_col) if title_col is not None else None,
+        "date": _date_info(table, ok),
+    }
+    return out
+
+
+def _points_layer(points: PointTable) -> DisplayLayer:
+    """The layer-control entry of the points (drawn on canvas by ``points.js``)."""
+    shown = int((np.isfinite(points.lon) & np.isfinite(points.lat)).sum())
+    what = f"{shown:,} point{'s' if shown != 1 else ''}"
     return DisplayLayer(
         key="points",
-        title="Your points",
+        title=f"{what} from {points.source}" if points.source else what,
         group="Your points",
         geometry="point",
-        geojson=_features(points, list(points.geometry), tooltip, popup),
+        geojson={"type": "FeatureCollection", "features": []},
         provenance=(("Layer", "Your points (classified by border-zones)"),),
     )
 
@@ -586,7 +939,7 @@ def _bounds(layers: Sequence[DisplayLayer]) -> tuple[tuple[float, float], tuple[
 
 
 def prepare(
-    points: gpd.GeoDataFrame | None = None,
+    points: gpd.GeoDataFrame | PointTable | None = None,
     *,
     min_place_population: int = MIN_PLACE_POPULATION,
 ) -> MapData:
@@ -594,9 +947,9 @@ def prepare(
 
     Parameters
     ----------
-    points : geopandas.GeoDataFrame, optional
-        Already classified points (``geo.classify``) to overlay; all
-        their fields go into their popups.
+    points : geopandas.GeoDataFrame or PointTable, optional
+        Points to overlay (a frame is classified unless ``geo.classify``
+        already was); coloured by zone, with all their fields in popups.
     min_place_population : int, default :data:`MIN_PLACE_POPULATION`
         Smallest populated place shown (landmarks are always shown).
 
@@ -637,12 +990,18 @@ def prepare(
             out.append(_line_layer(name, "Context", show=False))
         elif kinds <= {"Polygon", "MultiPolygon"}:
             out.append(_area_layer(name, "Context", show=False))
+    search = None
     if "timeline_positions" in available:
         out.append(_positions_layer())
     if "places" in available:
-        out.append(_places_layer(min_place_population, titles))
+        place_layer, shown = _places_layer(min_place_population, titles)
+        out.append(place_layer)
+        search = search_index(shown)
+    encoded = None
     if points is not None:
-        out.append(_points_layer(points))
+        table = points if isinstance(points, PointTable) else point_table(points)
+        out.append(_points_layer(table))
+        encoded = encode_points(table, titles)
     timeline = None
     if "timeline_positions" in available:
         timeline = timeline_entries()
@@ -654,6 +1013,8 @@ def prepare(
         bounds=_bounds(out),
         attributions=attributions,
         timeline=timeline,
+        points=encoded,
+        search=search,
     )
 
 
@@ -678,8 +1039,8 @@ def timeline_entries() -> dict[str, Any]:
     ``confidence`` and ``from`` (ISO day), and only where they apply
     ``until`` (ISO day; absent when open), the ``layer`` it shows on the map,
     the ``features`` (ids) of that layer, and ``zone``, the map's zone
-    (``zones.csv``) that is the same band. Titles and sources are left out
-    for the page's size budget (``border-zones timeline`` lists them).
+    (``zones.csv``) that is the same band. ``title`` too; sources are left
+    out for the page's size budget (``border-zones timeline`` lists them).
     """
     from geo import specs, timeline
 
@@ -692,6 +1053,7 @@ def timeline_entries() -> dict[str, Any]:
         r = item.rule
         entry: dict[str, Any] = {
             "id": item.id,
+            "title": item.title,
             "kind": item.kind,
             "confidence": item.confidence,
             "from": item.start.isoformat(),

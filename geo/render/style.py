@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 __all__ = [
@@ -36,14 +37,20 @@ __all__ = [
     "LINE_STYLES",
     "MIN_DELTA_E",
     "PLACE_STYLE",
+    "POINT_NO_ZONE",
+    "POINT_STYLE",
+    "POINT_ZONE_COLOURS",
     "POSITION_STYLES",
     "ZONE_COLOURS",
     "band_style",
     "blend_over_white",
     "derived_style",
+    "fallback_colour",
     "line_family",
     "mpl_area",
     "mpl_line",
+    "point_colour",
+    "point_family",
 ]
 
 #: Smallest CAM02-UCS difference the tests require between two legend colours.
@@ -171,6 +178,70 @@ ZONE_COLOURS: tuple[str, ...] = (
     "#F0E442",
     "#000000",
 )
+
+
+#: A user's points, coloured by their innermost zone (``geo.classify``'s ``zone``): the
+#: zones' own hues where they have one (the 5 km vermillion, the 5–60 km yellow), the
+#: 1974 bands blue on the Israeli side and bluish green on the Syrian side, darker
+#: nearer the Area of Separation. Under simulated deuteranopia and protanopia any two
+#: of these of different families stay :data:`MIN_DELTA_E` apart; the three bands of
+#: one side, told apart by lightness and label, stay 10 apart (tests/test_map_points.py).
+POINT_ZONE_COLOURS: dict[str, str] = {
+    "granted_5km": "#D55E00",
+    "requested_not_granted": "#F0E442",
+    "requested_60km": "#E69F00",
+    "limitation_israel_0_10": "#0072B2",
+    "limitation_israel_10_20": "#56B4E9",
+    "limitation_israel_20_25": "#B3DDF5",
+    "limitation_syria_0_10": "#009E73",
+    "limitation_syria_10_20": "#5FC9A5",
+    "limitation_syria_20_25": "#B5E8D4",
+}
+
+#: A point in no zone: dark grey (apart from every zone colour, under CVD too).
+POINT_NO_ZONE = "#5A5A5A"
+
+#: The marker of a user's point (its fill is :func:`point_colour`); drawn on canvas.
+POINT_STYLE: dict[str, Any] = {"color": "#1A1A1A", "weight": 1, "fillOpacity": 0.95, "radius": 5}
+
+
+def fallback_colour(key: str) -> str:
+    """A colour of :data:`ZONE_COLOURS` for a zone users add, the same on every build.
+
+    Examples
+    --------
+    >>> fallback_colour("my_zone") in ZONE_COLOURS
+    True
+    """
+    palette = ZONE_COLOURS
+    return palette[int(hashlib.sha256(key.encode()).hexdigest(), 16) % len(palette)]
+
+
+def point_colour(zone_id: str) -> str:
+    """The fill of a point whose innermost zone is ``zone_id`` ("" for none).
+
+    Examples
+    --------
+    >>> point_colour("granted_5km"), point_colour("")
+    ('#D55E00', '#5A5A5A')
+    """
+    if not zone_id:
+        return POINT_NO_ZONE
+    return POINT_ZONE_COLOURS.get(zone_id) or fallback_colour(zone_id)
+
+
+def point_family(zone_id: str) -> str:
+    """The colour family of a point's zone: the 1974 bands of one side are one family.
+
+    Examples
+    --------
+    >>> point_family("limitation_syria_10_20"), point_family("granted_5km")
+    ('limitation_syria', 'granted_5km')
+    """
+    for side in ("limitation_israel", "limitation_syria"):
+        if zone_id.startswith(side + "_"):
+            return side
+    return zone_id
 
 
 def band_style(inner_km: float) -> dict[str, Any]:

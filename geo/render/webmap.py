@@ -46,6 +46,8 @@ __all__ = [
     "build_map",
     "layer_style",
     "legend_entries",
+    "points_legend",
+    "popup_rows",
     "render_html",
     "save_map",
     "short_credits",
@@ -94,8 +96,7 @@ STAND_IN_NOTE = (
 
 
 def _fallback_colour(key: str) -> str:
-    palette = style.ZONE_COLOURS
-    return palette[int(hashlib.sha256(key.encode()).hexdigest(), 16) % len(palette)]
+    return style.fallback_colour(key)
 
 
 def _place_radius(population: float) -> float:
@@ -249,6 +250,28 @@ def legend_entries(layer: DisplayLayer) -> list[dict[str, Any]]:
     return rows + _beyond_entry(layer, layer.title)
 
 
+def points_legend(points: dict[str, Any]) -> list[dict[str, Any]]:
+    """The legend rows of the user's points: one per zone present, then "no zone".
+
+    Each point takes the colour of its innermost zone (``geo.classify``'s
+    ``zone``: the zone whose outer edge is nearest its reference line, then the
+    narrowest band), so the rows name that zone.
+    """
+    rows = []
+    for entry in points["zoneList"]:
+        label = f"Your points in {entry['title']}" if entry["id"] else "Your points in no zone"
+        colour = entry["colour"]
+        rows.append(
+            {
+                "label": f"{label} ({entry['count']:,})",
+                "shape": "point",
+                "style": {**points["style"], "fillColor": colour},
+                "zone": entry["id"],
+            }
+        )
+    return rows
+
+
 def _beyond_entry(layer: DisplayLayer, what: str) -> list[dict[str, Any]]:
     """The legend row for zones' parts beyond their territory, if ``layer`` has one."""
     if any(f["properties"].get("part") == "outside" for f in layer.geojson["features"]):
@@ -282,11 +305,68 @@ def _stable_ids(seed: str) -> Iterator[None]:
 #: defines ``window.BorderZones``; each later file adds one tool by pushing a
 #: function ``(map, config)`` onto ``BorderZones.extensions``, called at the end of
 #: ``BorderZones.init``, before the map is marked ready.
-SCRIPTS: tuple[str, ...] = ("borderzones.js", "timeline.js")
+SCRIPTS: tuple[str, ...] = (
+    "borderzones.js",
+    "search.js",
+    "rings.js",
+    "download.js",
+    "share.js",
+    "timeline.js",
+    "points.js",
+)
+
+#: Scripts that only a page with some data needs: script -> key of the page data
+#: (``#bz-data``) it draws; left out of a page where that key is empty.
+SCRIPT_DATA: dict[str, str] = {"points.js": "points"}
 
 
 def _static(name: str) -> str:
     return resources.files("geo.render").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def _page_script(name: str) -> str:
+    r"""A page script as the page carries it: without its comment lines and indentation.
+
+    Only whole lines go: a line that is a ``//`` comment, the lines of a ``/* … */``
+    comment that starts a line (unless code follows its end on that line), and
+    blank lines; every other line is kept, stripped of its leading and trailing
+    blanks, so line breaks (and so automatic semicolons) stay where they were.
+    The page's size budget needs it (tests/test_webmap.py); the files keep their
+    comments.
+
+    Examples
+    --------
+    >>> _page_script_text("/* a\n * b */\n  var x = 1;  // one\n\n  // two\n  f(x);\n")
+    'var x = 1;  // one\nf(x);\n'
+    """
+    return _page_script_text(_static(name))
+
+
+def _page_script_text(text: str) -> str:
+    out: list[str] = []
+    in_comment = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if in_comment:
+            end = stripped.find("*/")
+            if end < 0:
+                continue
+            in_comment = False
+            stripped = stripped[end + 2 :].strip()
+            if not stripped:
+                continue
+        elif stripped.startswith("//"):
+            continue
+        elif stripped.startswith("/*"):
+            end = stripped.find("*/", 2)
+            if end < 0:
+                in_comment = True
+                continue
+            if not stripped[end + 2 :].strip():
+                continue
+        if stripped:
+            out.append(stripped)
+    return "\n".join(out) + "\n"
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -355,7 +435,9 @@ class _BorderZones(MacroElement):
         css = _static("borderzones.css").replace("</", "<\\/")
         figure.header.add_child(_Verbatim(f"<style>{css}</style>"), name="borderzones_css")
         for script in SCRIPTS:
-            js = re.sub(r"</(script)", r"<\\/\1", _static(script), flags=re.IGNORECASE)
+            if script in SCRIPT_DATA and not self.data.get(SCRIPT_DATA[script]):
+                continue  # the default map carries no points, nor their script
+            js = re.sub(r"</(script)", r"<\\/\1", _page_script(script), flags=re.IGNORECASE)
             name = "bz_" + script.removesuffix(".js").replace("-", "_")
             figure.header.add_child(_Verbatim(f"<script>{js}</script>"), name=name)
         figure.html.add_child(
@@ -430,19 +512,83 @@ def _pane(layer: DisplayLayer) -> str:
     )
 
 
+def _encode_popups(features: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Features with compact popups, and the tables to read them.
+
+    Each feature's ``_popup`` rows (``[label, value]``) become ``[shape, v1, v2, ...]``:
+    ``shape`` indexes ``shapes`` (the list of labels, written once per layer), and a
+    value written more than once in the layer is an index into ``values``. Only the
+    page's own properties (``_tooltip``, ``_popup``, a non-empty ``_role``) are
+    kept: styles are resolved already (``featureStyle``). The page's script reads
+    popups back (``BZ.popupRows``; in Python :func:`popup_rows`).
+
+    Examples
+    --------
+    >>> feats = [{"properties": {"_popup": [["Side", "Syria"], ["Km", "1"]], "_role": ""}},
+    ...          {"properties": {"_popup": [["Side", "Syria"], ["Km", "2"]], "_role": "x"}}]
+    >>> out, tables = _encode_popups(feats)
+    >>> [f["properties"]["_popup"] for f in out], out[1]["properties"]["_role"], tables
+    ([[0, 0, '1'], [0, 0, '2']], 'x', {'shapes': [['Side', 'Km']], 'values': ['Syria']})
+    >>> "_role" in out[0]["properties"]
+    False
+    """
+    counts: dict[str, int] = {}
+    for feature in features:
+        for _, value in feature["properties"].get("_popup") or []:
+            counts[str(value)] = counts.get(str(value), 0) + 1
+    values = sorted(v for v, n in counts.items() if n > 1 and len(v) > 1)
+    value_index = {v: i for i, v in enumerate(values)}
+    shapes: list[list[str]] = []
+    shape_index: dict[tuple[str, ...], int] = {}
+    out: list[dict[str, Any]] = []
+    for feature in features:
+        props = {k: v for k, v in feature["properties"].items() if k.startswith("_")}
+        rows = props.pop("_popup", None) or []
+        labels = tuple(str(label) for label, _ in rows)
+        if labels not in shape_index:
+            shape_index[labels] = len(shapes)
+            shapes.append(list(labels))
+        props["_popup"] = [shape_index[labels]] + [value_index.get(str(v), str(v)) for _, v in rows]
+        if not props.get("_role"):
+            props.pop("_role", None)
+        out.append({**feature, "properties": props})
+    return out, {"shapes": shapes, "values": values}
+
+
+def popup_rows(spec: dict[str, Any], feature: dict[str, Any]) -> list[tuple[str, str]]:
+    """The ``[label, value]`` rows of a page feature's popup (see :func:`_encode_popups`).
+
+    ``spec`` is the feature's layer as the page's JSON holds it.
+    """
+    enc = feature["properties"].get("_popup") or []
+    if not enc:
+        return []
+    labels = spec["popup"]["shapes"][enc[0]]
+    values = spec["popup"]["values"]
+    return [
+        (label, values[v] if isinstance(v, int) else v)
+        for label, v in zip(labels, enc[1:], strict=True)
+    ]
+
+
 def _layer_data(layer: DisplayLayer) -> dict[str, Any]:
-    """One layer as the page's script builds it: GeoJSON, styles, control name."""
+    """One layer as the page's script builds it: GeoJSON, styles, control name.
+
+    ``featureStyle[i]`` is the index in ``styles`` of the ``i``-th feature's style;
+    popups are encoded by :func:`_encode_popups`.
+    """
     styles: list[dict[str, Any]] = []
     index: dict[str, int] = {}
-    by_feature: dict[str, int] = {}
+    by_feature: list[int] = []
     for feature in layer.geojson["features"]:
         one = layer_style(layer, feature["properties"])
         key = json.dumps(one, sort_keys=True)
         if key not in index:
             index[key] = len(styles)
             styles.append(one)
-        by_feature[str(feature["id"])] = index[key]
+        by_feature.append(index[key])
     hit = HIT_WEIGHT.get(layer.key, HIT_WEIGHT["line"] if layer.geometry == "line" else 0.0)
+    features, popups = _encode_popups(list(layer.geojson["features"]))
     return {
         "key": layer.key,
         "title": layer.title,
@@ -452,10 +598,12 @@ def _layer_data(layer: DisplayLayer) -> dict[str, Any]:
         "geometry": layer.geometry,
         "pane": _pane(layer),
         "show": layer.show,
-        "geojson": layer.geojson,
+        "geojson": {**layer.geojson, "features": features},
+        "popup": popups,
         "styles": styles,
         "featureStyle": by_feature,
         "provenance": [list(row) for row in layer.provenance],
+        "displayToleranceM": layer.simplified_m,
         "hitWeight": hit,
         # features with `_when`: redrawn for the slider's date (timeline.js)
         "dated": layer.dated,
@@ -496,7 +644,10 @@ def _build(data: MapData, basemap: str, offline: bool) -> folium.Map:
     legend: list[dict[str, Any]] = []
     seen: dict[str, dict[str, Any]] = {}
     for layer in sorted(data.layers, key=lambda item: order[item.group]):
-        for entry in legend_entries(layer):
+        entries = legend_entries(layer)
+        if layer.key == "points" and data.points is not None:
+            entries = points_legend(data.points)
+        for entry in entries:
             key = json.dumps([entry["label"], entry["style"]], sort_keys=True)
             if key in seen:  # one row, shown while any of its layers is
                 seen[key]["layers"].append(layer.key)
@@ -525,9 +676,19 @@ def _build(data: MapData, basemap: str, offline: bool) -> folium.Map:
         "credits": list(data.attributions),
         "basemap": basemap,
         "noBasemap": BASEMAPS["none"][0],
+        # basemap key -> label of those offered (permalinks name the key)
+        "basemaps": {
+            key: label
+            for key, (label, url, _) in BASEMAPS.items()
+            if not (offline and url is not None)
+        },
         "bounds": [[south, west], [north, east]],
         # dated items for the time slider (issue 14): date ranges, no geometry
         "timeline": data.timeline,
+        "points": data.points,
+        # the search box's index (names -> places), and what provenance rows mean
+        "search": data.search,
+        "provenanceFields": display.PROVENANCE_FIELDS,
     }
     _BorderZones(page_data, bases).add_to(m)
     m.add_to(_Page(offline=offline))
@@ -536,7 +697,7 @@ def _build(data: MapData, basemap: str, offline: bool) -> folium.Map:
 
 def build_map(
     *,
-    points: gpd.GeoDataFrame | None = None,
+    points: gpd.GeoDataFrame | display.PointTable | None = None,
     offline: bool = False,
     basemap: Basemap | None = None,
     data: MapData | None = None,
@@ -545,9 +706,11 @@ def build_map(
 
     Parameters
     ----------
-    points : geopandas.GeoDataFrame, optional
-        Points already classified by ``geo.classify``, overlaid with
-        all their fields in popups.
+    points : geopandas.GeoDataFrame or geo.render.display.PointTable, optional
+        Points to overlay (classified unless ``geo.classify`` already was),
+        drawn on canvas, coloured by their innermost zone, filterable by
+        zone and date, with all their fields in popups and a CSV download
+        (see :func:`geo.render.display.encode_points`).
     offline : bool, default False
         Made for use without network: the vector context only (no tile
         basemap, which would need one), and every script and stylesheet
@@ -591,7 +754,7 @@ def render_html(m: folium.Map, *, offline: bool = False) -> str:
 def save_map(
     path: str | os.PathLike[str],
     *,
-    points: gpd.GeoDataFrame | None = None,
+    points: gpd.GeoDataFrame | display.PointTable | None = None,
     offline: bool = False,
     basemap: Basemap | None = None,
 ) -> Path:

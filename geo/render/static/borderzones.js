@@ -66,7 +66,7 @@
       if (BZ.measuring || !BZ.map) return;
       var box = el("div", "bz-popup");
       box.appendChild(el("div", "bz-popup-title", props._tooltip || ""));
-      box.appendChild(rowsTable(props._popup || [], "bz-figures"));
+      box.appendChild(rowsTable(BZ.popupRows(key, props), "bz-figures"));
       var info = BZ.layers[key];
       if (info && info.provenance && info.provenance.length) {
         var prov = el("details", "bz-popup-provenance");
@@ -80,6 +80,20 @@
       popup.setLatLng(e.latlng).setContent(box);
       if (!BZ.map.hasLayer(popup)) popup.openOn(BZ.map);
     });
+  };
+
+  /* A feature's popup rows [[label, value]], from the layer's compact encoding:
+   * `_popup` is [shape, v1, v2, ...], labels in spec.popup.shapes[shape], and a
+   * number v an index into spec.popup.values. */
+  BZ.popupRows = function (key, props) {
+    var enc = props._popup, spec = BZ.specs && BZ.specs[key];
+    if (!enc || !enc.length || !spec || !spec.popup) return [];
+    var labels = spec.popup.shapes[enc[0]] || [], rows = [];
+    for (var i = 0; i < labels.length; i++) {
+      var v = enc[i + 1];
+      rows.push([labels[i], typeof v === "number" ? spec.popup.values[v] : v]);
+    }
+    return rows;
   };
 
   /* Close the feature popup, if one is open. */
@@ -227,16 +241,64 @@
   }
 
   /* ---- controls ---- */
-  /* Parse "33.126, 35.825" (lat, lon; optional N/E/S/W) into [lat, lon], or null. */
-  BZ.parseLatLon = function (text) {
-    var m = String(text).trim().match(/^(-?\d+(?:\.\d+)?)\s*°?\s*([NS])?\s*[,; ]\s*(-?\d+(?:\.\d+)?)\s*°?\s*([EW])?$/i);
-    if (!m) return null;
-    var lat = parseFloat(m[1]), lon = parseFloat(m[3]);
-    if (m[2] && m[2].toUpperCase() === "S") lat = -lat;
-    if (m[4] && m[4].toUpperCase() === "W") lon = -lon;
+  /* ---- coordinates typed or pasted ---- */
+  /* One coordinate: [N|S|E|W] degrees [minutes′ [seconds″]] [N|S|E|W]. */
+  var HEMI = "([NSEW])";
+  var DMS = "([-+\u2212]?\\d+(?:\\.\\d+)?)\\s*(?:[°º˚]\\s*)?" +
+    "(?:(\\d+(?:\\.\\d+)?)\\s*[′'’]\\s*)?(?:(\\d+(?:\\.\\d+)?)\\s*(?:[″\"”]|''|′′)\\s*)?";
+  var LEAD = new RegExp("^\\s*" + HEMI + "\\s*" + DMS, "i");
+  var TRAIL = new RegExp("^\\s*" + DMS + HEMI + "?\\s*", "i");
+
+  function oneCoordinate(text) {
+    var lead = LEAD.exec(text), m = lead || TRAIL.exec(text);
+    if (!m || !m[0].trim()) return null;
+    var hemi = (lead ? m[1] : m[4]) || "", d = lead ? m.slice(2, 5) : m.slice(1, 4);
+    var deg = parseFloat(d[0].replace("\u2212", "-")), min = d[1] ? parseFloat(d[1]) : 0,
+        sec = d[2] ? parseFloat(d[2]) : 0;
+    if (min >= 60 || sec >= 60 || ((d[1] || d[2]) && /\./.test(d[0]))) return null;
+    var neg = deg < 0 || /^[-\u2212]/.test(d[0]);
+    var value = Math.abs(deg) + min / 60 + sec / 3600;
+    hemi = hemi.toUpperCase();
+    if (hemi === "S" || hemi === "W") { if (neg) return null; neg = true; }
+    return { value: neg ? -value : value, axis: hemi === "N" || hemi === "S" ? "lat" :
+             hemi ? "lon" : "", rest: text.slice(m[0].length) };
+  }
+
+  /* Parse two coordinates in the forms people paste ("33.126, 35.825",
+   * "33°07′34″N 35°49′30″E", "N 33.126 E 35.825", "35°49′30″E, 33°07′34″N") into
+   * {lat, lon, lettered}: `lettered` when N/S/E/W said which is which (otherwise
+   * the first is taken as the latitude). null if the text is not two coordinates. */
+  BZ.parseCoordinates = function (text) {
+    var a = oneCoordinate(String(text));
+    if (!a) return null;
+    var b = oneCoordinate(a.rest.replace(/^\s*[,;\/]?\s*/, ""));
+    if (!b || b.rest.trim() !== "" || a.rest.trim() === "") return null;
+    if (a.axis && a.axis === b.axis) return null;
+    var aLat = a.axis ? a.axis === "lat" : b.axis ? b.axis !== "lat" : true;
+    var lat = aLat ? a.value : b.value, lon = aLat ? b.value : a.value;
     if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180)) return null;
-    return [lat, lon];
+    return { lat: lat, lon: lon, lettered: !!(a.axis || b.axis) };
   };
+
+  /* [lat, lon] of typed coordinates (see BZ.parseCoordinates), or null. */
+  BZ.parseLatLon = function (text) {
+    var c = BZ.parseCoordinates(text);
+    return c ? [c.lat, c.lon] : null;
+  };
+
+  /* The probe panel's rows [[label, text]] for a result of BZ.probe. */
+  BZ.probeRows = function (r) {
+    var rows = [["Country (de facto)", r.country || "none (sea)"]];
+    [["line_a", "Line A", r.line_a_m], ["line_b", "Line B", r.line_b_m],
+     ["blue_line", "Blue Line", r.blue_line_m]].forEach(function (x) {
+      var info = lineInfo(x[0]);
+      rows.push([x[1], fmtWithAccuracy(x[2], info && info.accuracy_m)]);
+    });
+    rows.push(["Zones", r.zones.length ? r.zones.join("; ") : "none"]);
+    return rows;
+  };
+  BZ.fmtLatLon = fmtLatLon;
+  BZ.el = el;
 
   var ProbeControl = L.Control.extend({
     options: { position: "bottomleft" },
@@ -286,14 +348,7 @@
       var box = this.getContainer(), body = this._body;
       body.textContent = "";
       body.appendChild(el("div", "bz-probe-where", fmtLatLon(r.lat, r.lon)));
-      var rows = [["Country (de facto)", r.country || "none (sea)"]];
-      [["line_a", "Line A", r.line_a_m], ["line_b", "Line B", r.line_b_m],
-       ["blue_line", "Blue Line", r.blue_line_m]].forEach(function (x) {
-        var info = lineInfo(x[0]);
-        rows.push([x[1], fmtWithAccuracy(x[2], info && info.accuracy_m)]);
-      });
-      rows.push(["Zones", r.zones.length ? r.zones.join("; ") : "none"]);
-      body.appendChild(rowsTable(rows, "bz-figures"));
+      body.appendChild(rowsTable(BZ.probeRows(r), "bz-figures"));
       box.setAttribute("data-result", JSON.stringify(r));
       box.classList.add("bz-has-result");
     },
@@ -304,6 +359,8 @@
     var map = BZ.map;
     var r = BZ.probe(latlng.lat, latlng.lng);
     BZ.probeControl.show(r);
+    BZ.lastProbe = r;
+    map.fire("bz:probe", { latlng: latlng, result: r });  // for the page's other tools
     if (BZ._probeMark) BZ._probeMark.setLatLng(latlng);
     else BZ._probeMark = L.circleMarker(latlng, { radius: 6, color: "#000", weight: 2.5, fill: false, interactive: false, pane: "bz-tools" }).addTo(map);
     var p = map.latLngToContainerPoint(latlng), size = map.getSize();
@@ -597,8 +654,10 @@
   /* Build one data layer (in the pane of its kind) from its JSON description.
    * A thin line gets a wide invisible stroke on top that takes its clicks and taps. */
   function buildLayer(spec, paneName) {
+    var position = {};  // feature id -> its index (featureStyle is by index)
+    spec.geojson.features.forEach(function (f, n) { position[String(f.id)] = n; });
     function style(feature) {
-      var i = spec.featureStyle[String(feature.id)];
+      var i = spec.featureStyle[position[String(feature.id)]];
       return spec.styles[i === undefined ? 0 : i] || {};
     }
     var hit = spec.geometry === "line" && spec.hitWeight > 0;
@@ -679,6 +738,9 @@
     var config = JSON.parse(document.getElementById("bz-data").textContent);
     BZ.map = map;
     BZ.config = config;
+    BZ.bases = bases;
+    BZ.specs = {};
+    config.layers.forEach(function (spec) { BZ.specs[spec.key] = spec; });
     (config.panes || []).forEach(function (name, i) {
       var pane = map.createPane("bz-" + name);
       pane.style.zIndex = String(410 + 10 * i);
@@ -748,15 +810,16 @@
     if (window.performance && performance.mark) performance.mark("bz-ready");
   };
 
-  /* Open on the lines and the 60 km zone, in the part of the map no panel covers:
-   * beside the title (left column) or under it, whichever shows them larger. */
-  BZ.frame = function () {
+  /* Open on the lines and the 60 km zone (or on `bounds`, if given), in the part of
+   * the map no panel covers: beside the title (left column) or under it, whichever
+   * shows them larger. */
+  BZ.frame = function (bounds) {
     var map = BZ.map, c = map.getContainer();
     function box(sel) {
       var n = c.querySelector(sel);
       return n ? n.getBoundingClientRect() : { width: 0, height: 0 };
     }
-    var b = L.latLngBounds(BZ.config.bounds);
+    var b = L.latLngBounds(bounds || BZ.config.bounds);
     var left = box(".leaflet-top.leaflet-left").width;
     var title = box("#bz-title").height;
     var tools = box(".leaflet-control-zoom").width;
