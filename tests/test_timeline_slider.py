@@ -393,6 +393,46 @@ def test_offline_slider_every_request_blocked(browser, tmp_path: Path, cache: Pa
         page.context.close()
 
 
+@pytest.mark.browser
+@pytest.mark.slow
+def test_permalink_holds_the_date(browser, map_file: Path, cache: Path) -> None:
+    """The date goes into the URL's hash (share.js) and a reload of that link shows it."""
+    page, log = open_page(browser, map_file.as_uri(), cache=cache)
+    try:
+        assert "date=" not in page.evaluate("BorderZones.share.state()")  # the reference view
+        page.locator("#bz-timeline .bz-date-stop[data-date='2018-08-01']").click()
+        page.evaluate("([a, b]) => BorderZones.probeAt(L.latLng(a, b), false)", list(IN_AOS))
+        page.wait_for_function(
+            "() => location.hash === '#' + BorderZones.share.state()"
+            " && location.hash.includes('date=2018-08-01')",
+            timeout=5_000,
+        )
+        url = page.url
+        drawn = drawn_on_page(page)
+        probe = json.loads(page.get_attribute("#bz-probe", "data-result"))
+    finally:
+        page.context.close()
+    again, log2 = open_page(browser, url, cache=cache)
+    try:
+        assert again.evaluate("BorderZones.date") == "2018-08-01"
+        assert again.get_attribute("#bz-timeline", "data-date") == "2018-08-01"
+        value = int(again.input_value("#bz-date"))
+        assert value == (2018 * 12 + 7) - (1974 * 12 + 4)  # August 2018, months from May 1974
+        assert drawn_on_page(again) == drawn
+        assert (
+            json.loads(again.get_attribute("#bz-probe", "data-result"))["zones"] == probe["zones"]
+        )
+        assert log.console_errors == log2.console_errors == []
+    finally:
+        again.context.close()
+    bad, log3 = open_page(browser, map_file.as_uri() + "#date=2018-13-99", cache=cache)
+    try:
+        assert bad.evaluate("BorderZones.date") is None  # a malformed date changes nothing
+        assert log3.console_errors == [] and log3.page_errors == []
+    finally:
+        bad.context.close()
+
+
 @pytest.mark.parametrize("name", webmap.SCRIPTS)
 def test_page_scripts_without_comments_still_parse(name: str, tmp_path: Path) -> None:
     """The page carries its scripts without comment lines (size budget): node still parses them."""

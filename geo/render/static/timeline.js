@@ -19,6 +19,12 @@
                 "August", "September", "October", "November", "December"];
   var ISO = /^\d{4}-\d{2}-\d{2}$/;
 
+  /* Whether `iso` is a real day, YYYY-MM-DD (not 2018-13-99). */
+  function validDay(iso) {
+    if (!ISO.test(iso)) return false;
+    var d = new Date(Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))));
+    return d.toISOString().slice(0, 10) === iso;
+  }
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function todayISO() {
     var d = new Date();
@@ -59,7 +65,7 @@
 
   /* Redraw every dated layer for `date` (ISO; null: the reference view), then the legend and the probe. */
   BZ.setDate = function (date) {
-    if (date !== null && !ISO.test(String(date))) return false;
+    if (date !== null && !validDay(String(date))) return false;
     BZ.date = date === null ? null : String(date);
     Object.keys(BZ.layers).forEach(function (key) {
       var info = BZ.layers[key], spec = info.spec;
@@ -151,6 +157,9 @@
       this._out.textContent = text;
       this._input.setAttribute("aria-valuetext", label(date, today));
       this.getContainer().setAttribute("data-date", date || "");
+      // the slider follows a date set otherwise (a stop, a permalink)
+      var at = date ? Math.max(this._first, Math.min(this._last, monthIndex(date))) : this._last;
+      this._input.value = String(at - this._first);
       // the panel's button says the date, so a collapsed panel still shows it
       this.getContainer().querySelector(".bz-toggle").textContent = date ? "Date: " + label(date, today) : "Date";
       var list = this._list;
