@@ -49,9 +49,25 @@ def map_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return webmap.save_map(tmp_path_factory.mktemp("slider") / "map.html")
 
 
+TOOLS_CLEAR = """() => {
+    const t = document.getElementById('bz-timeline').getBoundingClientRect();
+    return [...document.querySelectorAll('.leaflet-top.leaflet-left > .leaflet-control')]
+        .map(e => e.getBoundingClientRect())
+        .every(r => r.bottom <= t.top || r.right <= t.left || t.right <= r.left); }"""
+
+
+def open_slider(page) -> None:
+    """Open the Date panel (it starts collapsed to its button); the tools stay clear of it."""
+    assert not page.locator("#bz-date").is_visible()
+    page.locator("#bz-timeline .bz-toggle").click()
+    assert page.locator("#bz-date").is_visible()
+    assert page.evaluate(TOOLS_CLEAR)
+
+
 @pytest.fixture(scope="module")
 def loaded(browser, map_file: Path, cache: Path):
     page, log = open_page(browser, map_file.as_uri(), cache=cache)
+    open_slider(page)
     yield page, log
     page.context.close()
 
@@ -231,7 +247,8 @@ def test_a_date_draws_exactly_what_was_in_force(loaded, date: str) -> None:
     )
     not_drawn = {i for i, d in items if d == "no"}
     assert not_drawn == {i for i in in_force if not _targets(timeline.item(i))}
-    text = page.locator("#bz-timeline").inner_text()
+    assert page.evaluate(TOOLS_CLEAR)  # the list of items scrolls rather than cover them
+    text = page.locator("#bz-timeline").evaluate("e => e.textContent")
     assert f"{len(in_force)} dated items in force" in text
     assert all(i.title in text for i in timeline.in_force(date))  # by title
     if not_drawn:
@@ -381,6 +398,7 @@ def test_offline_slider_every_request_blocked(browser, tmp_path: Path, cache: Pa
     page, log = open_page(browser, offline.as_uri(), offline=True)
     try:
         config = page.evaluate("BorderZones.config")
+        open_slider(page)
         for date in DATES:
             page.locator("#bz-timeline .bz-date-stop").first.click()
             assert page.evaluate("d => BorderZones.setDate(d)", date)
@@ -400,6 +418,7 @@ def test_permalink_holds_the_date(browser, map_file: Path, cache: Path) -> None:
     page, log = open_page(browser, map_file.as_uri(), cache=cache)
     try:
         assert "date=" not in page.evaluate("BorderZones.share.state()")  # the reference view
+        open_slider(page)
         page.locator("#bz-timeline .bz-date-stop[data-date='2018-08-01']").click()
         page.evaluate("([a, b]) => BorderZones.probeAt(L.latLng(a, b), false)", list(IN_AOS))
         page.wait_for_function(

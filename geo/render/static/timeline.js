@@ -103,7 +103,8 @@
       var today = this._today = todayISO();
       var box = el("div", "bz-box bz-timeline leaflet-control");
       box.id = "bz-timeline";
-      var body = BZ.collapsible(box, "Date", !BZ.narrow());
+      // collapsed to its button (which says the date) until opened: the left column's tools stay clear
+      var body = BZ.collapsible(box, "Date", false);
       this._first = monthIndex(tl.start);
       this._last = monthIndex(today);
       var input = this._input = el("input");
@@ -141,7 +142,22 @@
       });
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
+      box.addEventListener("bz-toggle", function () { self.fit(); });
+      BZ.map.on("resize", function () { self.fit(); });
       return box;
+    },
+    /* Open, the panel keeps clear of the tools above it: its list of items scrolls, or goes. */
+    fit: function () {
+      var list = this._list, box = this.getContainer();
+      list.style.maxHeight = "";
+      list.style.display = "";
+      var above = BZ.map.getContainer().querySelector(".leaflet-top.leaflet-left");
+      if (!above || box.classList.contains("bz-collapsed")) return;
+      var over = above.getBoundingClientRect().bottom + 8 - box.getBoundingClientRect().top;
+      if (over <= 0) return;
+      var room = list.getBoundingClientRect().height - over;
+      if (room >= 36) list.style.maxHeight = room + "px";
+      else list.style.display = "none";
     },
     go: function (date) {
       if (date === null) { this._input.value = this._input.max; BZ.setDate(null); return; }
@@ -179,6 +195,7 @@
         }
         list.appendChild(li);
       });
+      this.fit();
     },
   });
 
