@@ -676,6 +676,7 @@ def test_layers_drawn_in_panes_by_kind(loaded) -> None:
     where = page.evaluate(
         """() => Object.fromEntries(Object.entries(BorderZones.layers).map(([k, v]) => {
             const first = v.shapes.getLayers()[0];
+            if (!first) return [k, [null, null]];  // nothing drawn (in force on no date shown)
             const node = first.getElement ? first.getElement() : null;
             const pane = node ? node.closest('.leaflet-pane:not(.leaflet-overlay-pane)') : null;
             return [k, [first.options.pane, pane ? pane.className : null]];

@@ -40,7 +40,12 @@ def test_entries_carry_every_item_with_its_dates(data):
 
 def test_timeline_layers_are_not_drawn_as_context(data):
     keys = {layer.key for layer in data.layers}
-    assert not keys & {"timeline", "timeline_positions"}
+    assert "timeline" not in keys  # its bands are drawn as the map's zones, by date
+    (positions,) = [layer for layer in data.layers if layer.key == "timeline_positions"]
+    assert positions.dated and all(
+        f["properties"]["_when"] and f["properties"]["_dateOnly"]
+        for f in positions.geojson["features"]
+    )
 
 
 @pytest.mark.slow

@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import math
@@ -135,6 +136,8 @@ class DisplayLayer:
     attribution: str = ""
     #: Stated accuracy of the layer (manifest ``accuracy_m``), metres.
     accuracy_m: float | None = None
+    #: Some features carry ``_when`` (date ranges): the page redraws the layer for a date.
+    dated: bool = False
     #: Tolerance (m) the geometry was simplified by for display (None: not simplified).
     simplified_m: float | None = None
 
@@ -988,6 +991,8 @@ def prepare(
         elif kinds <= {"Polygon", "MultiPolygon"}:
             out.append(_area_layer(name, "Context", show=False))
     search = None
+    if "timeline_positions" in available:
+        out.append(_positions_layer())
     if "places" in available:
         place_layer, shown = _places_layer(min_place_population, titles)
         out.append(place_layer)
@@ -997,13 +1002,17 @@ def prepare(
         table = points if isinstance(points, PointTable) else point_table(points)
         out.append(_points_layer(table))
         encoded = encode_points(table, titles)
+    timeline = None
+    if "timeline_positions" in available:
+        timeline = timeline_entries()
+        out = _dated_layers(out, timeline["items"])
     parts = (part.strip() for layer in out for part in layer.attribution.split(";"))
     attributions = tuple(dict.fromkeys(part for part in parts if part))
     return MapData(
         layers=tuple(out),
         bounds=_bounds(out),
         attributions=attributions,
-        timeline=timeline_entries() if "timeline_positions" in available else None,
+        timeline=timeline,
         points=encoded,
         search=search,
     )
@@ -1030,8 +1039,8 @@ def timeline_entries() -> dict[str, Any]:
     ``confidence`` and ``from`` (ISO day), and only where they apply
     ``until`` (ISO day; absent when open), the ``layer`` it shows on the map,
     the ``features`` (ids) of that layer, and ``zone``, the map's zone
-    (``zones.csv``) that is the same band. Titles and sources are left out
-    for the page's size budget (``border-zones timeline`` lists them).
+    (``zones.csv``) that is the same band. ``title`` too; sources are left
+    out for the page's size budget (``border-zones timeline`` lists them).
     """
     from geo import specs, timeline
 
@@ -1044,6 +1053,7 @@ def timeline_entries() -> dict[str, Any]:
         r = item.rule
         entry: dict[str, Any] = {
             "id": item.id,
+            "title": item.title,
             "kind": item.kind,
             "confidence": item.confidence,
             "from": item.start.isoformat(),
@@ -1063,3 +1073,161 @@ def timeline_entries() -> dict[str, Any]:
         "stops": [{"date": d, "label": label} for d, label in TIMELINE_STOPS],
         "items": items,
     }
+
+
+#: A date range of the page, ``[from, until]`` (ISO days; ``until`` None when open).
+DateRange = tuple[str, str | None]
+
+
+def _merge_ranges(ranges: Sequence[DateRange]) -> list[DateRange]:
+    """The union of date ranges, as few disjoint ranges as it takes, by start.
+
+    Examples
+    --------
+    >>> _merge_ranges([("2017-09-14", "2018-07-23"), ("2025-01-09", None),
+    ...                ("2018-01-01", "2018-12-31")])
+    [('2017-09-14', '2018-12-31'), ('2025-01-09', None)]
+    """
+    out: list[list[str | None]] = []
+    for start, end in sorted(ranges):
+        if out:
+            last_end = out[-1][1]
+            if last_end is None or _next_day(last_end) >= start:
+                if last_end is not None and (end is None or end > last_end):
+                    out[-1][1] = end
+                continue
+        out.append([start, end])
+    return [(str(a), b) for a, b in out]
+
+
+def _next_day(iso: str) -> str:
+    import datetime as dt
+
+    return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
+
+
+def _intersect_ranges(a: Sequence[DateRange], b: Sequence[DateRange]) -> list[DateRange]:
+    """The days in both ``a`` and ``b`` (each a union of ranges)."""
+    out: list[DateRange] = []
+    for s1, e1 in a:
+        for s2, e2 in b:
+            start = max(s1, s2)
+            ends = [e for e in (e1, e2) if e is not None]
+            end = min(ends) if ends else None
+            if end is None or start <= end:
+                out.append((start, end))
+    return _merge_ranges(out)
+
+
+def _feature_keys(layer: DisplayLayer) -> list[str]:
+    """What timeline items name each feature of ``layer`` by (its ``id`` in the layer file)."""
+    feats = layer.geojson["features"]
+    if layer.key == "timeline_positions":
+        return [str(f["properties"].get("item", "")) for f in feats]
+    if layer.key.startswith("zone:"):
+        return [str(f["properties"].get("zone_id", "")) for f in feats]
+    if layer.key in _layers.names():
+        gdf = _layers.load(layer.key)
+        if "id" in gdf.columns:
+            ids = [str(v) for v in gdf["id"]]
+            return [ids[int(f["id"])] for f in feats]
+    return ["" for _ in feats]
+
+
+def _dated_layers(
+    layers: Sequence[DisplayLayer], items: Sequence[dict[str, Any]]
+) -> list[DisplayLayer]:
+    """The layers with ``_when`` on every feature a timeline item maps onto.
+
+    A feature's ``_when`` is the union of its items' date ranges (a list of
+    ``[from, until]``); features no item maps onto have none and are always
+    drawn, except a zone of ``zones.csv`` that no item names while others of
+    its family are dated (the 2017 "requested but not granted" band): it is
+    in force while all of them are. Layers with a dated feature get
+    ``dated=True``; the positions layer's features are drawn only on a date.
+    """
+    zone_ranges: dict[str, list[DateRange]] = {}
+    layer_ranges: dict[str, list[DateRange]] = {}
+    feature_ranges: dict[tuple[str, str], list[DateRange]] = {}
+    for item in items:
+        span: DateRange = (str(item["from"]), item.get("until"))
+        if "zone" in item:
+            zone_ranges.setdefault(str(item["zone"]), []).append(span)
+        elif item.get("layer") == "timeline_positions":
+            feature_ranges.setdefault(("timeline_positions", str(item["id"])), []).append(span)
+        elif "features" in item:
+            for fid in item["features"]:
+                feature_ranges.setdefault((str(item["layer"]), str(fid)), []).append(span)
+        elif "layer" in item:
+            layer_ranges.setdefault(str(item["layer"]), []).append(span)
+    zones = {k: _merge_ranges(v) for k, v in zone_ranges.items()}
+    families: dict[str, list[str]] = {}
+    for layer in layers:
+        if layer.key.startswith("zone:"):
+            for f in layer.geojson["features"]:
+                p = f["properties"]
+                families.setdefault(str(p.get("family", "")), []).append(str(p.get("zone_id", "")))
+    for ids in families.values():
+        dated = [z for z in dict.fromkeys(ids) if z in zones]
+        for zid in dict.fromkeys(ids):
+            if zid not in zones and dated:
+                both = zones[dated[0]]
+                for other in dated[1:]:
+                    both = _intersect_ranges(both, zones[other])
+                zones[zid] = both
+    out: list[DisplayLayer] = []
+    for layer in layers:
+        keys = _feature_keys(layer)
+        whole = layer_ranges.get(layer.key, [])
+        features, has_dates = [], False
+        for feature, key in zip(layer.geojson["features"], keys, strict=True):
+            if layer.key.startswith("zone:"):
+                ranges = zones.get(key, [])
+            else:
+                ranges = _merge_ranges([*whole, *feature_ranges.get((layer.key, key), [])])
+            if ranges:
+                props = {**feature["properties"], "_when": [list(r) for r in ranges]}
+                if layer.key == "timeline_positions":
+                    props["_dateOnly"] = True
+                feature = {**feature, "properties": props}
+                has_dates = True
+            features.append(feature)
+        if has_dates:
+            geojson = {**layer.geojson, "features": features}
+            layer = dataclasses.replace(layer, geojson=geojson, dated=True)
+        out.append(layer)
+    return out
+
+
+def _positions_layer() -> DisplayLayer:
+    """The timeline's positions (schematic points), each styled by its item's kind."""
+    from geo import timeline
+
+    gdf, info = _load("timeline_positions")
+    by_id = {i.id: i for i in timeline.items()}
+
+    def popup(row: pd.Series) -> list[tuple[str, str]]:
+        # short, for the page's size budget: `border-zones timeline` gives the sources
+        item = by_id[str(row["item"])]
+        until = item.end.isoformat() if item.end else "open"
+        return [
+            ("Item", item.title),
+            ("Kind, dates", f"{item.kind}, {item.start.isoformat()} to {until}"),
+            ("Placed", f"schematic, ± {_fmt_km(float(row['uncertainty_m']))}"),
+        ]
+
+    return DisplayLayer(
+        key="timeline_positions",
+        title=str(info.get("title", "Positions through time")),
+        group="Context",
+        geometry="point",
+        geojson=_features(
+            gdf,
+            list(gdf.geometry),
+            lambda row: str(row.get("name") or "position"),
+            popup,
+            lambda row: {"item": str(row["item"]), "_kind": by_id[str(row["item"])].kind},
+        ),
+        provenance=_provenance(info),
+        attribution=str(info.get("attribution", "")),
+    )

@@ -40,6 +40,7 @@ __all__ = [
     "POINT_NO_ZONE",
     "POINT_STYLE",
     "POINT_ZONE_COLOURS",
+    "POSITION_STYLES",
     "ZONE_COLOURS",
     "band_style",
     "blend_over_white",
@@ -130,6 +131,16 @@ LANDMARK_STYLE: dict[str, Any] = {
     "weight": 1.5,
     "fillColor": "#CC79A7",
     "fillOpacity": 1,
+}
+
+#: The timeline's positions (schematic points) by their item's kind: fills that keep
+#: apart from each other and from places and landmarks under deuteranopia and
+#: protanopia (tests/test_timeline_slider.py); "" for a kind without its own.
+POSITION_STYLES: dict[str, dict[str, Any]] = {
+    "observed": {"color": "#000000", "weight": 1.5, "fillColor": "#D55E00", "fillOpacity": 1},
+    "reported": {"color": "#000000", "weight": 1.5, "fillColor": "#F0E442", "fillOpacity": 1},
+    "offered": {"color": "#FFFFFF", "weight": 1.5, "fillColor": "#000000", "fillOpacity": 1},
+    "": {"color": "#000000", "weight": 1.5, "fillColor": "#999999", "fillOpacity": 1},
 }
 
 #: Fill opacity of a zone's part beyond its territory, as a fraction of its own.

@@ -146,6 +146,9 @@ def _base_style(layer: DisplayLayer, properties: dict[str, Any]) -> dict[str, An
         return derived
     if key == "lebanon_border_barrier":
         return dict(style.BARRIER_STYLES.get(_kind(properties), style.BARRIER_STYLES[""]))
+    if key == "timeline_positions":
+        kind = str(properties.get("_kind", ""))
+        return {**style.POSITION_STYLES.get(kind, style.POSITION_STYLES[""]), "radius": 5.5}
     if key == "places":
         base = style.LANDMARK_STYLE if properties.get("kind") == "landmark" else style.PLACE_STYLE
         radius = 5.0 if properties.get("kind") == "landmark" else None
@@ -201,6 +204,18 @@ def legend_entries(layer: DisplayLayer) -> list[dict[str, Any]]:
                 "label": f"Barrier: {kind or 'other'} (schematic)",
                 "shape": "line",
                 "style": style.BARRIER_STYLES[kind],
+            }
+            for kind in kinds
+        ]
+    if layer.key == "timeline_positions":
+        kinds = sorted({str(f["properties"].get("_kind", "")) for f in feats})
+        return [
+            {
+                "label": f"Position, {kind} (schematic)",
+                "shape": "point",
+                "style": layer_style(layer, {"_kind": kind}),
+                # shown while a feature of this kind is drawn (the slider's date)
+                "match": {"_kind": kind},
             }
             for kind in kinds
         ]
@@ -296,6 +311,7 @@ SCRIPTS: tuple[str, ...] = (
     "rings.js",
     "download.js",
     "share.js",
+    "timeline.js",
     "points.js",
 )
 
@@ -306,6 +322,51 @@ SCRIPT_DATA: dict[str, str] = {"points.js": "points"}
 
 def _static(name: str) -> str:
     return resources.files("geo.render").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def _page_script(name: str) -> str:
+    r"""A page script as the page carries it: without its comment lines and indentation.
+
+    Only whole lines go: a line that is a ``//`` comment, the lines of a ``/* … */``
+    comment that starts a line (unless code follows its end on that line), and
+    blank lines; every other line is kept, stripped of its leading and trailing
+    blanks, so line breaks (and so automatic semicolons) stay where they were.
+    The page's size budget needs it (tests/test_webmap.py); the files keep their
+    comments.
+
+    Examples
+    --------
+    >>> _page_script_text("/* a\n * b */\n  var x = 1;  // one\n\n  // two\n  f(x);\n")
+    'var x = 1;  // one\nf(x);\n'
+    """
+    return _page_script_text(_static(name))
+
+
+def _page_script_text(text: str) -> str:
+    out: list[str] = []
+    in_comment = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if in_comment:
+            end = stripped.find("*/")
+            if end < 0:
+                continue
+            in_comment = False
+            stripped = stripped[end + 2 :].strip()
+            if not stripped:
+                continue
+        elif stripped.startswith("//"):
+            continue
+        elif stripped.startswith("/*"):
+            end = stripped.find("*/", 2)
+            if end < 0:
+                in_comment = True
+                continue
+            if not stripped[end + 2 :].strip():
+                continue
+        if stripped:
+            out.append(stripped)
+    return "\n".join(out) + "\n"
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -376,7 +437,7 @@ class _BorderZones(MacroElement):
         for script in SCRIPTS:
             if script in SCRIPT_DATA and not self.data.get(SCRIPT_DATA[script]):
                 continue  # the default map carries no points, nor their script
-            js = re.sub(r"</(script)", r"<\\/\1", _static(script), flags=re.IGNORECASE)
+            js = re.sub(r"</(script)", r"<\\/\1", _page_script(script), flags=re.IGNORECASE)
             name = "bz_" + script.removesuffix(".js").replace("-", "_")
             figure.header.add_child(_Verbatim(f"<script>{js}</script>"), name=name)
         figure.html.add_child(
@@ -544,6 +605,8 @@ def _layer_data(layer: DisplayLayer) -> dict[str, Any]:
         "provenance": [list(row) for row in layer.provenance],
         "displayToleranceM": layer.simplified_m,
         "hitWeight": hit,
+        # features with `_when`: redrawn for the slider's date (timeline.js)
+        "dated": layer.dated,
     }
 
 

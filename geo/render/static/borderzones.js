@@ -36,13 +36,15 @@
     return table;
   }
 
-  /* Whether a feature (its `_when`: [from, until], ISO dates, either may be null)
-   * is in force on BZ.date; with no date, or no `_when`, it always is. */
+  /* Whether a feature (its `_when`: [from, until], or a list of them; ISO dates,
+   * either may be null) is in force on BZ.date; with no `_when` it always is, with
+   * no date (the reference view) too, unless it is drawn only on a date (`_dateOnly`). */
   BZ.inForce = function (feature) {
-    var w = feature && feature.properties && feature.properties._when;
-    var d = BZ.date;
-    if (!w || !d) return true;
-    return (!w[0] || w[0] <= d) && (!w[1] || d <= w[1]);
+    var p = (feature && feature.properties) || {}, w = p._when, d = BZ.date;
+    if (!d) return !p._dateOnly;
+    if (!w) return true;
+    var ranges = Array.isArray(w[0]) ? w : [w];
+    return ranges.some(function (r) { return (!r[0] || r[0] <= d) && (!r[1] || d <= r[1]); });
   };
 
   /* Called for every GeoJSON feature as its layer is built (again when redrawn for a date). */
@@ -520,6 +522,7 @@
         var row = el("div", "bz-legend-row");
         row.setAttribute("data-layer", e.layer);
         row.setAttribute("data-layers", (e.layers || [e.layer]).join(" "));
+        if (e.match) row.setAttribute("data-match", JSON.stringify(e.match));
         row.appendChild(swatch(e));
         row.appendChild(el("span", "bz-legend-label", e.label));
         body.appendChild(row);
@@ -544,9 +547,14 @@
     refresh: function () {
       var map = this._map;
       this._rows.forEach(function (row) {
+        var match = JSON.parse(row.getAttribute("data-match") || "null");
         var on = row.getAttribute("data-layers").split(" ").some(function (key) {
           var info = BZ.layers[key];
-          return !!(info && map.hasLayer(info.layer) && info.shapes.getLayers().length);
+          if (!(info && map.hasLayer(info.layer))) return false;
+          return info.shapes.getLayers().some(function (shape) {  // a row for some features only
+            var p = (shape.feature && shape.feature.properties) || {};
+            return !match || Object.keys(match).every(function (k) { return p[k] === match[k]; });
+          });
         });
         row.style.display = on ? "" : "none";
       });

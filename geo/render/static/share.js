@@ -1,5 +1,6 @@
 /* border-zones map: permalinks. The URL's hash holds what is on the map
- *   #map=ZOOM/LAT/LON&layers=KEY,KEY&base=KEY&probe=LAT,LON&rings=KM,KM
+ *   #map=ZOOM/LAT/LON&layers=KEY,KEY&base=KEY&probe=LAT,LON&rings=KM,KM&date=YYYY-MM-DD
+ * (date: the time slider's, timeline.js; absent in the reference view)
  * (layer keys as in the page's data, basemap keys as border-zones names them),
  * written as the map changes (history.replaceState, debounced) and restored
  * on load and when the hash changes; "Copy link" copies it. */
@@ -26,6 +27,7 @@
     }).map(function (spec) { return encodeURIComponent(spec.key).replace(/%3A/g, ":"); });
     var parts = ["map=" + (+z.toFixed(2)) + "/" + c.lat.toFixed(digits) + "/" + c.lng.toFixed(digits),
                  "layers=" + shown.join(","), "base=" + encodeURIComponent(baseKey())];
+    if (BZ.date) parts.push("date=" + BZ.date);
     var p = BZ.lastProbe;
     if (p) parts.push("probe=" + p.lat.toFixed(7) + "," + p.lon.toFixed(7));
     var rings = BZ.rings && BZ.rings.radii();
@@ -51,7 +53,7 @@
   /* Put the map in the state of `hash`; parts missing or malformed are left as they are. */
   function restore(hash) {
     var map = BZ.map, s = parse(hash);
-    if (!s.map && !s.layers && !s.base && !s.probe) return false;
+    if (!s.map && !s.layers && !s.base && !s.probe && s.date === undefined) return false;
     if (s.base !== undefined) {
       var label = (BZ.config.basemaps || {})[decode(s.base)];
       var target = label !== undefined ? BZ.bases[label] : null;
@@ -87,6 +89,7 @@
       BZ.rings.set(s.rings.split(",").map(num).filter(function (x) { return x !== null && x > 0; })
         .map(function (km) { return km * 1000; }));
     }
+    if (s.date !== undefined && BZ.setDate) BZ.setDate(s.date === "" ? null : decode(s.date));
     if (s.probe) {
       var ll = BZ.parseLatLon(s.probe.replace(",", ", "));
       if (ll) BZ.probeAt(L.latLng(ll[0], ll[1]), false);
@@ -178,7 +181,7 @@
     new ShareControl().addTo(map);
     restoring = true;
     try { restore(location.hash); } finally { restoring = false; }
-    map.on("moveend zoomend overlayadd overlayremove baselayerchange layeradd layerremove bz:probe bz:rings", write);
+    map.on("moveend zoomend overlayadd overlayremove baselayerchange layeradd layerremove bz:probe bz:rings bz-date", write);
     window.addEventListener("hashchange", function () {
       if (location.hash === "#" + state()) return;
       restoring = true;
