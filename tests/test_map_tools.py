@@ -63,6 +63,10 @@ def test_preset_and_typed_rings_are_geodesic_circles(loaded) -> None:
     assert page.evaluate("BorderZones.rings.radii()") == [5000, 60000, 23500]
     for r in (5000, 60000, 23500):
         check_ring(ring_vertices(page, r), *CENTRE, r)
+    # a redrawn ring's old label fades out over Leaflet's 200 ms before it is removed
+    page.wait_for_function(
+        "document.querySelectorAll('.bz-ring-label').length === 3", timeout=2_000
+    )
     assert page.locator(".bz-ring-label").count() == 3
     assert page.get_attribute(".bz-ring-preset[data-km='60']", "aria-pressed") == "true"
     assert not log.console_errors and not log.page_errors
