@@ -31,6 +31,7 @@ def png(tmp_path_factory):
     return path
 
 
+@pytest.mark.slow  # uses a drawn figure (module fixture, ~4 s to draw)
 def test_png_size_and_content(png):
     img = mpimg.imread(png)
     w, h = figure.PAGE_INCHES
@@ -114,6 +115,7 @@ def _legend_labels() -> list[str]:
     return [_normal(label) for _, label in figure._legend_handles()]
 
 
+@pytest.mark.slow  # uses a drawn figure (module fixture, ~4 s to draw)
 def test_pdf_fonts_are_truetype_with_metadata(pdf):
     fonts = subprocess.run([_tool("pdffonts"), pdf], capture_output=True, text=True, check=True)
     rows = fonts.stdout.splitlines()[2:]
@@ -128,6 +130,7 @@ def test_pdf_fonts_are_truetype_with_metadata(pdf):
     assert matplotlib.rcParams["pdf.fonttype"] == 3  # the setting stayed local
 
 
+@pytest.mark.slow  # uses a drawn figure (module fixture, ~4 s to draw)
 def test_pdf_text_has_what_an_editor_looks_for(pdf):
     out = subprocess.run([_tool("pdftotext"), "-raw", pdf, "-"], capture_output=True, text=True)
     text = _normal(out.stdout)
@@ -156,6 +159,7 @@ def test_pdf_text_has_what_an_editor_looks_for(pdf):
     assert not missing, text
 
 
+@pytest.mark.slow  # uses a drawn figure (module fixture, ~4 s to draw)
 def test_pdf_page_keeps_a_5_mm_margin(pdf, tmp_path):
     dpi = 100
     subprocess.run(
@@ -177,6 +181,7 @@ def test_pdf_page_keeps_a_5_mm_margin(pdf, tmp_path):
     assert ink.mean() > 0.3  # and the page is not empty
 
 
+@pytest.mark.slow  # uses a drawn figure (module fixture, ~4 s to draw)
 def test_text_keeps_5_mm_from_the_page_edge(drawn):
     fig, renderer = drawn
     page = fig.bbox
@@ -195,6 +200,7 @@ def _texts(fig):
     ]
 
 
+@pytest.mark.slow  # uses a drawn figure (module fixture, ~4 s to draw)
 def test_no_two_texts_overlap(drawn):
     """Names, place labels, ticks, legend, notes, credits: no two boxes meet."""
     fig, renderer = drawn
@@ -223,6 +229,7 @@ def _to_display(ax, geom_lonlat):
     return shapely.transform(geom_lonlat, f)
 
 
+@pytest.mark.slow  # uses a drawn figure (module fixture, ~4 s to draw)
 def test_place_labels_clear_the_barrier_and_other_dots(drawn):
     fig, renderer = drawn
     ax = _map_axes(fig)
@@ -259,6 +266,7 @@ def _is_barrier(artist) -> bool:
         (style.BARRIER_STYLES, "smart fence"),
     ],
 )
+@pytest.mark.slow  # uses a drawn figure (module fixture, ~4 s to draw)
 def test_each_line_is_drawn_in_its_web_map_style(drawn, styles, key):
     fig, _ = drawn
     want = style.mpl_line(styles[key])
@@ -285,6 +293,7 @@ def test_wall_and_fence_differ_in_colour_and_dash():
     assert {"Barrier: concrete wall", "Barrier: smart fence"} <= set(_legend_labels())
 
 
+@pytest.mark.slow  # uses a drawn figure (module fixture, ~4 s to draw)
 def test_area_of_separation_over_the_5_km_zone_shows_a_legend_colour(drawn, png):
     """Pixels where the Area of Separation meets the granted zone: the AoS legend colour."""
     fig, _ = drawn
@@ -317,6 +326,7 @@ def test_area_of_separation_over_the_5_km_zone_shows_a_legend_colour(drawn, png)
     assert min(np.abs(aos_fill - f).max() for f in legend_fills[1:]) > 0.1
 
 
+@pytest.mark.slow  # uses a drawn figure (module fixture, ~4 s to draw)
 def test_right_column_has_no_large_gap(drawn):
     """Legend, notes and locator follow each other down the column to the map's foot."""
     fig, renderer = drawn
@@ -334,6 +344,7 @@ def test_right_column_has_no_large_gap(drawn):
     assert legend.x0 > map_box.x1
 
 
+@pytest.mark.slow  # uses a drawn figure (module fixture, ~4 s to draw)
 def test_graticule_ticks_sit_where_meridians_cross_the_frame(drawn):
     """Tick labels name the meridian / parallel that pyproj puts at that spot."""
     fig, _ = drawn
@@ -356,6 +367,7 @@ def test_graticule_ticks_sit_where_meridians_cross_the_frame(drawn):
 @pytest.mark.parametrize(
     "key", ["zone:granted_5km", "zone:requested_not_granted", "undof_area_of_separation"]
 )
+@pytest.mark.slow  # uses a drawn figure (module fixture, ~4 s to draw)
 def test_each_area_is_filled_in_its_web_map_style(drawn, key):
     fig, _ = drawn
     want = matplotlib.colors.to_rgba(style.mpl_area(style.AREA_STYLES[key])["facecolor"])

@@ -181,6 +181,7 @@ def test_polygon_distance_zero_inside_and_exact_outside():
     assert np.abs(got[~inside] - want).max() <= CM
 
 
+@pytest.mark.slow  # brute-force truth over many parts (~4 s)
 def test_multipart_targets():
     multi = MultiLineString([HAIRPIN, NE_LINE])
     lon, lat = points_around(NE_LINE, 100, 100, 13)

@@ -298,6 +298,7 @@ def test_blue_line_parts_cover_the_line_and_say_which_is_which():
         )
 
 
+@pytest.mark.slow  # profile every 50 m (~5 s)
 def test_blue_line_proper_within_100_m_of_the_second_source():
     """Sea to Ghajar: two OpenStreetMap processings agree to within 100 m everywhere."""
     parts = layers.load("blue_line_parts").set_index("part")

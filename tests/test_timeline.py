@@ -365,6 +365,7 @@ def test_figure_at_a_date_renders(tmp_path):
     assert "2025_lb5 (observed)" in texts and "2026-01-01" in texts
 
 
+@pytest.mark.slow  # renders the doc tables (~4 s)
 def test_timeline_doc_tables_up_to_date():
     import subprocess
     import sys

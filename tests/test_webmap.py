@@ -139,6 +139,7 @@ def test_size_within_budget(page: str, tmp_path: Path, npm_assets: Path) -> None
     assert offline.stat().st_size <= 1_500_000
 
 
+@pytest.mark.slow  # builds the map twice (~4 s)
 def test_rebuild_gives_identical_bytes(tmp_path: Path) -> None:
     a = webmap.save_map(tmp_path / "a.html")
     b = webmap.save_map(tmp_path / "b.html")
@@ -365,6 +366,7 @@ def test_cache_dir_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert assets.cache_dir() == Path.home() / ".cache" / "border-zones" / "assets"
 
 
+@pytest.mark.slow  # npm pack (~4 s)
 def test_asset_fetch_falls_back_to_npm_when_cdn_unreachable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
