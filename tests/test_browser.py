@@ -18,38 +18,10 @@ from geo import layers
 from geo.render import assets, display, webmap
 
 pytestmark = pytest.mark.browser
+pytest_plugins = ("map_support",)  # its fixtures: cache, map_file, offline_file, loaded
 
 GEOD = Geod(ellps="WGS84")
 PAYLOADS = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>")
-
-
-@pytest.fixture(scope="module")
-def cache() -> Path:
-    from browser_support import asset_cache, have_browser
-
-    if not have_browser():
-        pytest.fail(  # a skipped browser test in CI would hide a failure
-            "the browser tests need playwright (pip install -e '.[test]'), Debian's chromium "
-            "(apt-get install -y chromium) and npm; deselect them with -m 'not browser'"
-        )
-    return asset_cache()
-
-
-@pytest.fixture(scope="module")
-def map_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return webmap.save_map(tmp_path_factory.mktemp("map") / "map.html")
-
-
-@pytest.fixture(scope="module")
-def offline_file(tmp_path_factory: pytest.TempPathFactory, cache: Path) -> Path:
-    return webmap.save_map(tmp_path_factory.mktemp("offline") / "map.html", offline=True)
-
-
-@pytest.fixture(scope="module")
-def loaded(browser, map_file: Path, cache: Path):
-    page, log = open_page(browser, map_file.as_uri(), cache=cache)
-    yield page, log
-    page.context.close()
 
 
 def click_at(page, lat: float, lon: float) -> bool:
