@@ -30,7 +30,7 @@ import datetime as dt
 import functools
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -369,16 +369,28 @@ def zones(as_of: str | dt.date | None = None) -> gpd.GeoDataFrame:
     """
     if as_of is not None:
         return timeline_zones(as_of)
-    digest = specs_sha256()
-    if ZONES_LAYER in layers.names() and layers.info(ZONES_LAYER).get("specs_sha256") == digest:
-        return layers.load(ZONES_LAYER)
-    warnings.warn(
+    return _committed_or_computed(
+        ZONES_LAYER,
+        "specs_sha256",
+        specs_sha256(),
+        _computed,
         f"{specs_path()} changed since the zones layer was built; computing the zones "
         "now (rebuild the layer with geo.zones.write_zone_layer())",
-        UserWarning,
-        stacklevel=2,
     )
-    return _computed(digest).copy()
+
+
+def _committed_or_computed(
+    name: str,
+    key: str,
+    digest: str,
+    compute: Callable[[str], gpd.GeoDataFrame],
+    stale: str,
+) -> gpd.GeoDataFrame:
+    """Layer ``name`` if its manifest ``key`` is ``digest``; else warn ``stale`` and compute."""
+    if name in layers.names() and layers.info(name).get(key) == digest:
+        return layers.load(name)
+    warnings.warn(stale, UserWarning, stacklevel=3)
+    return compute(digest).copy()
 
 
 @functools.lru_cache(maxsize=2)
@@ -611,17 +623,14 @@ def timeline_areas() -> gpd.GeoDataFrame:
         When ``timeline.csv`` no longer matches the layer (rebuild it with
         ``python recipes/build_layers.py`` or :func:`write_timeline_layer`).
     """
-    digest = timeline.timeline_sha256()
-    names = layers.names()
-    if TIMELINE_LAYER in names and layers.info(TIMELINE_LAYER).get("timeline_sha256") == digest:
-        return layers.load(TIMELINE_LAYER)
-    warnings.warn(
+    return _committed_or_computed(
+        TIMELINE_LAYER,
+        "timeline_sha256",
+        timeline.timeline_sha256(),
+        _timeline_computed,
         f"{timeline.timeline_path()} changed since the timeline layer was built; computing "
         "its areas now (rebuild the layer with border-zones timeline --write)",
-        UserWarning,
-        stacklevel=2,
     )
-    return _timeline_computed(digest).copy()
 
 
 @functools.lru_cache(maxsize=2)
