@@ -17,7 +17,7 @@ of ``--repeat`` runs:
   ``by="zone,month"`` and ``sum="fatalities"`` to a CSV, i.e.
   ``border-zones summarize IN --by zone,month --sum fatalities -o OUT``.
 
-    python benchmarks/bench_summarize.py --rows 1000000 --repeat 3 -o bench_summarize.json
+    python benchmarks/bench_summarize.py --rows 1000000 --repeat 3 -o docs/summarize_benchmark.json
 """
 
 from __future__ import annotations
