@@ -33,7 +33,7 @@ import re
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -49,6 +49,9 @@ from geo.errors import InputError
 from geo.points import COLLISION_SUFFIX, added_column_names
 from geo.render import style
 from geo.summary import find_date_column
+
+if TYPE_CHECKING:
+    from geo.timeline import TimelineItem
 
 __all__ = [
     "COORD_DECIMALS",
@@ -323,11 +326,19 @@ def _load(name: str) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
     return gdf, dict(_layers.info(name))
 
 
+#: Decimals of a layer simplified by at least :data:`COARSE_M` metres: 1e-5° (≤ 1.1 m)
+#: is a fraction of what the simplification moves; the rest keep :data:`COORD_DECIMALS`.
+COARSE_DECIMALS, COARSE_M = 5, 5.0
+
+
 def _display_geoms(name: str, gdf: gpd.GeoDataFrame) -> list[shapely.Geometry]:
     tol = SIMPLIFY_M.get(name)
     if tol is None:
         return list(gdf.geometry)
-    return list(simplify_for_display(gdf, tol))
+    simplified = simplify_for_display(gdf, tol)
+    if tol >= COARSE_M:  # the page's size budget: no digits finer than the simplification
+        return [round_geometry(g, COARSE_DECIMALS) for g in simplified]
+    return list(simplified)
 
 
 def _line_layer(name: str, group: Group, *, show: bool = True) -> DisplayLayer:
@@ -1031,6 +1042,12 @@ TIMELINE_STOPS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _source_text(item: TimelineItem) -> str:
+    """An item's source as the page lists it: outlet, “title”, date."""
+    parts = [item.source_outlet, f"“{item.source_title}”", item.source_date]
+    return ", ".join(p for p in parts if p and p != "“”")
+
+
 def timeline_entries() -> dict[str, Any]:
     """The timeline as the page gets it (``config.timeline``): dates, not geometry.
 
@@ -1039,8 +1056,8 @@ def timeline_entries() -> dict[str, Any]:
     ``confidence`` and ``from`` (ISO day), and only where they apply
     ``until`` (ISO day; absent when open), the ``layer`` it shows on the map,
     the ``features`` (ids) of that layer, and ``zone``, the map's zone
-    (``zones.csv``) that is the same band. ``title`` too; sources are left
-    out for the page's size budget (``border-zones timeline`` lists them).
+    (``zones.csv``) that is the same band. ``title`` too, and ``source``:
+    outlet, title and date (``border-zones timeline`` gives the addresses and notes).
     """
     from geo import specs, timeline
 
@@ -1057,6 +1074,7 @@ def timeline_entries() -> dict[str, Any]:
             "kind": item.kind,
             "confidence": item.confidence,
             "from": item.start.isoformat(),
+            "source": _source_text(item),
         }
         if item.end is not None:
             entry["until"] = item.end.isoformat()
