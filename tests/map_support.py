@@ -34,22 +34,28 @@ def offline_file(tmp_path_factory: pytest.TempPathFactory, cache: Path) -> Path:
     return webmap.save_map(tmp_path_factory.mktemp("offline") / "map.html", offline=True)
 
 
+#: The permalink of the reference view (the zones of zones.csv, ``classify()`` without a
+#: date): the tools' tests check the page against it. The page opens on today without it
+#: (tests/test_timeline_slider.py checks that).
+REFERENCE = "#date=reference"
+
+
 @pytest.fixture(scope="module")
 def loaded(browser, map_file: Path, cache: Path):
-    """The default map open in a desktop Chromium page."""
+    """The default map open in a desktop Chromium page, on the reference view."""
     from browser_support import open_page
 
-    page, log = open_page(browser, map_file.as_uri(), cache=cache)
+    page, log = open_page(browser, map_file.as_uri() + REFERENCE, cache=cache)
     yield page, log
     page.context.close()
 
 
 @pytest.fixture(scope="module")
 def phone(browser, map_file: Path, cache: Path):
-    """The default map open as on a phone (390×844, touch)."""
+    """The default map open as on a phone (390×844, touch), on the reference view."""
     from browser_support import open_page
 
-    page, log = open_page(browser, map_file.as_uri(), cache=cache, phone=True)
+    page, log = open_page(browser, map_file.as_uri() + REFERENCE, cache=cache, phone=True)
     yield page, log
     page.context.close()
 

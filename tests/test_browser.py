@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 import shapely
 from browser_support import open_page
+from map_support import REFERENCE
 from pyproj import Geod
 
 from geo import layers
@@ -197,7 +198,11 @@ def test_probe_measures_the_clicked_point_never_a_marker(
     """At the opening zoom, every layer on: the probe gives geo.distance/classify there."""
     from geo import classify, distance
 
-    page, log = open_page(browser, map_file.as_uri(), cache=cache, phone=device == "phone")
+    # the reference view: the zones classify() gives without a date (the page opens on
+    # today; tests/test_timeline_slider.py probes that against classify(as_of=today))
+    page, log = open_page(
+        browser, map_file.as_uri() + REFERENCE, cache=cache, phone=device == "phone"
+    )
     try:
         fades(page, False)
         all_layers_on(page)

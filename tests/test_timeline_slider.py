@@ -251,6 +251,8 @@ def test_a_date_draws_exactly_what_was_in_force(loaded, date: str) -> None:
     text = page.locator("#bz-timeline").evaluate("e => e.textContent")
     assert f"{len(in_force)} dated items in force" in text
     assert all(i.title in text for i in timeline.in_force(date))  # by title
+    for i in timeline.in_force(date):  # and source: outlet, title, date, as timeline.csv has it
+        assert i.source_outlet in text and i.source_title in text and i.source_date in text, i.id
     if not_drawn:
         assert f"not drawn here: border-zones figure --as-of {date}" in text
     # the probe follows: the zones it lists are those classify(as_of=…) gives, drawn here
@@ -283,9 +285,9 @@ def test_specific_dates_in_the_data(loaded) -> None:
 
 
 @pytest.mark.browser
-def test_reference_view_is_the_default_and_the_probe_panel_follows(loaded) -> None:
+def test_reference_view_on_its_stop_and_the_probe_panel_follows(loaded) -> None:
     page, _ = loaded
-    page.evaluate("BorderZones.setDate(null)")
+    page.locator("#bz-timeline .bz-date-stop[data-date='']").click()  # "Reference"
     config = page.evaluate("BorderZones.config")
     assert page.evaluate("BorderZones.date") is None
     assert drawn_on_page(page) == expected_drawn(None, config)
@@ -375,6 +377,12 @@ def test_phone_slider_collapsed_and_clear_of_the_probe(
             list(IN_AOS),
         )
         page.touchscreen.tap(x, y)
+        page.wait_for_function(  # the tap is handled (a loaded machine may take a moment)
+            """([a, b]) => { const p = BorderZones.lastProbe;
+                return p && Math.abs(p.lat - a) < 0.01 && Math.abs(p.lon - b) < 0.01; }""",
+            arg=list(IN_AOS),
+            timeout=5_000,
+        )
         probe = page.locator("#bz-probe").bounding_box()
         timeline_box = page.locator("#bz-timeline").bounding_box()
         apart = (
@@ -417,7 +425,17 @@ def test_permalink_holds_the_date(browser, map_file: Path, cache: Path) -> None:
     """The date goes into the URL's hash (share.js) and a reload of that link shows it."""
     page, log = open_page(browser, map_file.as_uri(), cache=cache)
     try:
-        assert "date=" not in page.evaluate("BorderZones.share.state()")  # the reference view
+        # a link without a date opens on today (the reader's clock), as the slider's "Today"
+        today = dt.date.today().isoformat()
+        assert page.evaluate("BorderZones.date") == today
+        assert f"date={today}" in page.evaluate("BorderZones.share.state()")
+        config = page.evaluate("BorderZones.config")
+        assert drawn_on_page(page) == expected_drawn(today, config)
+        assert legend_shown(page) == expected_legend(config, drawn_on_page(page))
+        lat, lon = east_of_line_a(3.0)
+        r = page.evaluate("([a, b]) => BorderZones.probe(a, b)", [lat, lon])
+        assert {z for z in r["zones"] if " (beyond" not in z} == expected_zones(lat, lon, today)
+        assert page.locator("#bz-timeline .bz-toggle").inner_text() == "Date: Today"
         open_slider(page)
         page.locator("#bz-timeline .bz-date-stop[data-date='2018-08-01']").click()
         page.evaluate("([a, b]) => BorderZones.probeAt(L.latLng(a, b), false)", list(IN_AOS))
@@ -446,10 +464,18 @@ def test_permalink_holds_the_date(browser, map_file: Path, cache: Path) -> None:
         again.context.close()
     bad, log3 = open_page(browser, map_file.as_uri() + "#date=2018-13-99", cache=cache)
     try:
-        assert bad.evaluate("BorderZones.date") is None  # a malformed date changes nothing
+        assert bad.evaluate("BorderZones.date") == today  # a malformed date: the default
         assert log3.console_errors == [] and log3.page_errors == []
     finally:
         bad.context.close()
+    ref, log4 = open_page(browser, map_file.as_uri() + "#date=reference", cache=cache)
+    try:
+        assert ref.evaluate("BorderZones.date") is None  # the view of zones.csv
+        assert drawn_on_page(ref) == expected_drawn(None, config)
+        assert "date=reference" in ref.evaluate("BorderZones.share.state()")
+        assert log4.console_errors == [] and log4.page_errors == []
+    finally:
+        ref.context.close()
 
 
 @pytest.mark.parametrize("name", webmap.SCRIPTS)

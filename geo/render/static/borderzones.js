@@ -755,6 +755,8 @@
     var groups = {};
     (config.groups || []).forEach(function (g) { groups[g] = {}; });
     var shown = [];
+    // the date the dated layers are first drawn for (timeline.js): today, or the permalink's
+    if (config.timeline && BZ.startDate) BZ.date = BZ.startDate(location.hash);
     config.layers.forEach(function (spec) {
       var built = buildLayer(spec, "bz-" + spec.pane);
       BZ.layers[spec.key] = { layer: built.layer, shapes: built.shapes, hit: built.hit || null,

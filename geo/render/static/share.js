@@ -1,6 +1,6 @@
 /* border-zones map: permalinks. The URL's hash holds what is on the map
  *   #map=ZOOM/LAT/LON&layers=KEY,KEY&base=KEY&probe=LAT,LON&rings=KM,KM&date=YYYY-MM-DD
- * (date: the time slider's, timeline.js; absent in the reference view)
+ * (date: the time slider's, timeline.js; `reference` for the view of zones.csv)
  * (layer keys as in the page's data, basemap keys as border-zones names them),
  * written as the map changes (history.replaceState, debounced) and restored
  * on load and when the hash changes; "Copy link" copies it. */
@@ -27,7 +27,7 @@
     }).map(function (spec) { return encodeURIComponent(spec.key).replace(/%3A/g, ":"); });
     var parts = ["map=" + (+z.toFixed(2)) + "/" + c.lat.toFixed(digits) + "/" + c.lng.toFixed(digits),
                  "layers=" + shown.join(","), "base=" + encodeURIComponent(baseKey())];
-    if (BZ.date) parts.push("date=" + BZ.date);
+    if (BZ.config.timeline) parts.push("date=" + (BZ.date || "reference"));
     var p = BZ.lastProbe;
     if (p) parts.push("probe=" + p.lat.toFixed(7) + "," + p.lon.toFixed(7));
     var rings = BZ.rings && BZ.rings.radii();
@@ -89,7 +89,10 @@
       BZ.rings.set(s.rings.split(",").map(num).filter(function (x) { return x !== null && x > 0; })
         .map(function (km) { return km * 1000; }));
     }
-    if (s.date !== undefined && BZ.setDate) BZ.setDate(s.date === "" ? null : decode(s.date));
+    if (s.date !== undefined && BZ.setDate) {
+      var date = s.date === "" || s.date === "reference" ? null : decode(s.date);
+      if (date !== BZ.date) BZ.setDate(date);  // BZ.init drew the opening date already
+    }
     if (s.probe) {
       var ll = BZ.parseLatLon(s.probe.replace(",", ", "));
       if (ll) BZ.probeAt(L.latLng(ll[0], ll[1]), false);

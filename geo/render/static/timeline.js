@@ -6,12 +6,13 @@
  * listed in the legend and probed only on the dates it was in force
  * (borderzones.js: BZ.inForce).
  *
- * With no date chosen (BZ.date null, the default) the map is the reference view:
- * the zones of zones.csv, as `geo.classify()` without a date gives them. A date
- * (the slider moves by month; stops, and "Today", the reader's clock) shows what
- * was in force then, as `classify(as_of=date)` for the items the page draws; the
- * others are listed as not drawn here. BZ.setDate(iso or null) changes it. All
- * text from data goes in with textContent. */
+ * The map opens on today (the reader's clock), or on the permalink's date: it
+ * shows what was in force on BZ.date, as `classify(as_of=date)` for the items the
+ * page draws; the others are listed as not drawn here. The slider moves by month;
+ * stops jump to the dates that matter. "Reference" (BZ.date null; `date=reference`
+ * in a permalink) is the view of zones.csv, as `geo.classify()` without a date
+ * gives it. BZ.setDate(iso or null) changes it. All text from data goes in with
+ * textContent. */
 (function () {
   "use strict";
   var BZ = window.BorderZones;
@@ -48,6 +49,15 @@
     return (iso === today ? "Today, " : "") + dayLabel(iso);
   }
   BZ.dateLabel = function (iso) { return label(iso, todayISO()); };
+
+  /* The date the page opens on (BZ.init, before it draws): the permalink's, else today. */
+  BZ.startDate = function (hash) {
+    var m = /(?:^#|&)date=([^&]*)/.exec(String(hash || ""));
+    if (m && (m[1] === "" || m[1] === "reference")) return null;
+    var today = todayISO();
+    if (m && validDay(m[1])) return m[1] > today ? today : m[1];
+    return today;
+  };
 
   function whenOf(item) { return { properties: { _when: [item.from || null, item.until || null] } }; }
 
@@ -177,7 +187,8 @@
       var at = date ? Math.max(this._first, Math.min(this._last, monthIndex(date))) : this._last;
       this._input.value = String(at - this._first);
       // the panel's button says the date, so a collapsed panel still shows it
-      this.getContainer().querySelector(".bz-toggle").textContent = date ? "Date: " + label(date, today) : "Date";
+      this.getContainer().querySelector(".bz-toggle").textContent =
+        "Date: " + (!date ? "Reference" : date === today ? "Today" : dayLabel(date));
       var list = this._list;
       list.textContent = "";
       items.forEach(function (item) {
@@ -199,7 +210,7 @@
     },
   });
 
-  BZ.date = null;  // the reference view until a date is chosen
+  BZ.date = null;  // until BZ.init sets the start date (pages without a timeline keep null)
   BZ.extensions.push(function (map, config) {
     if (!config.timeline) return;
     BZ._timeline = new TimelineControl().addTo(map);
