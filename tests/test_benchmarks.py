@@ -65,3 +65,25 @@ def test_startup_benchmark_runs(tmp_path):
     assert all(t > 0 for t in times.values())
     assert times["border-zones classify (2 rows)"] > times["python -c pass"]
     assert "| `python -c pass` |" in md.read_text()
+
+
+@pytest.mark.slow  # one print figure in a subprocess (~5 s)
+def test_products_benchmark_runs(tmp_path):
+    out = tmp_path / "products.json"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_products.py"), "--only", "figure",
+         "--repeat", "1", "--json", str(out)],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    ((tree, rows),) = json.loads(out.read_text())["trees"].items()
+    assert Path(tree) == ROOT
+    (row,) = rows.values()
+    assert row["median_s"] > 0 and row["cpu_median_s"] > 0
+    assert row["speedup_vs_first_tree"] == 1.0
+    assert "border-zones figure -o figure.pdf" in proc.stdout
+    bad = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_products.py"), "--only", "nope"],
+        capture_output=True, text=True, timeout=60, cwd=ROOT,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "unknown nope" in bad.stderr
