@@ -203,6 +203,12 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
     return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
+@functools.lru_cache(maxsize=4)
+def _union(wkbs: tuple[bytes, ...]) -> BaseGeometry:
+    """The union of geometries given as WKB, kept: every zone meets the same land."""
+    return shapely.union_all(shapely.from_wkb(list(wkbs)))
+
+
 def zone_parts(
     item: ZoneSpec, *, reference: BaseGeometry | None = None
 ) -> tuple[BaseGeometry, BaseGeometry]:
@@ -227,7 +233,7 @@ def zone_parts(
         band = band.intersection(side)
     territory = territory_geometry(item.territory)
     inside = _polygonal(shapely.make_valid(band.intersection(territory)))
-    land = layers.load("countries").geometry.union_all()
+    land = _union(tuple(shapely.to_wkb(layers.load("countries").geometry.to_numpy())))
     outside = _polygonal(shapely.make_valid(band.intersection(land).difference(territory)))
     return inside, outside
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pyproj
 import shapely
@@ -91,6 +93,18 @@ def geodesic_buffer(geom: BaseGeometry, distance_m: float) -> BaseGeometry:
         raise InputError(f"buffer distance must be a positive number of metres, got {distance_m}")
     if geom.is_empty:
         raise InputError("cannot buffer an empty geometry")
+    return _buffer_of_wkb(shapely.to_wkb(geom), float(distance_m))
+
+
+@functools.lru_cache(maxsize=64)
+def _buffer_of_wkb(wkb: bytes, distance_m: float) -> BaseGeometry:
+    """:func:`geodesic_buffer` of a checked geometry given as WKB, kept for the next call.
+
+    A report draws the same bands again (the zones, then each against the other
+    versions of its line); shapely geometries are immutable, so a kept result is
+    safe to hand out again.
+    """
+    geom = shapely.from_wkb(wkb)
     target = prepare(geom)
     centre = geom.centroid
     aeqd = pyproj.CRS.from_proj4(
