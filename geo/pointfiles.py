@@ -294,9 +294,11 @@ def with_columns(chunk: PointChunk, extra: dict[str, np.ndarray]) -> pd.DataFram
 
 
 def _arrow_values(values: np.ndarray) -> pa.Array:
-    """A NumPy column as Arrow; text and flag columns (object) through their distinct values."""
+    """A NumPy column as Arrow: text directly, flag columns (object) by their distinct values."""
     if values.dtype != object:
         return pa.array(values)
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return pa.array(values, type=pa.string())  # text and None: straight to Arrow
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     kinds = {type(u) for u in uniques if u is not None}
     if kinds <= {str}:
@@ -859,6 +861,12 @@ def _wkb_points(x: np.ndarray, y: np.ndarray, ok: np.ndarray) -> pa.Array:
 
 
 @functools.lru_cache(maxsize=8)
+def _is_lonlat(crs: Any) -> bool:
+    """Whether a CRS is WGS84 lon/lat (EPSG:4326 in either axis order: no transform)."""
+    return bool(crs.equals("EPSG:4326", ignore_axis_order=True))
+
+
+@functools.lru_cache(maxsize=8)
 def _to_lonlat(crs: Any) -> Any:
     """The transformer geopandas' ``to_crs("EPSG:4326")`` uses (always x, y)."""
     from pyproj import CRS, Transformer
@@ -922,7 +930,7 @@ def geometry_rows(
         if crs is None:
             if not assume_lonlat:
                 raise MissingCRSError(no_crs)
-        elif not crs.equals("EPSG:4326", ignore_axis_order=True):
+        elif not _is_lonlat(crs):
             lon[fast], lat[fast] = _to_lonlat(crs).transform(x[fast], y[fast])
         with np.errstate(invalid="ignore"):
             fast &= np.isfinite(lon) & np.isfinite(lat) & (np.abs(lat) <= 90.0)
