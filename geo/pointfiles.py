@@ -279,17 +279,21 @@ class PointChunk:
         return self.error == ""
 
 
-def with_columns(chunk: PointChunk, extra: dict[str, np.ndarray]) -> pd.DataFrame | pa.Table:
+def with_columns(
+    chunk: PointChunk, extra: dict[str, np.ndarray | pa.Array]
+) -> pd.DataFrame | pa.Table:
     """The chunk's rows followed by the ``extra`` columns, ready for :class:`PointWriter`.
 
-    An Arrow table for CSV input (no conversion of the text), else a DataFrame.
+    An Arrow table for CSV and Parquet input (no conversion of the rows;
+    Arrow arrays among ``extra`` are appended as they are), else a DataFrame.
     """
     table = chunk.table
     if table is None:
         frame = chunk.frame
         return pd.concat([frame, pd.DataFrame(extra, index=frame.index)], axis=1)
     for name, values in extra.items():
-        table = table.append_column(name, _arrow_values(values))
+        arrow = values if isinstance(values, pa.Array) else _arrow_values(values)
+        table = table.append_column(name, arrow)
     return table
 
 

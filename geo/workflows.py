@@ -1525,6 +1525,15 @@ def _dataset_names(columns: list[str]) -> dict[str, str]:
     return added_column_names(columns, [*COLUMNS, pointfiles.ERROR_COLUMN], where="points")
 
 
+def _arrow_type(column: str) -> Any:
+    """The Arrow type of an added column, whatever its values (all blank in a batch of bad rows)."""
+    import pyarrow as pa
+
+    if column.startswith("distance"):
+        return pa.float64()
+    return pa.bool_() if column == "in_area_of_separation" else pa.string()
+
+
 def classify_parquet_part(
     src: str,
     row_groups: list[int],
@@ -1555,6 +1564,7 @@ def classify_parquet_part(
     geo.errors.LayerIntegrityError
         When ``digest`` is not this process's layers digest.
     """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from geo.errors import LayerIntegrityError
@@ -1585,8 +1595,11 @@ def classify_parquet_part(
                         names = _dataset_names(chunk.columns)
                 ok = chunk.ok
                 table = classify_lonlat(chunk.lon[ok], chunk.lat[ok])
-                extra = {names[col]: values for col, values in spread_rows(table, ok).items()}
-                extra[names[pointfiles.ERROR_COLUMN]] = chunk.error
+                extra = {
+                    names[col]: pa.array(values, type=_arrow_type(col))
+                    for col, values in spread_rows(table, ok).items()
+                }
+                extra[names[pointfiles.ERROR_COLUMN]] = pa.array(chunk.error, type=pa.string())
                 writer.write(pointfiles.with_columns(chunk, extra), chunk.lon, chunk.lat, ok)
                 rows += len(chunk)
                 errors += int(np.count_nonzero(~ok))

@@ -205,3 +205,14 @@ def test_large_file_split_into_row_group_tasks(tmp_path, monkeypatch):
     monkeypatch.setattr(workflows, "DATASET_PART_ROWS", 30)
     files = [str(tmp_path / "a.parquet"), str(tmp_path / "b.parquet")]
     assert workflows._dataset_parts(files) == [(files[0], [0, 1]), (files[0], [2]), (files[1], [0])]
+
+
+def test_parquet_part_column_types_whatever_the_rows(tmp_path):
+    write_geoparquet(tmp_path / "a.parquet", [None] * 5)  # no row can be read
+    assert workflows.classify_parquet_part(
+        str(tmp_path / "a.parquet"), [0], str(tmp_path / "p.parquet")
+    ) == (5, 5)
+    schema = pq.read_schema(tmp_path / "p.parquet")
+    assert schema.field("distance_line_a_m").type == pa.float64()
+    assert schema.field("in_area_of_separation").type == pa.bool_()
+    assert {schema.field(c).type for c in ("country", "zone", "zones", "error")} == {pa.string()}
