@@ -13,7 +13,15 @@ Writes N points uniform over lon 35.3–36.8, lat 32.4–33.9 as GeoParquet in
   partition) on 2 workers, the like-for-like contender of:
 - ``naive_2``: what a dask-geopandas user writes today,
   ``to_crs(estimate_utm_crs)`` then ``.distance(line in UTM)``, on the same
-  2 workers.
+  2 workers;
+- ``cli_1``, ``cli_2``: the ``border-zones classify 'events/*.parquet' -o out/
+  --engine dask`` path (``geo.workflows.classify_dataset`` on the cluster):
+  Arrow in, points decoded from the WKB buffers without shapely, every column
+  classified, and the whole GeoParquet dataset *written* (more work than the
+  reductions above);
+- ``adistance_2``: the distance to Line A alone from the same Arrow decode
+  (``pyarrow.parquet.read_table`` + ``geo.pointfiles.geometry_rows`` +
+  ``geo.distance`` per file), on 2 workers: like for like with ``naive_2``.
 
 Errors: both distance columns against brute-force GeographicLib
 (``pyproj.Geod`` over Line A densified to 20 m) on ``--check`` points.
@@ -85,6 +93,19 @@ def _distance_partition(part):
     return pd.Series(geo.distance(part.geometry, "golan_line_a"), index=part.index)
 
 
+def _arrow_distance_file(path: str) -> float:
+    import pyarrow.parquet as pq
+
+    import geo
+    from geo import pointfiles
+
+    table = pq.read_table(path)
+    name, encoding, crs = pointfiles.geoparquet_column(pointfiles.geo_metadata(table.schema), path)
+    lon, lat, err, _ = pointfiles.geometry_rows(table.column(name), crs, encoding=encoding)
+    ok = err == ""
+    return float(geo.distance((lon[ok], lat[ok]), "golan_line_a").sum())
+
+
 def run_dask(files: list[Path], workers: int, mode: str) -> dict:
     import dask_geopandas
     from distributed import Client, LocalCluster
@@ -102,6 +123,14 @@ def run_dask(files: list[Path], workers: int, mode: str) -> dict:
         if mode == "classify":
             out = geo.classify(frame)
             value = out["distance_line_a_m"].sum().compute()
+        elif mode == "cli":
+            from geo import workflows
+
+            with tempfile.TemporaryDirectory() as out:
+                pattern = str(files[0].parent / "part*.parquet")
+                value = workflows.classify_dataset(pattern, Path(out) / "out", client=client).rows
+        elif mode == "adistance":
+            value = sum(client.gather(client.map(_arrow_distance_file, [str(f) for f in files])))
         elif mode == "distance":
             d = frame.map_partitions(_distance_partition, meta=(None, "f8"))
             value = d.sum().compute()
@@ -175,7 +204,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--check", type=int, default=300, help="points checked against GeographicLib")
     ap.add_argument(
         "--modes",
-        default="single,dask_1,dask_2,distance_2,naive_2",
+        default="single,dask_1,dask_2,distance_2,naive_2,cli_1,cli_2,adistance_2",
         help="comma-separated subset to run (e.g. dask_2 alone for a large N)",
     )
     ap.add_argument("-o", "--output", default="bench_dask.json")
@@ -194,15 +223,19 @@ def main(argv: list[str] | None = None) -> dict:
         files = make_dataset(Path(d), args.points, args.partitions)
         summary["dataset_mb"] = round(sum(f.stat().st_size for f in files) / 1e6, 1)
         summary["dataset_s"] = round(time.perf_counter() - t0, 1)
-        for mode in modes:
-            runs = []
-            for _ in range(args.repeat):
+        done: dict[str, list[dict]] = {mode: [] for mode in modes}
+        for _ in range(args.repeat):  # interleaved: each round runs every contender once
+            for mode in modes:
                 if mode == "single":
-                    runs.append(run_single(files))
+                    done[mode].append(run_single(files))
                 else:
                     kind, workers = mode.rsplit("_", 1)
                     kind = {"dask": "classify"}.get(kind, kind)
-                    runs.append(run_dask(files, int(workers), kind))
+                    done[mode].append(run_dask(files, int(workers), kind))
+                print(mode, round(done[mode][-1]["seconds"], 2), flush=True)
+                load.append(os.getloadavg()[0])
+        for mode in modes:
+            runs = done[mode]
             secs = [r["seconds"] for r in runs]
             med = statistics.median(secs)
             summary[mode] = {
@@ -214,7 +247,6 @@ def main(argv: list[str] | None = None) -> dict:
                 summary[mode]["worker_peak_mib"] = max(
                     (r["worker_peak_mib"] for r in runs), key=max
                 )
-            load.append(os.getloadavg()[0])
             print(mode, json.dumps(summary[mode]), flush=True)
     if {"dask_1", "dask_2"} <= set(modes):
         summary["speedup_1_to_2_workers"] = round(
@@ -231,6 +263,22 @@ def main(argv: list[str] | None = None) -> dict:
     if {"naive_2", "dask_2"} <= set(modes):
         summary["classify_vs_naive_distance"] = round(
             summary["naive_2"]["median_s"] / summary["dask_2"]["median_s"], 2
+        )
+    if {"cli_1", "cli_2"} <= set(modes):
+        summary["cli_speedup_1_to_2_workers"] = round(
+            summary["cli_1"]["median_s"] / summary["cli_2"]["median_s"], 2
+        )
+    if {"dask_2", "cli_2"} <= set(modes):
+        summary["cli_2_vs_dask_2"] = round(
+            summary["dask_2"]["median_s"] / summary["cli_2"]["median_s"], 2
+        )
+    if {"naive_2", "cli_2"} <= set(modes):
+        summary["cli_2_vs_naive_distance"] = round(
+            summary["naive_2"]["median_s"] / summary["cli_2"]["median_s"], 2
+        )
+    if {"naive_2", "adistance_2"} <= set(modes):
+        summary["adistance_vs_naive"] = round(
+            summary["naive_2"]["median_s"] / summary["adistance_2"]["median_s"], 2
         )
     if args.check:
         summary["errors"] = errors(args.check)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import json
 import os
@@ -44,7 +45,7 @@ import pyarrow.csv as pacsv
 import shapely
 
 from geo._files import atomic_path
-from geo.errors import InputError, LikelySwappedWarning
+from geo.errors import InputError, LikelySwappedWarning, MissingCRSError
 from geo.points import (
     REGION_BBOX,
     added_column_names,
@@ -69,6 +70,10 @@ __all__ = [
     "detect_format",
     "file_memory_pool",
     "find_coordinate_columns",
+    "geo_metadata",
+    "geometry_rows",
+    "geoparquet_column",
+    "iter_parquet",
     "iter_points",
     "read_points",
     "with_columns",
@@ -274,24 +279,30 @@ class PointChunk:
         return self.error == ""
 
 
-def with_columns(chunk: PointChunk, extra: dict[str, np.ndarray]) -> pd.DataFrame | pa.Table:
+def with_columns(
+    chunk: PointChunk, extra: dict[str, np.ndarray | pa.Array]
+) -> pd.DataFrame | pa.Table:
     """The chunk's rows followed by the ``extra`` columns, ready for :class:`PointWriter`.
 
-    An Arrow table for CSV input (no conversion of the text), else a DataFrame.
+    An Arrow table for CSV and Parquet input (no conversion of the rows;
+    Arrow arrays among ``extra`` are appended as they are), else a DataFrame.
     """
     table = chunk.table
     if table is None:
         frame = chunk.frame
         return pd.concat([frame, pd.DataFrame(extra, index=frame.index)], axis=1)
     for name, values in extra.items():
-        table = table.append_column(name, _arrow_values(values))
+        arrow = values if isinstance(values, pa.Array) else _arrow_values(values)
+        table = table.append_column(name, arrow)
     return table
 
 
 def _arrow_values(values: np.ndarray) -> pa.Array:
-    """A NumPy column as Arrow; text and flag columns (object) through their distinct values."""
+    """A NumPy column as Arrow: text directly, flag columns (object) by their distinct values."""
     if values.dtype != object:
         return pa.array(values)
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return pa.array(values, type=pa.string())  # text and None: straight to Arrow
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     kinds = {type(u) for u in uniques if u is not None}
     if kinds <= {str}:
@@ -742,10 +753,7 @@ def _geo_chunk(
         np.asarray(gdf.geometry.array, dtype=object),
         gdf.crs,
         assume_lonlat=assume_lonlat,
-        no_crs=(
-            f"{path}: the layer has no CRS, so its coordinates cannot be known "
-            "to be lon/lat; give the file a CRS or pass --assume-lonlat"
-        ),
+        no_crs=_no_crs(path),
     )
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     frame.index = pd.RangeIndex(first, first + n)
@@ -780,7 +788,8 @@ def _iter_geo(path: Path, assume_lonlat: bool, chunk_rows: int) -> Iterator[Poin
 GEOPARQUET_VERSION = "1.1.0"
 
 
-def _geo_metadata(schema: pa.Schema) -> dict[str, Any] | None:
+def geo_metadata(schema: pa.Schema) -> dict[str, Any] | None:
+    """A Parquet schema's GeoParquet metadata (``geo``), or None if it has none."""
     raw = (schema.metadata or {}).get(b"geo")
     if raw is None:
         return None
@@ -791,12 +800,232 @@ def _geo_metadata(schema: pa.Schema) -> dict[str, Any] | None:
     return meta if isinstance(meta, dict) and meta.get("columns") else None
 
 
-def _iter_parquet(
-    path: Path, lat_col: str | None, lon_col: str | None, assume_lonlat: bool, chunk_rows: int
+#: Bytes of a 2D point in WKB: byte order, geometry type (uint32), x, y.
+_WKB_POINT_BYTES = 21
+_WKB_POINT_LE = np.array([1, 1, 0, 0, 0], dtype=np.uint8)
+_WKB_POINT_BE = np.array([0, 0, 0, 0, 1], dtype=np.uint8)
+
+
+def _wkb_xy(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """x, y of the 2D WKB points of a binary Arrow array, read from its buffers.
+
+    A value is read here when it is 21 bytes: byte order 1 or 0, type 1
+    (Point, in that byte order), x and y. The mask says which were; the
+    others (null, Z/M, EWKB, other types, malformed) are left to shapely.
+    """
+    n = len(arr)
+    x, y = np.full(n, np.nan), np.full(n, np.nan)
+    if not (pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type)):
+        arr = arr.cast(pa.large_binary())  # views, fixed-size binary
+    bufs = arr.buffers()
+    width = np.dtype(np.int64 if pa.types.is_large_binary(arr.type) else np.int32)
+    offsets = np.frombuffer(bufs[1], dtype=width, count=n + 1, offset=arr.offset * width.itemsize)
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
+    start, size = offsets[:-1].astype(np.int64), np.diff(offsets)
+    fast = size == _WKB_POINT_BYTES
+    if arr.null_count:
+        fast &= arr.is_valid().to_numpy(zero_copy_only=False)
+    if not fast.any():
+        return x, y, fast
+    if fast.all() and offsets[-1] - offsets[0] == n * _WKB_POINT_BYTES:
+        rows = data[offsets[0] : offsets[-1]].reshape(n, _WKB_POINT_BYTES)
+    else:
+        rows = data[start[fast][:, None] + np.arange(_WKB_POINT_BYTES)]
+    little = rows[:, 0] == _WKB_POINT_LE[0]
+    big = rows[:, 0] == _WKB_POINT_BE[0]
+    for k in range(1, 5):
+        little &= rows[:, k] == _WKB_POINT_LE[k]
+        big &= rows[:, k] == _WKB_POINT_BE[k]
+    body = np.ascontiguousarray(rows[:, 5:])
+    if little.all():
+        xy = body.view("<f8")
+    else:
+        xy = np.full((len(rows), 2), np.nan)
+        xy[little] = body[little].view("<f8")
+        xy[big] = body[big].view(">f8").astype(np.float64)
+    idx = np.flatnonzero(fast)
+    fast[idx[~(little | big)]] = False
+    x[idx], y[idx] = xy[:, 0], xy[:, 1]
+    return x, y, fast
+
+
+def _wkb_points(x: np.ndarray, y: np.ndarray, ok: np.ndarray) -> pa.Array:
+    """2D WKB points (little-endian, as shapely writes them) where ``ok``, null elsewhere."""
+    n = len(x)
+    m = int(np.count_nonzero(ok))
+    rows = np.empty((m, _WKB_POINT_BYTES), dtype=np.uint8)
+    rows[:, :5] = _WKB_POINT_LE
+    rows[:, 5:] = np.column_stack([x[ok], y[ok]]).astype("<f8").view(np.uint8)
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.where(ok, _WKB_POINT_BYTES, 0), out=offsets[1:])
+    validity = None if m == n else pa.py_buffer(np.packbits(ok, bitorder="little"))
+    return pa.Array.from_buffers(
+        pa.binary(), n, [validity, pa.py_buffer(offsets), pa.py_buffer(rows)], n - m
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _is_lonlat(crs: Any) -> bool:
+    """Whether a CRS is WGS84 lon/lat (EPSG:4326 in either axis order: no transform)."""
+    return bool(crs.equals("EPSG:4326", ignore_axis_order=True))
+
+
+@functools.lru_cache(maxsize=8)
+def _to_lonlat(crs: Any) -> Any:
+    """The transformer geopandas' ``to_crs("EPSG:4326")`` uses (always x, y)."""
+    from pyproj import CRS, Transformer
+
+    return Transformer.from_crs(crs, CRS("EPSG:4326"), always_xy=True)
+
+
+def geometry_rows(
+    column: pa.Array | pa.ChunkedArray,
+    crs: Any,
+    *,
+    encoding: str = "WKB",
+    assume_lonlat: bool = False,
+    no_crs: str = "points have no CRS; set one or pass assume_lonlat=True",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """:func:`geo.points.point_rows` of a GeoParquet geometry column, without shapely where it can.
+
+    2D points (WKB of 21 bytes in either byte order, or the native
+    ``point`` encoding's x/y) are read with NumPy from the Arrow buffers and
+    taken to lon/lat with pyproj as geopandas would; every other value (null,
+    empty, Z/M, EWKB, not a point, out of range) goes through shapely and
+    :func:`~geo.points.point_rows`, which gives its message. The result is the
+    same, bit for bit, as ``point_rows(shapely.from_wkb(...), crs)``.
+
+    Parameters
+    ----------
+    column : pyarrow.Array or ChunkedArray
+        The geometry column: binary (WKB), or a struct with ``x``, ``y``
+        (encoding ``point``).
+    crs : pyproj.CRS, anything it takes, or None
+        The column's CRS (None: unknown).
+    encoding : {"WKB", "point"}
+    assume_lonlat, no_crs
+        See :func:`~geo.points.point_rows`.
+
+    Returns
+    -------
+    lon, lat, error, z
+        As :func:`~geo.points.point_rows`.
+    """
+    from pyproj import CRS
+
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if isinstance(arr, pa.ExtensionArray):
+        arr = arr.storage
+    n = len(arr)
+    if crs is not None and not isinstance(crs, CRS):
+        crs = CRS.from_user_input(crs)
+    point = encoding.lower() == "point"
+    if point:
+        x = np.asarray(pc.fill_null(arr.field("x"), np.nan), dtype=np.float64)
+        y = np.asarray(pc.fill_null(arr.field("y"), np.nan), dtype=np.float64)
+        names = {arr.type.field(i).name for i in range(arr.type.num_fields)}
+        fast = np.zeros(n, bool) if names - {"x", "y"} else np.ones(n, bool)
+        if arr.null_count:
+            fast &= arr.is_valid().to_numpy(zero_copy_only=False)
+    else:
+        x, y, fast = _wkb_xy(arr)
+    lon, lat = x.copy(), y.copy()
+    if fast.any():
+        if crs is None:
+            if not assume_lonlat:
+                raise MissingCRSError(no_crs)
+        elif not _is_lonlat(crs):
+            lon[fast], lat[fast] = _to_lonlat(crs).transform(x[fast], y[fast])
+        with np.errstate(invalid="ignore"):
+            fast &= np.isfinite(lon) & np.isfinite(lat) & (np.abs(lat) <= 90.0)
+            fast &= np.abs(lon) <= 180.0
+    lon[~fast] = np.nan
+    lat[~fast] = np.nan
+    err = np.full(n, "", dtype=object)
+    z: np.ndarray | None = None
+    rest = np.flatnonzero(~fast)
+    if rest.size:
+        if point:  # as GeoParquet reads them: a null is missing, NaN x and y empty
+            sub = arr.take(pa.array(rest))
+            coords = [
+                np.asarray(pc.fill_null(sub.field(c), np.nan), dtype=np.float64)
+                for c in ("x", "y", "z")
+                if c in names
+            ]
+            geoms = shapely.points(*coords)
+            geoms[np.isnan(coords[0]) & np.isnan(coords[1])] = shapely.from_wkt("POINT EMPTY")
+            geoms[~sub.is_valid().to_numpy(zero_copy_only=False)] = None
+        else:
+            wkb = arr.take(pa.array(rest)).to_numpy(zero_copy_only=False)
+            geoms = shapely.from_wkb(wkb, on_invalid="warn")
+        r_lon, r_lat, r_err, r_z = point_rows(
+            np.asarray(geoms, dtype=object), crs, assume_lonlat=assume_lonlat, no_crs=no_crs
+        )
+        lon[rest], lat[rest], err[rest] = r_lon, r_lat, r_err
+        if r_z is not None:
+            z = np.full(n, np.nan)
+            z[rest] = r_z
+    return lon, lat, err, z
+
+
+def geoparquet_column(meta: dict[str, Any], path: Any) -> tuple[str, str, Any]:
+    """The primary geometry column of GeoParquet metadata: name, encoding and CRS.
+
+    No ``crs`` key means OGC:CRS84 (lon/lat); null means unknown (None).
+
+    Raises
+    ------
+    InputError
+        For an encoding other than WKB or ``point``.
+    """
+    geom_name = str(meta.get("primary_column") or next(iter(meta["columns"])))
+    column = meta["columns"].get(geom_name, {})
+    encoding = str(column.get("encoding", "WKB"))
+    if encoding.upper() != "WKB" and encoding.lower() != "point":
+        raise InputError(
+            f"{path}: geometry encoding {column.get('encoding')!r} is not supported; "
+            "write the file with WKB geometry (geopandas' default)"
+        )
+    crs: Any = column["crs"] if "crs" in column else "OGC:CRS84"
+    return geom_name, encoding, crs
+
+
+def _no_crs(path: Any) -> str:
+    return (
+        f"{path}: the layer has no CRS, so its coordinates cannot be known "
+        "to be lon/lat; give the file a CRS or pass --assume-lonlat"
+    )
+
+
+def iter_parquet(
+    path: str | os.PathLike[str],
+    *,
+    lat_col: str | None = None,
+    lon_col: str | None = None,
+    assume_lonlat: bool = False,
+    chunk_rows: int = CHUNK_ROWS,
+    row_groups: Sequence[int] | None = None,
+    keep_geometry: bool = False,
 ) -> Iterator[PointChunk]:
-    """Parquet in row batches: a GeoParquet geometry column (WKB), or lat/lon columns."""
+    """Parquet in row batches: a GeoParquet point geometry column, or lat/lon columns.
+
+    The rows stay Arrow tables (:attr:`PointChunk.table`); the geometry is
+    read by :func:`geometry_rows`.
+
+    Parameters
+    ----------
+    path : path-like
+    lat_col, lon_col, assume_lonlat, chunk_rows
+        See :func:`iter_points`.
+    row_groups : sequence of int, optional
+        Read only these row groups (in the order given); by default all.
+    keep_geometry : bool, default False
+        Keep the geometry column among the rows (by default it is dropped:
+        writers make point geometry from lon/lat).
+    """
     import pyarrow.parquet as pq
 
+    path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.is_dir():
@@ -806,45 +1035,42 @@ def _iter_parquet(
     except (pa.ArrowException, OSError) as exc:
         raise InputError(f"{path}: cannot read as Parquet ({clip(exc)})") from None
     schema = pf.schema_arrow
-    meta = _geo_metadata(schema)
-    total = max(1, pf.metadata.num_rows)
+    meta = geo_metadata(schema)
+    groups = list(range(pf.num_row_groups)) if row_groups is None else list(row_groups)
+    total = max(1, sum(pf.metadata.row_group(g).num_rows for g in groups))
     first = 1
+    batches = pf.iter_batches(batch_size=chunk_rows, row_groups=groups)
     if meta is not None:
         if lat_col or lon_col:
             raise InputError(f"{path}: --lat-col/--lon-col apply to files without geometry")
-        geom_name = str(meta.get("primary_column") or next(iter(meta["columns"])))
-        column = meta["columns"].get(geom_name, {})
-        if column.get("encoding", "WKB").upper() != "WKB":
-            raise InputError(
-                f"{path}: geometry encoding {column.get('encoding')!r} is not supported; "
-                "write the file with WKB geometry (geopandas' default)"
-            )
-        # GeoParquet: no "crs" key means OGC:CRS84 (lon/lat); null means unknown
-        crs: Any = column["crs"] if "crs" in column else "OGC:CRS84"
-        for batch in pf.iter_batches(batch_size=chunk_rows):
+        geom_name, encoding, crs = geoparquet_column(meta, path)
+        if crs is not None:
+            from pyproj import CRS
+
+            crs = CRS.from_user_input(crs)
+        for batch in batches:
             table = pa.Table.from_batches([batch])
-            wkb = table.column(geom_name).to_numpy(zero_copy_only=False)
-            geoms = shapely.from_wkb(wkb, on_invalid="warn")
-            rows = table.drop_columns([geom_name])
-            gdf = gpd.GeoDataFrame({"\x00rows": np.arange(len(geoms))}, geometry=geoms, crs=crs)
-            chunk = _geo_chunk(
-                path, gdf, first, assume_lonlat, min(1.0, (first + len(geoms) - 1) / total)
+            lon, lat, err, z = geometry_rows(
+                table.column(geom_name),
+                crs,
+                encoding=encoding,
+                assume_lonlat=assume_lonlat,
+                no_crs=_no_crs(path),
             )
-            yield PointChunk(
-                rows,
-                chunk.lon,
-                chunk.lat,
-                chunk.error,
-                first,
-                chunk.progress,
-                chunk.z,
-                from_geometry=True,
-            )
-            first += len(geoms)
+            rows = table if keep_geometry else table.drop_columns([geom_name])
+            n = table.num_rows
+            progress = min(1.0, (first + n - 1) / total)
+            yield PointChunk(rows, lon, lat, err, first, progress, z, from_geometry=True)
+            first += n
+        if first == 1:  # no rows: the columns alone
+            none = np.zeros(0)
+            table = schema.empty_table()
+            rows = table if keep_geometry else table.drop_columns([geom_name])
+            yield PointChunk(rows, none, none, np.zeros(0, object), 1, 1.0, from_geometry=True)
         return
     names = [str(n) for n in schema.names]
     lat_name, lon_name = find_coordinate_columns(names, lat_col, lon_col, file=path)
-    for batch in pf.iter_batches(batch_size=chunk_rows):
+    for batch in batches:
         table = pa.Table.from_batches([batch])
         lat_raw, lon_raw = table.column(lat_name), table.column(lon_name)
         lat, lon = _parquet_numbers(lat_raw), _parquet_numbers(lon_raw)
@@ -857,6 +1083,9 @@ def _iter_parquet(
         n = table.num_rows
         yield PointChunk(table, lon, lat, err, first, min(1.0, (first + n - 1) / total))
         first += n
+    if first == 1:  # no rows: the columns alone
+        none = np.zeros(0)
+        yield PointChunk(schema.empty_table(), none, none, np.zeros(0, object), 1, 1.0)
 
 
 def _parquet_numbers(column: pa.ChunkedArray) -> np.ndarray:
@@ -915,7 +1144,9 @@ def iter_points(
     if fmt == "csv":
         chunks = _iter_csv(p, lat_col, lon_col, chunk_rows)
     elif fmt == "parquet":
-        chunks = _iter_parquet(p, lat_col, lon_col, assume_lonlat, chunk_rows)
+        chunks = iter_parquet(
+            p, lat_col=lat_col, lon_col=lon_col, assume_lonlat=assume_lonlat, chunk_rows=chunk_rows
+        )
     else:
         if lat_col or lon_col:
             raise InputError(f"{p}: --lat-col/--lon-col apply to CSV files only")
@@ -1071,7 +1302,7 @@ def _csv_text(column: pa.ChunkedArray) -> pa.Array | pa.ChunkedArray | None:
 
 
 class PointWriter:
-    """Write chunks of rows with point geometry to CSV, GeoJSON or GPKG.
+    """Write chunks of rows with point geometry to CSV, GeoJSON, GPKG or GeoParquet.
 
     Parameters
     ----------
@@ -1083,10 +1314,23 @@ class PointWriter:
         The GeoPackage layer name.
     target : pathlib.Path, optional
         The final name, used in messages.
+    geo : dict, optional
+        GeoParquet only: the rows written carry their own geometry column,
+        described by this GeoParquet metadata (written as given); by default
+        point geometry is made from lon/lat (OGC:CRS84).
     """
 
-    def __init__(self, tmp: Path, fmt: Format, layer: str, target: Path | None = None) -> None:
+    def __init__(
+        self,
+        tmp: Path,
+        fmt: Format,
+        layer: str,
+        target: Path | None = None,
+        *,
+        geo: dict[str, Any] | None = None,
+    ) -> None:
         self.tmp, self.fmt, self.layer = tmp, fmt, layer
+        self.geo = geo
         self.target = target if target is not None else tmp
         self.rows = 0
         self.has_z = False
@@ -1152,28 +1396,34 @@ class PointWriter:
             table = pa.Table.from_pandas(plain, preserve_index=False)
         else:
             table = frame
-        geom = self._geometry(lon, lat, ok, z)
+        if self.geo is None:
+            if self._parquet is None:
+                taken = {str(c).lower() for c in table.column_names}
+                self._geom_name = free_name("geometry", taken)
+            if z is not None and self.has_z:
+                wkb = pa.array(shapely.to_wkb(self._geometry(lon, lat, ok, z)), type=pa.binary())
+            else:  # what shapely.to_wkb(shapely.points(lon, lat)) gives, without the objects
+                wkb = _wkb_points(lon, lat, ok)
+            table = table.append_column(self._geom_name, wkb)
         if self._parquet is None:
-            taken = {str(c).lower() for c in table.column_names}
-            self._geom_name = free_name("geometry", taken)
-        wkb = pa.array(shapely.to_wkb(geom), type=pa.binary())
-        table = table.append_column(self._geom_name, wkb)
-        if self._parquet is None:
-            types = ["Point Z"] if self.has_z else ["Point"]
-            geo = {
-                "version": GEOPARQUET_VERSION,
-                "primary_column": self._geom_name,
-                "columns": {
-                    self._geom_name: {
-                        "encoding": "WKB",
-                        "geometry_types": types,
-                        "crs": _crs84_projjson(),
-                    }
-                },
-            }
-            schema = table.schema.with_metadata(
-                {**(table.schema.metadata or {}), b"geo": json.dumps(geo).encode()}
-            )
+            if self.geo is None:
+                types = ["Point Z"] if self.has_z else ["Point"]
+                geo = {
+                    "version": GEOPARQUET_VERSION,
+                    "primary_column": self._geom_name,
+                    "columns": {
+                        self._geom_name: {
+                            "encoding": "WKB",
+                            "geometry_types": types,
+                            "crs": _crs84_projjson(),
+                        }
+                    },
+                }
+                kept = dict(table.schema.metadata or {})
+            else:  # the rows' own geometry; pandas' metadata describes the input's columns
+                geo = self.geo
+                kept = {k: v for k, v in (table.schema.metadata or {}).items() if k != b"pandas"}
+            schema = table.schema.with_metadata({**kept, b"geo": json.dumps(geo).encode()})
             schema = pa.schema(
                 [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in schema],
                 metadata=schema.metadata,

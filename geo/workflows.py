@@ -20,6 +20,7 @@ same bytes.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import warnings
 from collections.abc import Callable
@@ -32,9 +33,9 @@ import numpy as np
 import pandas as pd
 from shapely import LineString, Point
 
-from geo import agreement, geodesy, layers, manifest, pointfiles, timeline, zones
+from geo import agreement, classification, geodesy, layers, manifest, pointfiles, timeline, zones
 from geo._files import atomic_path
-from geo.classification import COLUMNS, classify, classify_lonlat, prepare, spread_rows
+from geo.classification import COLUMNS, classify_lonlat, prepare, spread_rows
 from geo.derivation import (
     AOS_END_RULE,
     build_barrier,
@@ -67,6 +68,7 @@ __all__ = [
     "build_map_file",
     "classify_dataset",
     "classify_file",
+    "classify_parquet_part",
     "distance_record",
     "export_geopackage",
     "layer_specs",
@@ -1482,6 +1484,131 @@ class DatasetSummary:
     errors: int = 0
 
 
+#: Rows a Dask task of :func:`classify_dataset` reads, classifies and writes at a
+#: time (its memory: a few hundred bytes a row).
+DATASET_BATCH_ROWS = 262_144
+#: A file's row groups go to tasks of about this many rows (a file is one
+#: task at least), so one large file still keeps every worker busy.
+DATASET_PART_ROWS = 4_000_000
+
+
+def _dataset_parts(files: list[str]) -> list[tuple[str, list[int]]]:
+    """The tasks of :func:`classify_dataset`: (file, its row groups), in order."""
+    import pyarrow.parquet as pq
+
+    parts: list[tuple[str, list[int]]] = []
+    for f in files:
+        try:
+            meta = pq.ParquetFile(f).metadata
+        except Exception as exc:
+            raise InputError(f"{f}: cannot read as Parquet ({str(exc)[:200]})") from None
+        group: list[int] = []
+        rows = 0
+        for g in range(meta.num_row_groups):
+            n = meta.row_group(g).num_rows
+            if group and rows + n > DATASET_PART_ROWS:
+                parts.append((f, group))
+                group, rows = [], 0
+            group.append(g)
+            rows += n
+        parts.append((f, group))
+    return parts
+
+
+@functools.lru_cache(maxsize=1)
+def _layers_digest() -> str:
+    return classification.layers_digest()
+
+
+def _dataset_names(columns: list[str]) -> dict[str, str]:
+    """Names of the columns :func:`classify_dataset` adds (suffixed where taken)."""
+    return added_column_names(columns, [*COLUMNS, pointfiles.ERROR_COLUMN], where="points")
+
+
+def _arrow_type(column: str) -> Any:
+    """The Arrow type of an added column, whatever its values (all blank in a batch of bad rows)."""
+    import pyarrow as pa
+
+    if column.startswith("distance"):
+        return pa.float64()
+    return pa.bool_() if column == "in_area_of_separation" else pa.string()
+
+
+def classify_parquet_part(
+    src: str,
+    row_groups: list[int],
+    dst: str,
+    digest: str | None = None,
+    *,
+    assume_lonlat: bool = False,
+) -> tuple[int, int]:
+    """One task of :func:`classify_dataset`: row groups of a Parquet file to one GeoParquet file.
+
+    Arrow throughout: the rows are read with pyarrow, the points decoded
+    from the geometry's buffers (:func:`geo.pointfiles.geometry_rows`) or
+    read from the latitude/longitude columns, classified
+    (:func:`geo.classification.classify_lonlat`) and written with every input
+    column, the geometry and its GeoParquet metadata as they were, then the
+    added columns (the dtypes of :func:`geo.classification.classify_partition`);
+    a file without geometry gets lon/lat point geometry. Batch by batch, so
+    memory stays bounded; written to a temporary name and renamed. The
+    prepared geometries are built once per process and reused by every task.
+
+    Returns
+    -------
+    rows, errors : int
+        Rows written; rows with an error message.
+
+    Raises
+    ------
+    geo.errors.LayerIntegrityError
+        When ``digest`` is not this process's layers digest.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from geo.errors import LayerIntegrityError
+
+    if digest is not None and digest != _layers_digest():
+        raise LayerIntegrityError(
+            "this Dask worker's layers differ from the client's (layers sha256 "
+            f"{_layers_digest()[:12]}… ≠ {digest[:12]}…); install the same border-zones "
+            "on every node"
+        )
+    geo_meta = pointfiles.geo_metadata(pq.read_schema(src))
+    rows = errors = 0
+    target = Path(dst)
+    with atomic_path(target) as tmp:
+        writer = pointfiles.PointWriter(tmp, "parquet", target.stem, target, geo=geo_meta)
+        names: dict[str, str] | None = None
+        try:
+            for chunk in pointfiles.iter_parquet(
+                src,
+                assume_lonlat=assume_lonlat,
+                chunk_rows=DATASET_BATCH_ROWS,
+                row_groups=row_groups,
+                keep_geometry=True,
+            ):
+                if names is None:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")  # said once, on the client
+                        names = _dataset_names(chunk.columns)
+                ok = chunk.ok
+                table = classify_lonlat(chunk.lon[ok], chunk.lat[ok])
+                extra = {
+                    names[col]: pa.array(values, type=_arrow_type(col))
+                    for col, values in spread_rows(table, ok).items()
+                }
+                extra[names[pointfiles.ERROR_COLUMN]] = pa.array(chunk.error, type=pa.string())
+                writer.write(pointfiles.with_columns(chunk, extra), chunk.lon, chunk.lat, ok)
+                rows += len(chunk)
+                errors += int(np.count_nonzero(~ok))
+            writer.finish()
+        finally:
+            writer.close()
+    return rows, errors
+
+
 def classify_dataset(
     pattern: str | os.PathLike[str],
     out: str | os.PathLike[str],
@@ -1492,6 +1619,10 @@ def classify_dataset(
     client: Any = None,
 ) -> DatasetSummary:
     """Classify Parquet files on a Dask cluster into a partitioned GeoParquet dataset.
+
+    Each file (or run of row groups of a large file) is one task,
+    :func:`classify_parquet_part`: Arrow in and out, the rows as they were
+    with the classification's columns added.
 
     Parameters
     ----------
@@ -1525,9 +1656,6 @@ def classify_dataset(
     import shutil
     import tempfile
 
-    import dask
-    import dask.dataframe as dd
-    import dask_geopandas
     import pyarrow.parquet as pq
     from distributed import Client, LocalCluster
 
@@ -1540,9 +1668,15 @@ def classify_dataset(
         raise InputError(f"{text}: no Parquet file matches")
     target = Path(out)
     try:
-        geo = (pq.read_schema(files[0]).metadata or {}).get(b"geo") is not None
+        schema = pq.read_schema(files[0])
     except Exception as exc:
         raise InputError(f"{files[0]}: cannot read as Parquet ({str(exc)[:200]})") from None
+    columns = [str(c) for c in schema.names]
+    if pointfiles.geo_metadata(schema) is None:
+        pointfiles.find_coordinate_columns(columns, file=files[0])
+    _dataset_names(columns)  # warns, once, of a suffixed name
+    parts = _dataset_parts(files)
+    digest = _layers_digest()
     own: list[Any] = []
     try:
         if client is None:
@@ -1558,24 +1692,22 @@ def classify_dataset(
                 own.append(cluster)
                 client = Client(cluster)
             own.insert(0, client)
-        frame = dask_geopandas.read_parquet(files) if geo else dd.read_parquet(files)
-        result: Any = classify(frame, assume_lonlat=assume_lonlat)
-        if not geo:
-            result = result.map_partitions(
-                _with_point_geometry, meta=_with_point_geometry(result._meta)
-            )
-            result = dask_geopandas.from_dask_dataframe(result, geometry="geometry")
-        error_col = [c for c in result.columns if str(c).startswith(pointfiles.ERROR_COLUMN)][-1]
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         try:
-            write = result.to_parquet(str(tmp), compute=False, write_index=False)
-            counts = result[error_col].map_partitions(
-                lambda s: pd.DataFrame({"rows": [len(s)], "errors": [int((s != "").sum())]}),
-                meta=pd.DataFrame({"rows": pd.Series(dtype=int), "errors": pd.Series(dtype=int)}),
+            futures = client.map(
+                classify_parquet_part,
+                [f for f, _ in parts],
+                [g for _, g in parts],
+                [str(tmp / f"part.{k}.parquet") for k in range(len(parts))],
+                digest=digest,
+                assume_lonlat=assume_lonlat,
+                pure=False,
             )
-            tally: Any
-            _, tally = dask.compute(write, counts)
+            tally = client.gather(futures)
+            for entry in tmp.iterdir():  # a killed task's temporary folder
+                if entry.name.startswith("."):
+                    shutil.rmtree(entry, ignore_errors=True)
             if target.exists():
                 old = target.with_name(f".{target.name}.old-{os.getpid()}")
                 target.rename(old)
@@ -1592,26 +1724,10 @@ def classify_dataset(
     return DatasetSummary(
         target,
         files=len(files),
-        partitions=int(result.npartitions),
-        rows=int(tally["rows"].sum()),
-        errors=int(tally["errors"].sum()),
+        partitions=len(parts),
+        rows=sum(r for r, _ in tally),
+        errors=sum(e for _, e in tally),
     )
-
-
-def _with_point_geometry(part: pd.DataFrame) -> Any:
-    """A classified lat/lon partition with point geometry where the row was read."""
-    import geopandas as gpd
-    import shapely
-
-    error_col = [c for c in part.columns if str(c).startswith(pointfiles.ERROR_COLUMN)][-1]
-    added = len(COLUMNS) + 1  # and the error column
-    lat_name, lon_name = pointfiles.find_coordinate_columns([str(c) for c in part.columns[:-added]])
-    ok = (part[error_col] == "").to_numpy()
-    lon = pd.to_numeric(part[lon_name], errors="coerce").to_numpy(dtype=float)
-    lat = pd.to_numeric(part[lat_name], errors="coerce").to_numpy(dtype=float)
-    geom = shapely.points(lon, lat)
-    geom[~ok] = None
-    return gpd.GeoDataFrame(part, geometry=geom, crs="EPSG:4326")
 
 
 # --------------------------------------------------------------------------

@@ -157,3 +157,47 @@ def test_local_cluster_started_when_no_scheduler(tmp_path):
     back = gpd.read_parquet(tmp_path / "out")
     assert back["error"].tolist() == ["", "", "lat: 91 outside [-90, 90]"]
     assert back.geometry.iloc[2] is None and back.geometry.iloc[0].x == 35.8
+
+
+def test_dataset_of_odd_wkb_matches_in_memory(client, tmp_path):
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import shapely
+    from pyproj import CRS
+
+    g = events(9_000, seed=4)
+    wkb = [shapely.to_wkb(p, byte_order=k % 3 == 0) for k, p in enumerate(g.geometry)]
+    bad = {100: None, 4_100: shapely.to_wkb(shapely.from_wkt("POINT EMPTY"))}
+    bad[8_999] = shapely.to_wkb(shapely.LineString([(35.5, 33.0), (35.6, 33.1)]))
+    for i, w in bad.items():
+        wkb[i] = w
+    meta = {
+        "version": "1.1.0",
+        "primary_column": "geometry",
+        "columns": {"geometry": {"encoding": "WKB", "crs": CRS(4326).to_json_dict()}},
+    }
+    src = tmp_path / "events"
+    src.mkdir()
+    for k in range(3):
+        sl = slice(k * 3_000, (k + 1) * 3_000)
+        table = pa.table(
+            {"id": g["id"][sl], "kind": g["kind"][sl], "geometry": pa.array(wkb[sl], pa.binary())}
+        )
+        table = table.replace_schema_metadata({b"geo": json.dumps(meta).encode()})
+        pq.write_table(table, src / f"part{k}.parquet", row_group_size=700)
+    s = workflows.classify_dataset(src, tmp_path / "out", client=client)
+    assert (s.files, s.partitions, s.rows, s.errors) == (3, 3, 9_000, 3)
+    back = gpd.read_parquet(tmp_path / "out")
+    assert back["id"].tolist() == list(range(9_000))
+    assert back.crs.equals("EPSG:4326")
+    assert back["error"][[100, 4_100, 8_999]].tolist() == [
+        "geometry: missing",
+        "geometry: empty Point",
+        "geometry: a LineString, not a Point",
+    ]
+    good = np.ones(9_000, dtype=bool)
+    good[list(bad)] = False
+    assert (back["error"][good] == "").all()
+    assert_same(back[good], geo.classify(g[good]))
