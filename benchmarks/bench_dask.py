@@ -67,8 +67,25 @@ def make_dataset(folder: Path, n: int, parts: int, seed: int = 0) -> list[Path]:
     return files
 
 
+def _peak_mib() -> float:
+    """This process's peak resident memory (MiB) since it started its own program.
+
+    ``VmHWM`` (Linux) is the address space's high-water mark, new at ``exec``;
+    ``ru_maxrss`` is kept across ``exec``, so a worker spawned by a process that
+    once held the whole dataset would report that process's peak instead.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def worker_peaks(client) -> list[float]:
-    peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    peaks = client.run(_peak_mib)
     return sorted(round(v, 1) for v in peaks.values())
 
 
