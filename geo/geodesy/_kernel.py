@@ -10,8 +10,9 @@ Per point:
 
 1. Candidate chords. Where the point's lon/lat cell of the target's grid
    has them (:func:`cell_ranges`, built once per target), one or two ranges
-   of consecutive chords hold every chord the point can need; all are
-   measured. Elsewhere the target's chords (ECEF, centred on the target)
+   of consecutive chords hold every chord the point can need, and all are
+   measured; or a range of blocks (below) does, and only those are searched.
+   Elsewhere the target's chords (ECEF, centred on the target)
    are grouped in blocks of consecutive chords, blocks in groups and groups
    in tops, each with a lower bound on the distance to any of its chords (a
    capsule round the run's end-to-end segment; for groups and tops also a
@@ -225,7 +226,6 @@ def _capsule_gap(px: float, py: float, pz: float, box: np.ndarray, i: int) -> fl
     return math.sqrt(max(dx * dx + dy * dy + dz * dz - t * (2.0 * w - t), 0.0)) - box[i, 7]
 
 
-
 @njit(cache=True, nogil=True, error_model="numpy", fastmath=_FAST)
 def _argmin(gaps: np.ndarray, lo: int, hi: int) -> int:
     """Index in ``lo:hi`` of the least of ``gaps``."""
@@ -277,7 +277,6 @@ def _search(
     of the cell may need (:func:`cell_ranges`); more may be kept. Returns the
     number kept, the best chord distance and the limit.
     """
-    ns = seg_len.size
     nb = blk.shape[0]
     ng = grp.shape[0]
     nt = top.shape[0]
@@ -310,24 +309,89 @@ def _search(
                 b = kb0 if jb == b0 else (jb - 1 if jb <= kb0 else jb)
                 if blk_gap[b] > limit:
                     continue
-                for s in range(b * per_blk, min(ns, (b + 1) * per_blk)):
-                    dx = px - seg_a[s, 0]
-                    dy = py - seg_a[s, 1]
-                    dz = pz - seg_a[s, 2]
-                    w = dx * seg_u[s, 0] + dy * seg_u[s, 1] + dz * seg_u[s, 2]
-                    t = min(max(w, 0.0), seg_len[s])
-                    dd = dx * dx + dy * dy + dz * dz - t * (2.0 * w - t)
-                    if dd > limit * limit:
-                        continue
-                    d = math.sqrt(max(dd, 0.0))
-                    if d < best:
-                        best = d
-                        bb = best + r
-                        limit = best + tie * bb * bb * bb + sag + 2.0 * r
-                    cand_s[nc] = s
-                    cand_t[nc] = t
-                    cand_d[nc] = d
-                    nc += 1
+                nc, best, limit = _open_block(
+                    px, py, pz, seg_a, seg_u, seg_len, b, per_blk, tie, sag, r, nc, best, limit,
+                    cand_s, cand_t, cand_d,
+                )  # fmt: skip
+    return nc, best, limit
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=_FAST)
+def _blocks(
+    px: float,
+    py: float,
+    pz: float,
+    seg_a: np.ndarray,
+    seg_u: np.ndarray,
+    seg_len: np.ndarray,
+    blk: np.ndarray,
+    per_blk: int,
+    b0: int,
+    b1: int,
+    tie: float,
+    sag: float,
+    blk_gap: np.ndarray,
+    cand_s: np.ndarray,
+    cand_t: np.ndarray,
+    cand_d: np.ndarray,
+) -> tuple[int, float, float]:
+    """:func:`_search` (``r`` 0) within blocks ``b0:b1`` alone (a cell's block range)."""
+    for b in range(b0, b1):
+        blk_gap[b] = _capsule_gap(px, py, pz, blk, b)
+    kb0 = _argmin(blk_gap, b0, b1)
+    best = np.inf
+    limit = np.inf
+    nc = 0
+    for jb in range(b0, b1):
+        b = kb0 if jb == b0 else (jb - 1 if jb <= kb0 else jb)
+        if blk_gap[b] > limit:
+            continue
+        nc, best, limit = _open_block(
+            px, py, pz, seg_a, seg_u, seg_len, b, per_blk, tie, sag, 0.0, nc, best, limit,
+            cand_s, cand_t, cand_d,
+        )  # fmt: skip
+    return nc, best, limit
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=_FAST)
+def _open_block(
+    px: float,
+    py: float,
+    pz: float,
+    seg_a: np.ndarray,
+    seg_u: np.ndarray,
+    seg_len: np.ndarray,
+    b: int,
+    per_blk: int,
+    tie: float,
+    sag: float,
+    r: float,
+    nc: int,
+    best: float,
+    limit: float,
+    cand_s: np.ndarray,
+    cand_t: np.ndarray,
+    cand_d: np.ndarray,
+) -> tuple[int, float, float]:
+    """Measure the chords of block ``b``, keeping those within the limit (see :func:`_search`)."""
+    for s in range(b * per_blk, min(seg_len.size, (b + 1) * per_blk)):
+        dx = px - seg_a[s, 0]
+        dy = py - seg_a[s, 1]
+        dz = pz - seg_a[s, 2]
+        w = dx * seg_u[s, 0] + dy * seg_u[s, 1] + dz * seg_u[s, 2]
+        t = min(max(w, 0.0), seg_len[s])
+        dd = dx * dx + dy * dy + dz * dz - t * (2.0 * w - t)
+        if dd > limit * limit:
+            continue
+        d = math.sqrt(max(dd, 0.0))
+        if d < best:
+            best = d
+            bb = best + r
+            limit = best + tie * bb * bb * bb + sag + 2.0 * r
+        cand_s[nc] = s
+        cand_t[nc] = t
+        cand_d[nc] = d
+        nc += 1
     return nc, best, limit
 
 
@@ -346,8 +410,11 @@ def _range_dd(
     tt: np.ndarray,
     mn: float,
 ) -> float:
-    """Squared chord distance to, and position along, chords ``lo:hi``, into ``dd``/``tt``
-    from ``at``; the least of them and ``mn``."""
+    """Squared chord distance to chords ``lo:hi``, and the least of them and ``mn``.
+
+    The squares and the positions along the chords go to ``dd`` and ``tt``
+    from index ``at``.
+    """
     for s in range(lo, hi):
         dx = px - seg_a[s, 0]
         dy = py - seg_a[s, 1]
@@ -393,8 +460,8 @@ def query(
     """Distance (m) and nearest point (radians) for lon/lat points (degrees).
 
     ``grid`` (west, south, cells per radian of longitude and of latitude) and
-    ``cells`` (rows, columns, 4: two chord ranges, -1 where the bounds are
-    used) are :func:`cell_ranges`' (an empty ``cells`` for none). Writes
+    ``cells`` (rows, columns, 4) are :func:`cell_ranges`' (an empty ``cells``
+    for none). Writes
     ``dist``, ``flon``, ``flat`` and ``status`` (0 done, 1 needs the exact
     method) for every point.
     """
@@ -423,11 +490,18 @@ def query(
         cx = (plon - grid[0]) * grid[2]
         cy = (plat - grid[1]) * grid[3]
         lo = -1
+        ix = 0
+        iy = 0
         if cx >= 0.0 and cy >= 0.0 and cx < nx and cy < ny:
             ix = int(cx)
             iy = int(cy)
             lo = cells[iy, ix, 0]
-        if lo >= 0:
+        if lo == -2:
+            nc, best, limit = _blocks(
+                px, py, pz, seg_a, seg_u, seg_len, blk, per_blk, cells[iy, ix, 1],
+                cells[iy, ix, 2], tie, sag, blk_gap, cand_s, cand_t, cand_d,
+            )  # fmt: skip
+        elif lo >= 0:
             hi = cells[iy, ix, 1]
             lo2 = cells[iy, ix, 2]
             hi2 = cells[iy, ix, 3]
@@ -542,16 +616,17 @@ def cell_ranges(
     most: int,
     out: np.ndarray,
 ) -> None:
-    """Per cell (centre lon/lat in radians, ``radius`` in m holding the cell):
-    two ranges of chords holding every chord a point of the cell may need.
+    """Per grid cell, up to two chord ranges holding every chord its points may need.
 
-    A point P within ``r`` of the centre C has a best chord distance of at
+    Cells are given by centre (lon/lat, radians) and ``radius`` (m, holding
+    the cell). A point P within ``r`` of the centre C has a best chord distance of at
     most ``b + r`` (``b``: C's), so a chord it keeps (within ``tie * d**3 +
     sag`` of its best) is within ``b + tie * (b + r)**3 + sag + 2 r`` of C:
     :func:`_search` with ``r`` finds them all. They are split in two ranges at
     the widest gap between their indices; ``out[i]`` is ``lo, hi, lo2, hi2``
-    (``lo:hi`` and ``lo2:hi2``), or -1 where the ranges would hold more than
-    ``most`` chords or the cell is beyond ``far_m``.
+    (``lo:hi`` and ``lo2:hi2``); where they would hold more than ``most``
+    chords, ``-2, b0, b1, 0``: the blocks ``b0:b1`` (at most ``most``) hold
+    them; ``-1`` where neither fits or the cell is beyond ``far_m``.
     """
     ns = seg_len.size
     top_gap = np.empty(top.shape[0])
@@ -586,6 +661,13 @@ def cell_ranges(
                 cut = c
         size = ks[cut - 1] + 1 - ks[0] + (ks[m - 1] + 1 - ks[cut] if cut < m else 0)
         if size > most:
+            b0 = ks[0] // per_blk
+            b1 = ks[m - 1] // per_blk + 1
+            if b1 - b0 <= most:
+                out[i, 0] = -2
+                out[i, 1] = b0
+                out[i, 2] = b1
+                out[i, 3] = 0
             continue
         out[i, 0] = ks[0]
         out[i, 1] = ks[cut - 1] + 1
