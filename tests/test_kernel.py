@@ -105,7 +105,7 @@ def test_cell_grid_within_1cm_of_geographiclib_with_near_ties(name):
     lon = np.concatenate([lon, lon2, mid[:, 0]])
     lat = np.concatenate([lat, lat2, mid[:, 1]])
     target = _indexed(line)
-    cells = target._cells[..., 0]
+    cells = target._index[1][..., 0]
     assert (cells != -1).mean() > 0.5  # the grid is in use, not only the bounds
     got = target.distance(lon, lat)
     assert np.abs(got - truth_distance(coords, lon, lat)).max() <= 0.01
@@ -120,11 +120,12 @@ def test_cell_grid_block_ranges_and_bounds_agree_with_geographiclib():
 
     line = random_walk_line()
     target = _indexed(line)
-    kinds = target._cells[..., 0]
+    grid, cells = target._index
+    kinds = cells[..., 0]
     assert (kinds >= 0).any() and (kinds == -2).any() and (kinds == -1).any()
     lon, lat = points_around(line, 2_000, 200, seed=31)
-    ix = ((np.radians(lon) - target._grid[0]) * target._grid[2]).astype(int)
-    iy = ((np.radians(lat) - target._grid[1]) * target._grid[3]).astype(int)
+    ix = ((np.radians(lon) - grid[0]) * grid[2]).astype(int)
+    iy = ((np.radians(lat) - grid[1]) * grid[3]).astype(int)
     kind = kinds[iy, ix]
     groups = (kind >= 0, kind == -1, kind == -2)  # chord ranges, bounds, block ranges
     sample = np.concatenate([np.flatnonzero(g)[:25] for g in groups])

@@ -166,9 +166,12 @@ class GeodesicTarget:
         self._build_chords([densify_lonlat(p, max_segment_m) for p in parts])
         self._build_bounds()
         #: The cell grid (west, south, cells per radian east and north) and
-        #: each cell's chord ranges; empty until :meth:`index`.
-        self._grid = np.zeros(4)
-        self._cells = np.full((0, 0, 4), -1, dtype=np.int32)
+        #: each cell's chord ranges; no cells until :meth:`index`. One
+        #: attribute, replaced whole, so a query never sees half of it.
+        self._index: tuple[np.ndarray, np.ndarray] = (
+            np.zeros(4),
+            np.full((0, 0, 4), -1, dtype=np.int32),
+        )
         self._build_exact_edges([densify_lonlat(p, _EXACT_EDGE_M) for p in parts])
         self._area = _densified_area(geom, max_segment_m)
 
@@ -222,7 +225,7 @@ class GeodesicTarget:
         far away, keep the bounds.
         """
         with _GRID_LOCK:
-            if self._cells.size:
+            if self._index[1].size:
                 return
             x0, y0, x1, y1 = self.geometry.bounds
             m = _GRID_MARGIN_DEG
@@ -256,8 +259,7 @@ class GeodesicTarget:
                     ),
                     [slice(k, k + _CHUNK) for k in range(0, nx * ny, _CHUNK)],
                 ))  # fmt: skip
-            self._grid = np.array([west, south, 1.0 / h, 1.0 / h])
-            self._cells = out.reshape(ny, nx, 4)
+            self._index = (np.array([west, south, 1.0 / h, 1.0 / h]), out.reshape(ny, nx, 4))
 
     def _build_exact_edges(self, coarse: list[np.ndarray]) -> None:
         """Geodesic edges (at most ``_EXACT_EDGE_M`` long) for the exact method."""
@@ -338,14 +340,14 @@ class GeodesicTarget:
         if lon.shape != lat.shape:
             raise InputError(f"lon and lat differ in length: {lon.size} vs {lat.size}")
         n = lon.size
-        if n >= _GRID_MIN_POINTS and not self._cells.size:
+        if n >= _GRID_MIN_POINTS and not self._index[1].size:
             self.index()
         dist = np.empty(n)
         flon = np.zeros(n)  # written by the kernel only when with_points
         flat = np.zeros(n)
         status = np.zeros(n, dtype=np.int8)
         query = _kernel().query
-        grid, cells = self._grid, self._cells
+        grid, cells = self._index
 
         def work(start: int) -> None:
             sl = slice(start, min(n, start + _CHUNK))
