@@ -138,11 +138,14 @@ def baseline_engine() -> types.ModuleType | None:
     return module
 
 
-def previous_kernel() -> types.ModuleType | None:
-    """The compiled kernel of ``PREVIOUS_KERNEL_COMMIT``, from git, compiled in this process."""
+def previous_kernel(ref: str = PREVIOUS_KERNEL_COMMIT) -> types.ModuleType | None:
+    """The compiled kernel of git ``ref``, compiled in this process.
+
+    Kernels up to main's b85d38a share ``query``'s signature (lon/lat in radians).
+    """
     try:
         src = subprocess.run(
-            ["git", "show", f"{PREVIOUS_KERNEL_COMMIT}:geo/geodesy/_kernel.py"],
+            ["git", "show", f"{ref}:geo/geodesy/_kernel.py"],
             cwd=ROOT, capture_output=True, text=True, check=True,
         ).stdout  # fmt: skip
     except (OSError, subprocess.CalledProcessError):
@@ -155,6 +158,7 @@ def previous_kernel() -> types.ModuleType | None:
     module = importlib.util.module_from_spec(spec)
     sys.modules["kernel_previous"] = module
     spec.loader.exec_module(module)
+    module.__ref__ = ref
     return module
 
 
@@ -219,6 +223,9 @@ def bench_line(name: str, line, n: int, seed: int, sample: int, old, prev) -> di
     t0 = time.perf_counter()
     target = geodesy.prepare(line)
     prep_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    target.index()  # the cell grid (a query of this size builds it otherwise)
+    index_s = time.perf_counter() - t0
     # this engine and the previous kernel in turn, 1 then 2 threads, same points
     med: dict[int, dict[str, float]] = {}
     for threads in (1, 2):
@@ -249,6 +256,7 @@ def bench_line(name: str, line, n: int, seed: int, sample: int, old, prev) -> di
         "length_km": round(geodesy.geodesic_length(line) / 1000, 1),
         "n_points": n,
         "prepare_s": prep_s,
+        "index_s": index_s,
         "seconds_median_1_thread": t1,
         "seconds_median_2_threads": t2,
         "points_per_s_1_thread": n / t1,
@@ -263,7 +271,7 @@ def bench_line(name: str, line, n: int, seed: int, sample: int, old, prev) -> di
         p1, p2 = med[1]["previous"], med[2]["previous"]
         same = run_previous(prev, target, lon[:sample], lat[:sample])
         out |= {
-            "previous_kernel_commit": PREVIOUS_KERNEL_COMMIT,
+            "previous_kernel_commit": prev.__ref__,
             "previous_kernel_points_per_s_1_thread": n / p1,
             "previous_kernel_points_per_s_2_threads": n / p2,
             "previous_kernel_speedup_2_vs_1_thread": p1 / p2,
@@ -381,10 +389,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--sample", type=int, default=2000, help="points checked vs truth")
     parser.add_argument("--json", type=Path, help="write results here")
+    parser.add_argument(
+        "--previous", default=PREVIOUS_KERNEL_COMMIT, metavar="REF",
+        help="git ref of the previous kernel (a same-run contender)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")
     old = baseline_engine()
-    prev = previous_kernel()
+    prev = previous_kernel(args.previous)
     load_start = load()
     (short_name, short_line), (long_name, long_line) = targets()
     lines = [

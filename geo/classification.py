@@ -248,6 +248,8 @@ def _build_context(as_of: dt.date | None = None) -> dict[str, Any]:
     specs = sorted(zones.zone_specs(as_of), key=lambda s: (s.distance_km, -s.inner_km))
     refs = {s.reference for s in specs} | set(_PRIMARY)
     targets = {r: prepare(r) for r in sorted(refs)}
+    for target in targets.values():
+        target.index()  # the cell grid of large queries, kept with the context
     # how far any point of another reference line is from Line A: with it, a
     # point's distance to Line A bounds its distance to that line from below
     reach = {}
@@ -261,7 +263,49 @@ def _build_context(as_of: dt.date | None = None) -> dict[str, Any]:
         reach[r] = float(np.max(targets["golan_line_a"].distance(xy[:, 0], xy[:, 1]))) + 100.0
     ctx = {"countries": polys, "aos": aos, "specs": specs, "targets": targets, "reach": reach}
     _prepare_geometries(ctx)
+    ctx["country_cells"] = _cell_codes([geom for _, geom in polys])
+    ctx["aos_cells"] = _cell_codes([aos])
     return ctx
+
+
+#: Cells of a polygon grid (:func:`_cell_codes`), about.
+_POLYGON_CELLS = 50_000
+
+
+def _cell_codes(geoms: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """A lon/lat grid over prepared polygons: per cell the one polygon holding it.
+
+    Returns (west, south, step) and per cell ``k`` (1-based) where the cell
+    (grown by 1e-9 degrees) lies in the interior of polygon ``k`` and meets
+    no other, 0 where it meets none, -1 where its points must be tested.
+    Every point of a cell of ``k`` is in ``k`` alone, so it needs no test.
+    """
+    x0, y0, x1, y1 = shapely.total_bounds(np.array(geoms, dtype=object))
+    step = max(float(np.sqrt((x1 - x0) * (y1 - y0) / _POLYGON_CELLS)), 1e-6)
+    nx, ny = int(np.ceil((x1 - x0) / step)), int(np.ceil((y1 - y0) / step))
+    west, south = np.meshgrid(x0 + np.arange(nx) * step, y0 + np.arange(ny) * step)
+    eps = 1e-9
+    boxes = shapely.box(west - eps, south - eps, west + step + eps, south + step + eps)
+    met = np.zeros(boxes.shape, dtype=np.int64)
+    code = np.zeros(boxes.shape, dtype=np.int8)
+    for k, geom in enumerate(geoms, start=1):
+        met += shapely.intersects(geom, boxes)
+        code[shapely.contains_properly(geom, boxes)] = k
+    code[(met > 1) | ((met == 1) & (code == 0))] = -1
+    return np.array([x0, y0, step]), code
+
+
+def _cell_code(
+    cells: tuple[np.ndarray, np.ndarray], lon: np.ndarray, lat: np.ndarray
+) -> np.ndarray:
+    """Each point's cell code (:func:`_cell_codes`); -1 off the grid."""
+    (x0, y0, step), code = cells
+    ix = np.floor((lon - x0) / step)
+    iy = np.floor((lat - y0) / step)
+    ok = (ix >= 0) & (iy >= 0) & (ix < code.shape[1]) & (iy < code.shape[0])
+    out = np.full(lon.shape, -1, dtype=np.int8)
+    out[ok] = code[iy[ok].astype(np.int64), ix[ok].astype(np.int64)]
+    return out
 
 
 def _inside(geom: Any, lon: np.ndarray, lat: np.ndarray, sub: np.ndarray) -> np.ndarray:
@@ -278,14 +322,17 @@ def _chunk(lon: np.ndarray, lat: np.ndarray, ctx: dict[str, Any]) -> dict[str, n
     # countries as small codes (0: none); each polygon tests only the points
     # in its bounding box that no earlier polygon holds
     names = np.array(["", *(name for name, _ in ctx["countries"])], dtype=object)
-    code = np.zeros(n, dtype=np.int8)
-    left = np.arange(n)
+    # (only points in cells of the polygons' grid that meet an edge are tested)
+    code = _cell_code(ctx["country_cells"], lon, lat)
+    left = np.flatnonzero(code < 0)
+    code[left] = 0
     for k, (_, geom) in enumerate(ctx["countries"], start=1):
         code[_inside(geom, lon, lat, left)] = k
         left = left[code[left] == 0]
     country = names[code]
-    in_aos = np.zeros(n, dtype=bool)
-    in_aos[_inside(ctx["aos"], lon, lat, np.arange(n))] = True
+    aos_code = _cell_code(ctx["aos_cells"], lon, lat)
+    in_aos = aos_code == 1
+    in_aos[_inside(ctx["aos"], lon, lat, np.flatnonzero(aos_code < 0))] = True
     # territory membership per (country, in AoS) combination, looked up by code
     combo_country = np.repeat(names, 2)
     combo_aos = np.tile([False, True], len(names))
@@ -358,17 +405,28 @@ def classify_lonlat(
     ctx = _context(digest, when)
     starts = range(0, len(lon), CHUNK)
 
-    def work(start: int) -> pd.DataFrame:
+    def work(start: int) -> dict[str, np.ndarray]:
         sl = slice(start, start + CHUNK)
-        return pd.DataFrame(_chunk(lon[sl], lat[sl], ctx), columns=COLUMNS)
+        return _chunk(lon[sl], lat[sl], ctx)
 
     # chunks in parallel: the kernel, shapely and numpy release the GIL
     with ThreadPoolExecutor(max(1, min(2, len(starts)))) as pool:
         parts = list(pool.map(work, starts))
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in COLUMNS})
-    out = pd.concat(parts, ignore_index=True)
-    return out.astype({c: _dtype(c) for c in COLUMNS})
+    # one frame from the joined arrays, typed as it is built (a frame per chunk
+    # would infer text columns as str and convert them back)
+    return pd.DataFrame(
+        {
+            c: pd.Series(
+                parts[0][c] if len(parts) == 1 else np.concatenate([p[c] for p in parts]),
+                dtype=_dtype(c),
+                copy=False,
+            )
+            for c in COLUMNS
+        },
+        copy=False,
+    )
 
 
 def _dtype(column: str) -> str:

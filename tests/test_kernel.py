@@ -69,3 +69,67 @@ def test_one_and_two_threads_give_identical_results():
     two = target.nearest(lon, lat)
     for a, b in zip(one, two, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def _indexed(line):
+    """A fresh target of ``line`` with its cell grid built (the path of large queries)."""
+    from geo.geodesy.distance import GeodesicTarget
+
+    target = GeodesicTarget(line)
+    target.index()
+    return target
+
+
+@pytest.mark.parametrize("name", ["ne_line", "random_walk", "hairpin", "u_shape"])
+def test_cell_grid_within_1cm_of_geographiclib_with_near_ties(name):
+    from tests.geodesy_cases import (
+        HAIRPIN,
+        NE_LINE,
+        U_SHAPE,
+        points_around,
+        random_walk_line,
+        truth_distance,
+    )
+
+    line = {"ne_line": NE_LINE, "random_walk": random_walk_line(), "hairpin": HAIRPIN,
+            "u_shape": U_SHAPE}[name]  # fmt: skip
+    coords = np.asarray(line.coords)
+    k = 1 if len(coords) < 100 else 3  # fewer points against the 1,500-edge truth
+    lon, lat = points_around(line, 300 // k, 300, seed=21)
+    lon2, lat2 = points_around(line, 200 // k, 3, seed=22)
+    # points on the medial axis: geodesic midpoints of distant vertices
+    rng = np.random.default_rng(23)
+    i = rng.integers(0, len(coords), 150 // k)
+    j = (i + rng.integers(len(coords) // 4 + 1, len(coords) // 2 + 2, i.size)) % len(coords)
+    mid = np.array([GEOD.npts(*coords[a], *coords[b], 1)[0] for a, b in zip(i, j, strict=True)])
+    lon = np.concatenate([lon, lon2, mid[:, 0]])
+    lat = np.concatenate([lat, lat2, mid[:, 1]])
+    target = _indexed(line)
+    cells = target._index[1][..., 0]
+    assert (cells != -1).mean() > 0.5  # the grid is in use, not only the bounds
+    got = target.distance(lon, lat)
+    assert np.abs(got - truth_distance(coords, lon, lat)).max() <= 0.01
+    d, x, y = target.nearest(lon, lat)
+    back = np.asarray(GEOD.inv(lon, lat, x, y)[2])
+    assert np.abs(back - d).max() <= 0.01
+
+
+def test_cell_grid_block_ranges_and_bounds_agree_with_geographiclib():
+    """A dense wiggly line: cells of chord ranges, of block ranges and of bounds all occur."""
+    from tests.geodesy_cases import points_around, random_walk_line, truth_distance
+
+    line = random_walk_line()
+    target = _indexed(line)
+    grid, cells = target._index
+    kinds = cells[..., 0]
+    assert (kinds >= 0).any() and (kinds == -2).any() and (kinds == -1).any()
+    lon, lat = points_around(line, 2_000, 200, seed=31)
+    ix = ((np.radians(lon) - grid[0]) * grid[2]).astype(int)
+    iy = ((np.radians(lat) - grid[1]) * grid[3]).astype(int)
+    kind = kinds[iy, ix]
+    groups = (kind >= 0, kind == -1, kind == -2)  # chord ranges, bounds, block ranges
+    sample = np.concatenate([np.flatnonzero(g)[:25] for g in groups])
+    assert sample.size >= 60
+    got = target.distance(lon[sample], lat[sample])
+    want = truth_distance(np.asarray(line.coords), lon[sample], lat[sample])
+    assert np.abs(got - want).max() <= 0.01

@@ -80,6 +80,15 @@ _CHUNK: int = 1 << 15
 _PER_BLOCK: int = 6
 _PER_GROUP: int = 6
 _PER_TOP: int = 6
+#: The cell grid (:meth:`GeodesicTarget.index`): cell size and margin round the
+#: target (degrees), most cells (the size grows beyond), most chords per cell.
+_GRID_STEP_DEG: float = 0.01
+_GRID_MARGIN_DEG: float = 3.0
+_GRID_MAX_CELLS: int = 600_000
+_GRID_MOST: int = 64
+#: A query of at least this many points builds the grid first (it costs about
+#: as much as querying its number of cells).
+_GRID_MIN_POINTS: int = 100_000
 #: Edge length (m) of the geodesic pieces the exact method minimises along.
 _EXACT_EDGE_M: float = 20_000.0
 #: Points handled together by the exact method (bounds its memory).
@@ -87,6 +96,7 @@ _EXACT_CHUNK: int = 512
 
 
 _KERNEL_LOCK = threading.Lock()
+_GRID_LOCK = threading.Lock()
 
 
 @functools.cache
@@ -155,6 +165,13 @@ class GeodesicTarget:
         parts = _checked_parts(geom)
         self._build_chords([densify_lonlat(p, max_segment_m) for p in parts])
         self._build_bounds()
+        #: The cell grid (west, south, cells per radian east and north) and
+        #: each cell's chord ranges; no cells until :meth:`index`. One
+        #: attribute, replaced whole, so a query never sees half of it.
+        self._index: tuple[np.ndarray, np.ndarray] = (
+            np.zeros(4),
+            np.full((0, 0, 4), -1, dtype=np.int32),
+        )
         self._build_exact_edges([densify_lonlat(p, _EXACT_EDGE_M) for p in parts])
         self._area = _densified_area(geom, max_segment_m)
 
@@ -196,6 +213,53 @@ class GeodesicTarget:
         self._blk = _bounds(self._seg_a, self._seg_b, _PER_BLOCK)
         self._grp = _bounds(self._seg_a, self._seg_b, _PER_BLOCK * _PER_GROUP)
         self._top = _bounds(self._seg_a, self._seg_b, _PER_BLOCK * _PER_GROUP * _PER_TOP)
+
+    def index(self) -> None:
+        """Build the cell grid now (a query of many points builds it otherwise).
+
+        A lon/lat grid (``_GRID_STEP_DEG`` cells, ``_GRID_MARGIN_DEG`` round
+        the target) where each cell holds up to two ranges of chords with
+        every chord a point of the cell may need
+        (:func:`geo.geodesy._kernel.cell_ranges`): such points skip the
+        bounds. Cells that would need more than ``_GRID_MOST`` chords, or lie
+        far away, keep the bounds.
+        """
+        with _GRID_LOCK:
+            if self._index[1].size:
+                return
+            x0, y0, x1, y1 = self.geometry.bounds
+            m = _GRID_MARGIN_DEG
+            x0, x1 = max(-180.0, x0 - m), min(180.0, x1 + m)
+            y0, y1 = max(-90.0, y0 - m), min(90.0, y1 + m)
+            step = max(_GRID_STEP_DEG, float(np.sqrt((x1 - x0) * (y1 - y0) / _GRID_MAX_CELLS)))
+            nx = max(1, int(np.ceil((x1 - x0) / step)))
+            ny = max(1, int(np.ceil((y1 - y0) / step)))
+            h = np.radians(step)
+            west, south = np.radians(x0), np.radians(y0)
+            clat = south + (np.arange(ny) + 0.5) * h
+            # a cell's radius depends on its row only: the farthest of its
+            # corners and edge midpoints from the centre, with a margin
+            centre = ecef(np.zeros(ny), clat)
+            radius = np.zeros(ny)
+            for ox, oy in ((-1, -1), (-1, 1), (1, -1), (1, 1), (0, 1), (0, -1), (1, 0), (-1, 0)):
+                edge = ecef(np.full(ny, ox * h / 2), clat + oy * h / 2)
+                radius = np.maximum(radius, np.sqrt(((edge - centre) ** 2).sum(axis=1)))
+            radius = radius * 1.01 + 1.0
+            lon_c = np.tile(west + (np.arange(nx) + 0.5) * h, ny)
+            lat_c = np.repeat(clat, nx)
+            out = np.empty((nx * ny, 4), dtype=np.int32)
+            kernel = _kernel()
+            with ThreadPoolExecutor(_threads()) as pool:
+                list(pool.map(
+                    lambda sl: kernel.cell_ranges(
+                        lon_c[sl], lat_c[sl], np.repeat(radius, nx)[sl], self._origin,
+                        self._seg_a, self._seg_u, self._seg_len, self._blk, self._grp,
+                        self._top, _PER_BLOCK, _PER_GROUP, _PER_TOP, _TIE_COEF, self._sag,
+                        FAR_M, _GRID_MOST, out[sl],
+                    ),
+                    [slice(k, k + _CHUNK) for k in range(0, nx * ny, _CHUNK)],
+                ))  # fmt: skip
+            self._index = (np.array([west, south, 1.0 / h, 1.0 / h]), out.reshape(ny, nx, 4))
 
     def _build_exact_edges(self, coarse: list[np.ndarray]) -> None:
         """Geodesic edges (at most ``_EXACT_EDGE_M`` long) for the exact method."""
@@ -276,21 +340,22 @@ class GeodesicTarget:
         if lon.shape != lat.shape:
             raise InputError(f"lon and lat differ in length: {lon.size} vs {lat.size}")
         n = lon.size
+        if n >= _GRID_MIN_POINTS and not self._index[1].size:
+            self.index()
         dist = np.empty(n)
         flon = np.zeros(n)  # written by the kernel only when with_points
         flat = np.zeros(n)
         status = np.zeros(n, dtype=np.int8)
-        rlon = np.radians(lon)
-        rlat = np.radians(lat)
         query = _kernel().query
+        grid, cells = self._index
 
         def work(start: int) -> None:
             sl = slice(start, min(n, start + _CHUNK))
             query(
-                rlon[sl], rlat[sl], self._origin, self._seg_a, self._seg_u, self._seg_len,
+                lon[sl], lat[sl], self._origin, self._seg_a, self._seg_u, self._seg_len,
                 self._seg_part, self._seg_cum, self._blk, self._grp, self._top, _PER_BLOCK,
                 _PER_GROUP, _PER_TOP,
-                _TIE_COEF, self._sag, FAR_M, _ARC_M, with_points,
+                _TIE_COEF, self._sag, FAR_M, _ARC_M, grid, cells, with_points,
                 dist[sl], flon[sl], flat[sl], status[sl],
             )  # fmt: skip
 
@@ -302,8 +367,9 @@ class GeodesicTarget:
         else:
             for s in starts:
                 work(s)
-        np.degrees(flon, out=flon)
-        np.degrees(flat, out=flat)
+        if with_points:
+            np.degrees(flon, out=flon)
+            np.degrees(flat, out=flat)
         far = np.flatnonzero(status)
         if far.size:
             dist[far], flon[far], flat[far] = self._exact(lon[far], lat[far])
