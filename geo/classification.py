@@ -409,9 +409,13 @@ def classify_lonlat(
         sl = slice(start, start + CHUNK)
         return _chunk(lon[sl], lat[sl], ctx)
 
-    # chunks in parallel: the kernel, shapely and numpy release the GIL
-    with ThreadPoolExecutor(max(1, min(2, len(starts)))) as pool:
-        parts = list(pool.map(work, starts))
+    # chunks in parallel: the kernel, shapely and numpy release the GIL (one chunk:
+    # no threads to start, which costs more than a small file's classification)
+    if len(starts) <= 1:
+        parts = [work(start) for start in starts]
+    else:
+        with ThreadPoolExecutor(min(2, len(starts))) as pool:
+            parts = list(pool.map(work, starts))
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in COLUMNS})
     # one frame from the joined arrays, typed as it is built (a frame per chunk
