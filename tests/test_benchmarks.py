@@ -13,7 +13,7 @@ def test_geodesy_benchmark_runs(tmp_path):
     out = tmp_path / "bench.json"
     proc = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "bench_geodesy.py"), "--n", "20000",
-         "--sample", "200", "--json", str(out)],
+         "--sample", "200", "--world", "150", "--json", str(out)],
         capture_output=True, text=True, timeout=600, cwd=ROOT,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
@@ -27,6 +27,10 @@ def test_geodesy_benchmark_runs(tmp_path):
         assert line["naive_utm_max_error_m"] > 1.0  # the baseline really is off
         assert line["exact_geographiclib_points_per_s"] > 0
     assert "pts/s" in proc.stdout
+    # the worldwide check, at 150 points here (tests/test_geodesy_world.py runs 1,500)
+    world = data["world"]
+    assert world["worldwide_points"] == 150 and world["near_antipodal_points"] == 20
+    assert world["max_error_worldwide_m"] <= 0.01 and world["max_error_near_antipodal_m"] <= 0.01
 
 
 @pytest.mark.slow  # runs the script (~15 s)
