@@ -260,6 +260,15 @@ def distances_at(line: Any, other: Any, along_m: Any) -> np.ndarray:
     return np.asarray(geodesy.distance((np.asarray(lon), np.asarray(lat)), other), dtype=float)
 
 
+def _peak(d: np.ndarray) -> int:
+    """Index of the largest distance, to the millimetre: the first sample at the maximum.
+
+    Where the lines coincide the distances are nanometres of rounding, which a
+    change of engine moves; the place given for a stretch's largest gap must not.
+    """
+    return int(np.argmax(np.round(d, 3)))
+
+
 def _runs(
     s: np.ndarray,
     d: np.ndarray,
@@ -279,7 +288,7 @@ def _runs(
         j = i
         while j + 1 < n and over[j + 1]:
             j += 1
-        k = i + int(np.argmax(d[i : j + 1]))
+        k = i + _peak(d[i : j + 1])
         runs.append(
             Run(
                 start_km=float(s[i]) / 1000.0,
@@ -335,12 +344,12 @@ def profile(
     s, lon, lat = sample_along(line, step_m)
     d = np.asarray(geodesy.distance((lon, lat), other), dtype=float)
     total = float(s[-1])
-    k = int(np.argmax(d))
+    k = _peak(d)
     bins = np.minimum((s // stretch_m).astype(int), max(0, int(np.ceil(total / stretch_m)) - 1))
     stretches = []
     for b in np.unique(bins):
         m = np.flatnonzero(bins == b)
-        j = m[int(np.argmax(d[m]))]
+        j = m[_peak(d[m])]
         stretches.append(
             Stretch(
                 start_km=b * stretch_m / 1000.0,
