@@ -251,6 +251,7 @@ def test_ragged_row_is_a_row_error_not_a_shift(tmp_path):
     assert rows[1]["id"] == "2" and rows[1]["error"] == ""  # one trailing empty field is fine
 
 
+@pytest.mark.slow  # real processes (~3 s)
 def test_exit_codes_in_subprocesses(tmp_path):
     exe = shutil.which("border-zones") or sys.executable
     pre = [] if exe != sys.executable else ["-m", "geo"]

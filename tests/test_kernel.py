@@ -80,6 +80,7 @@ def _indexed(line):
     return target
 
 
+@pytest.mark.slow  # a grid built and checked against GeographicLib per shape (~3 s each)
 @pytest.mark.parametrize("name", ["ne_line", "random_walk", "hairpin", "u_shape"])
 def test_cell_grid_within_1cm_of_geographiclib_with_near_ties(name):
     from tests.geodesy_cases import (

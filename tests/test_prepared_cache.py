@@ -95,6 +95,7 @@ def test_old_entries_are_pruned(tmp_path, monkeypatch):
     assert f"k{_files.CACHE_KEEP + 2}" in kept
 
 
+@pytest.mark.slow  # two real command-line runs, one preparing from cold (~5 s)
 def test_command_line_classifies_the_same_with_a_cold_and_a_warm_cache(tmp_path):
     src = tmp_path / "in.csv"
     lon, lat = points(500, seed=9)
