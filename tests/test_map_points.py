@@ -493,7 +493,7 @@ def test_filters_count_and_one_layer_entry(browser, map_file: Path, cache: Path)
         )
         assert sum("Your points" in t for t in labels) == 1  # the group's name, once
         assert sum("points from events.csv" in t for t in labels) == 1
-        page.evaluate("BorderZones.layers.points.layer.remove()")
+        page.evaluate("void BorderZones.layers.points.layer.remove()")
         assert page.evaluate("BorderZones.map.hasLayer(BorderZones.points.renderer)") is False
         assert page.evaluate("BorderZones.points.hit(L.point(0, 0))") == -1
         assert log.console_errors == [] and log.page_errors == []

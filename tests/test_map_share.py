@@ -57,7 +57,7 @@ def set_state(page) -> None:
     page.fill("#bz-search-input", "33.0512, 35.7233")  # the probe point, by the search box
     page.wait_for_selector("#bz-search-list li", state="visible")
     page.keyboard.press("Enter")
-    page.evaluate("BorderZones.map.setView([33.05, 35.71], 12.25, {animate: false})")
+    page.evaluate("void BorderZones.map.setView([33.05, 35.71], 12.25, {animate: false})")
     page.evaluate("document.getElementById('bz-rings').open = true")
     page.locator(".bz-ring-preset[data-km='5']").click()
 
@@ -107,7 +107,7 @@ def test_hash_is_written_as_the_map_changes_and_read_when_it_changes(
         first = wait_for_hash(page)
         assert "#map=" in first and "layers=" in first and "base=streets" in first
         history = page.evaluate("history.length")
-        page.evaluate("BorderZones.map.setView([33.2, 35.8], 10, {animate: false})")
+        page.evaluate("void BorderZones.map.setView([33.2, 35.8], 10, {animate: false})")
         url = wait_for_hash(page)
         assert "map=10/33.20000/35.80000" in url
         assert (
@@ -142,7 +142,7 @@ def test_bad_hashes_are_ignored(browser, map_file: Path, cache: Path, junk: str)
 def test_copy_link_button(browser, map_file: Path, cache: Path) -> None:
     page, _ = open_page(browser, map_file.as_uri(), cache=cache)
     try:
-        page.evaluate("BorderZones.map.setView([33.1, 35.7], 11, {animate: false})")
+        page.evaluate("void BorderZones.map.setView([33.1, 35.7], 11, {animate: false})")
         page.locator("#bz-copy-link").click()
         field = page.locator("#bz-share-field")
         assert field.is_visible()

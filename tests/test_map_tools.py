@@ -173,7 +173,7 @@ def test_each_visible_layer_downloads_as_geojson_with_provenance(loaded) -> None
 
 def test_hidden_layers_are_not_offered(loaded) -> None:
     page, _ = loaded
-    page.evaluate("BorderZones.map.removeLayer(BorderZones.layers.blue_line.layer)")
+    page.evaluate("void BorderZones.map.removeLayer(BorderZones.layers.blue_line.layer)")
     try:
         page.evaluate("document.getElementById('bz-download-panel').hidden = true")
         page.locator("#bz-download-button").click()
@@ -181,7 +181,7 @@ def test_hidden_layers_are_not_offered(loaded) -> None:
         page.mouse.click(700, 400)  # a click elsewhere closes the list
         assert page.locator("#bz-download-panel").is_hidden()
     finally:
-        page.evaluate("BorderZones.map.addLayer(BorderZones.layers.blue_line.layer)")
+        page.evaluate("void BorderZones.map.addLayer(BorderZones.layers.blue_line.layer)")
 
 
 def test_probe_result_downloads_as_text_and_json(loaded) -> None:
