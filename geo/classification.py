@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -370,14 +370,25 @@ def _chunk(lon: np.ndarray, lat: np.ndarray, ctx: dict[str, Any]) -> dict[str, n
 def _joined(bits: np.ndarray, ids: list[str]) -> np.ndarray:
     """The ids whose bits are set, joined by ";", for each bit mask."""
     if len(ids) <= 12:  # a table of every mask is cheaper than finding the distinct ones
-        masks = np.arange(1 << len(ids))
-        inverse = bits
+        text, inverse = _every_mask(tuple(ids)), bits
     else:
         masks, inverse = np.unique(bits, return_inverse=True)
-    text = np.array(
+        text = _mask_text(masks, ids)
+    return text[np.asarray(inverse, dtype=np.int64).ravel()]
+
+
+def _mask_text(masks: Iterable[Any], ids: Sequence[str]) -> np.ndarray:
+    return np.array(
         [";".join(i for j, i in enumerate(ids) if int(m) >> j & 1) for m in masks], dtype=object
     )
-    return text[np.asarray(inverse, dtype=np.int64).ravel()]
+
+
+@functools.lru_cache(maxsize=8)
+def _every_mask(ids: tuple[str, ...]) -> np.ndarray:
+    """The text of every mask of up to 12 ids (4,096 entries), built once per zone list."""
+    text = _mask_text(range(1 << len(ids)), ids)
+    text.flags.writeable = False
+    return text
 
 
 def classify_lonlat(
