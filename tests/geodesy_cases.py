@@ -112,28 +112,39 @@ def truth_distance(coords: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> np.n
 
     Edges that cannot hold the nearest point are skipped with a rigorous
     bound: every point of an edge is within half its length of an endpoint.
+    The kept (point, edge) pairs of a block of points are searched together,
+    element by element as one point at a time would be (the same ``Geod``
+    calls on longer arrays: the same numbers, without a Python loop per point).
     """
     coords = np.asarray(coords, dtype=float)
     lon = np.atleast_1d(np.asarray(lon, dtype=float))
     lat = np.atleast_1d(np.asarray(lat, dtype=float))
     x0, y0, az, length = edges(coords)
+    n = len(coords)
     out = np.empty(lon.size)
-    for i in range(lon.size):
-        n = len(coords)
-        _, _, dv = GEOD.inv(np.full(n, lon[i]), np.full(n, lat[i]), coords[:, 0], coords[:, 1])
-        dv = np.asarray(dv)
-        lower = np.minimum(dv[:-1], dv[1:]) - length / 2.0
-        keep = np.flatnonzero(lower <= dv.min() + 1e-6)
-        out[i] = _edges_min(x0[keep], y0[keep], az[keep], length[keep], lon[i], lat[i])
+    block = max(1, 200_000 // n)
+    for start in range(0, lon.size, block):
+        px, py = lon[start : start + block], lat[start : start + block]
+        m = px.size
+        _, _, dv = GEOD.inv(
+            np.repeat(px, n), np.repeat(py, n), np.tile(coords[:, 0], m), np.tile(coords[:, 1], m)
+        )
+        dv = np.asarray(dv).reshape(m, n)
+        lower = np.minimum(dv[:, :-1], dv[:, 1:]) - length / 2.0
+        point, edge = np.nonzero(lower <= dv.min(axis=1)[:, None] + 1e-6)
+        best = _edges_min(x0[edge], y0[edge], az[edge], length[edge], px[point], py[point])
+        found = np.full(m, np.inf)
+        np.minimum.at(found, point, best)
+        out[start : start + m] = found
     return out
 
 
-def _edges_min(x0, y0, az, length, px, py) -> float:
-    """Golden-section minimum of Geod.inv along the given geodesic edges."""
+def _edges_min(x0, y0, az, length, px, py) -> np.ndarray:
+    """Golden-section minimum of Geod.inv along each geodesic edge, from its point."""
 
     def f(s: np.ndarray) -> np.ndarray:
         x, y, _ = GEOD.fwd(x0, y0, az, s)
-        return np.asarray(GEOD.inv(x, y, np.full(s.size, px), np.full(s.size, py))[2])
+        return np.asarray(GEOD.inv(x, y, px, py)[2])
 
     g = (np.sqrt(5.0) - 1.0) / 2.0
     a = np.zeros_like(length)
@@ -144,7 +155,7 @@ def _edges_min(x0, y0, az, length, px, py) -> float:
         left = f(c1) < f(c2)
         b = np.where(left, c2, b)
         a = np.where(left, a, c1)
-    return float(min(f((a + b) / 2).min(), f(np.zeros_like(length)).min(), f(length).min()))
+    return np.minimum(np.minimum(f((a + b) / 2), f(np.zeros_like(length))), f(length))
 
 
 def truth_to_geometry(geom, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

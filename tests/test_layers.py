@@ -269,7 +269,7 @@ def truth_profile(line, other, step=50.0):
     s = np.concatenate([[0.0], np.cumsum(seg)])
     idx = np.searchsorted(s, np.arange(0.0, s[-1], step))
     exact = ExactLine(other.coords, step_m=25.0)
-    return np.array([exact.distance(*pts[i]) for i in idx])
+    return exact.distances(pts[idx, 0], pts[idx, 1])
 
 
 def test_blue_line_parts_cover_the_line_and_say_which_is_which():
