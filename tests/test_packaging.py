@@ -37,14 +37,18 @@ def test_recipe_reproduces_layers(tmp_path):
 @pytest.mark.slow
 def test_wheel_installs_and_loads_layers(tmp_path):
     dist = tmp_path / "dist"
+    # the backend from this environment (the test extra has hatchling): an isolated build
+    # would download it again; `pip install -e .` already builds in isolation
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist),
+         str(ROOT)],
         check=True,
         capture_output=True,
-    )
+    )  # fmt: skip
     (wheel,) = dist.glob("border_zones-*.whl")
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, system_site_packages=False, with_pip=True)
+    # no pip of its own (ensurepip costs seconds): this environment's pip installs into it
+    venv.create(env_dir, system_site_packages=False, with_pip=False)
     py = env_dir / "bin" / "python"
     # the wheel's dependencies come from the environment running the tests (the
     # active virtualenv, or the system's): its site directories are appended to
@@ -62,10 +66,11 @@ def test_wheel_installs_and_loads_layers(tmp_path):
     dirs = [p for p in dict.fromkeys(ours) if Path(p).is_dir() and Path(p) != Path(purelib)]
     (Path(purelib) / "_test_deps.pth").write_text("\n".join(dirs) + "\n")
     subprocess.run(
-        [py, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        [sys.executable, "-m", "pip", "--python", str(py), "install", "-q", "--no-deps",
+         "--no-index", str(wheel)],
         check=True,
         capture_output=True,
-    )
+    )  # fmt: skip
     code = (
         "import json, geo, geo.layers as L;"
         "g = L.load('golan_line_a');"
