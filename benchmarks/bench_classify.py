@@ -98,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=1000, help="points checked vs truth")
     parser.add_argument("--json", type=Path, help="write results here")
     parser.add_argument(
+        "--repeats", type=int, default=3, help="timed runs per contender (median); 1: a smoke run"
+    )
+    parser.add_argument(
         "--before", type=Path, metavar="PATH", help="another checkout: its classify as baseline"
     )
     args = parser.parse_args(argv)
@@ -106,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     line_a, blue = line("golan_line_a"), line("blue_line")
     lon, lat = random_points(line_a, args.n, args.seed)
     classify_lonlat(lon[:1000], lat[:1000])  # warm up: prepare targets and polygons
-    t = median_time(lambda: classify_lonlat(lon, lat), repeats=3)
+    t = median_time(lambda: classify_lonlat(lon, lat), repeats=args.repeats)
     result = classify_lonlat(lon, lat)
 
     rng = np.random.default_rng(args.seed + 1)
@@ -119,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         got["distance_blue_line_m"] - truth_distance(np.asarray(blue.coords), slon, slat)
     )
 
-    t_naive = median_time(lambda: naive_classify(lon, lat), repeats=1 if args.n > 200_000 else 3)
+    t_naive = median_time(
+        lambda: naive_classify(lon, lat), repeats=1 if args.n > 200_000 else args.repeats
+    )
     naive = naive_classify(slon, slat)
     naive_err = max(
         float(np.max(np.abs(naive["distance_line_a_m"].to_numpy() - got["distance_line_a_m"]))),

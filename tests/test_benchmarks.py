@@ -42,7 +42,7 @@ def test_classify_benchmark_runs(tmp_path):
     out = tmp_path / "bench_classify.json"
     proc = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "bench_classify.py"), "--n", "20000",
-         "--sample", "60", "--json", str(out)],
+         "--sample", "60", "--repeats", "1", "--json", str(out)],
         capture_output=True, text=True, timeout=600, cwd=ROOT,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
