@@ -11,12 +11,9 @@ import numpy as np
 import pytest
 
 from geo import timeline
+from tests.cli_support import run_cli as run
 from tests.conftest import ROOT
 from tests.truth import GEOD
-
-
-def run(*args):
-    return subprocess.run(["border-zones", *args], capture_output=True, text=True, timeout=300)
 
 
 def test_timeline_lists_every_item_with_source_and_confidence():
@@ -47,9 +44,7 @@ def test_timeline_json_as_of():
 @pytest.mark.parametrize("cmd", [["timeline"], ["report"], ["figure", "-o", "x.png"]])
 @pytest.mark.parametrize("bad", ["2018-02-30", "soon"])
 def test_bad_date_is_a_usage_error(cmd, bad, tmp_path):
-    res = subprocess.run(
-        ["border-zones", *cmd, "--as-of", bad], capture_output=True, text=True, cwd=tmp_path
-    )
+    res = run(*cmd, "--as-of", bad, cwd=tmp_path)
     assert res.returncode == 2
     assert f"argument --as-of: date '{bad}': not a date" in res.stderr
     assert "Traceback" not in res.stderr
