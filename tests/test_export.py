@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 import shapely
 
 from geo.render import style
+from tests.cli_support import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = json.loads((ROOT / "layers" / "manifest.json").read_text(encoding="utf-8"))
@@ -40,9 +40,7 @@ QGIS_STYLE_COLUMNS = [
 @pytest.fixture(scope="module")
 def gpkg(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("export") / "frontier.gpkg"
-    res = subprocess.run(
-        ["border-zones", "export", "-o", str(out)], capture_output=True, text=True, timeout=300
-    )
+    res = run_cli("export", "-o", out)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == f"wrote {out}"
     assert sorted(p.name for p in out.parent.iterdir()) == ["frontier.gpkg"]  # nothing beside
@@ -275,25 +273,17 @@ def test_deterministic(gpkg, tmp_path):
 
 def test_bad_output_leaves_nothing(tmp_path):
     (tmp_path / "frontier.gpkg").write_bytes(b"old")
-    res = subprocess.run(
-        ["border-zones", "export", "-o", str(tmp_path / "frontier.txt")],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    res = run_cli("export", "-o", tmp_path / "frontier.txt")
     assert res.returncode == 1
     assert res.stderr.strip() == (
         f"border-zones export: error: {tmp_path / 'frontier.txt'}: a GeoPackage must end in .gpkg"
     )
-    res = subprocess.run(
-        ["border-zones", "export", "-o", str(tmp_path / "missing" / "f.gpkg")],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    res = run_cli("export", "-o", tmp_path / "missing" / "f.gpkg")
     assert res.returncode == 1 and "does not exist" in res.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["frontier.gpkg"]
     assert (tmp_path / "frontier.gpkg").read_bytes() == b"old"
 
 
 def test_help():
-    res = subprocess.run(
-        ["border-zones", "export", "--help"], capture_output=True, text=True, timeout=60
-    )
+    res = run_cli("export", "--help")
     assert res.returncode == 0 and "layer_styles" in res.stdout

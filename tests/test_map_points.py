@@ -17,7 +17,6 @@ import io
 import itertools
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +28,7 @@ from truth import GEOD, densify, min_distance
 
 from geo import classify, layers, workflows
 from geo.render import display, style, webmap
+from tests.cli_support import run_cli
 
 # --------------------------------------------------------------------------
 # a file of points: every zone a point can be innermost in, a sea point, a bad row
@@ -145,12 +145,7 @@ def points_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def cli_rows(points_file: Path, tmp_path_factory: pytest.TempPathFactory) -> list[list[str]]:
     out = tmp_path_factory.mktemp("cli") / "classified.csv"
-    res = subprocess.run(
-        ["border-zones", "classify", str(points_file), "-o", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    res = run_cli("classify", points_file, "-o", out)
     assert res.returncode == 0, res.stderr
     with open(out, newline="", encoding="utf-8") as fh:
         return list(csv.reader(fh))
@@ -337,12 +332,7 @@ def test_point_colours_stay_apart(vision: str) -> None:
 @pytest.fixture(scope="module")
 def map_file(points_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("map") / "points.html"
-    res = subprocess.run(
-        ["border-zones", "build", "--points", str(points_file), "-o", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    res = run_cli("build", "--points", points_file, "-o", out)
     assert res.returncode == 0, res.stderr
     assert "1 row(s)" in res.stderr  # the bad row is said, and left off the map
     return out
@@ -618,12 +608,7 @@ def test_ten_thousand_points_page_is_ready(browser, cache: Path, tmp_path: Path)
     src = tmp_path / "events.csv"
     write_events(src, 10_000)
     out = tmp_path / "map.html"
-    res = subprocess.run(
-        ["border-zones", "build", "--points", str(src), "-o", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    res = run_cli("build", "--points", src, "-o", out)
     assert res.returncode == 0, res.stderr
     assert out.stat().st_size < 3_000_000
     real = browser.new_context
@@ -707,9 +692,7 @@ def test_a_geojson_file_carries_the_cli_csv_too(tmp_path: Path, points_file: Pat
     src = tmp_path / "events.geojson"
     frame.to_file(src, driver="GeoJSON")
     out = tmp_path / "classified.csv"
-    res = subprocess.run(
-        ["border-zones", "classify", str(src), "-o", str(out)], capture_output=True, text=True
-    )
+    res = run_cli("classify", src, "-o", out)
     assert res.returncode == 0, res.stderr
     with open(out, newline="", encoding="utf-8") as fh:
         header, *body = list(csv.reader(fh))

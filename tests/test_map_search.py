@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import json
-import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from pyproj import Geod
 
 from geo import places
 from geo.render import display, webmap
+from tests.cli_support import run_cli
 
 pytest_plugins = ("map_support",)  # its fixtures: cache, map_file, offline_file, loaded, phone
 GEOD = Geod(ellps="WGS84")
@@ -344,9 +344,7 @@ def test_offline_page_searches(browser, offline_file: Path, cache: Path) -> None
 @pytest.mark.parametrize("name", ["קצרין", "Kuneitra", "دمشق"])
 def test_cli_distance_and_the_page_pick_the_same_place(loaded, name: str) -> None:
     page, _ = loaded
-    out = subprocess.run(
-        ["border-zones", "distance", name, "--json"], capture_output=True, text=True, timeout=300
-    )
+    out = run_cli("distance", name, "--json")
     assert out.returncode == 0, out.stderr
     cli = json.loads(out.stdout)
     first = page.evaluate("q => BorderZones.search.results(q)[0]", name)
