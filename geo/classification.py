@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import _files, geodesy, layers, manifest, timeline, zones
+from geo import _files, geodesy, layers, timeline, zones
 from geo.errors import InputError
 from geo.points import added_column_names, as_lonlat
 
@@ -198,31 +198,23 @@ def _context(specs_digest: str, as_of: dt.date | None = None) -> dict[str, Any]:
 def _context_key(specs_digest: str, as_of: dt.date | None = None) -> str:
     """Hash of everything the prepared context is made from.
 
-    The layers (folder, manifest sha256, and each file's size and
-    modification time, so an edited file misses the cache and is checked
-    again on loading), the zone list, the source of the modules that
+    The layers (:func:`geo.layers.state`: the folder and the bytes of every
+    file in it, manifest included, so an edited file misses the cache and is
+    checked again on loading), the zone list, the source of the modules that
     prepare it and the versions of the libraries whose objects it holds.
     """
     import hashlib
     import json
     from pathlib import Path
 
-    folder = layers.layers_dir()
-    entries = {}
-    for name, entry in sorted(manifest.read(folder).items()):  # one read, not one per layer
-        try:
-            st = (folder / entry["file"]).stat()
-            stat = [st.st_size, st.st_mtime_ns]
-        except OSError:
-            stat = []
-        entries[name] = [entry.get("sha256", ""), stat]
+    folder, files_sha256 = layers.state()
     here = Path(__file__).resolve().parent
     code = hashlib.sha256()
     for rel in _CONTEXT_CODE:
         code.update((here / rel).read_bytes())
     doc = {
-        "layers_dir": str(folder.resolve()),
-        "layers": entries,
+        "layers_dir": folder,
+        "layers": files_sha256,
         "specs": specs_digest,
         "as_of": None if as_of is None else as_of.isoformat(),
         "timeline": None if as_of is None else timeline.timeline_sha256(),

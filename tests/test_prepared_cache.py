@@ -55,16 +55,25 @@ def test_a_corrupt_entry_is_rebuilt(cache):
 
 
 def test_key_follows_the_layer_files_and_the_code(cache, tmp_path, monkeypatch):
+    folder = tmp_path / "layers"  # a copy: the checkout's files stay as they are
+    folder.mkdir()
+    for f in layers.layers_dir().iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    monkeypatch.setenv("BORDER_ZONES_LAYERS", str(folder))
     digest = zones.specs_sha256()
     before = classification._context_key(digest)
     assert classification._context_key(digest) == before  # deterministic
     assert classification._context_key("other zone list") != before
     file = layers.path("golan_line_a")
-    st = file.stat()
+    data, st = file.read_bytes(), file.stat()
     try:
-        os.utime(file, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        file.write_bytes(data + b" ")  # an edited file: another key
         assert classification._context_key(digest) != before
+        file.write_bytes(data)
+        os.utime(file, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        assert classification._context_key(digest) == before  # touched only: the same
     finally:
+        file.write_bytes(data)
         os.utime(file, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert classification._context_key(digest) == before
     monkeypatch.setattr(classification, "_CONTEXT_CODE", classification._CONTEXT_CODE[:-1])
