@@ -375,8 +375,11 @@ def timeline_sha256(file: str | Path | None = None) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _check_layers(item: TimelineItem) -> None:
-    """Check that the layers, names and features a rule reads exist."""
+def _check_layers(item: TimelineItem, loaded: dict[str, Any]) -> None:
+    """Check that the layers, names and features a rule reads exist.
+
+    ``loaded`` holds the layers already read (by name), read-only.
+    """
     rule = item.rule
     if rule.kind == "none":
         return
@@ -388,7 +391,9 @@ def _check_layers(item: TimelineItem) -> None:
     available = layers.names()
     if rule.layer not in available:
         raise UnknownNameError("layer", rule.layer, available)
-    gdf = layers.load(rule.layer)
+    if rule.layer not in loaded:
+        loaded[rule.layer] = layers.load(rule.layer)
+    gdf = loaded[rule.layer]
     kinds = set(gdf.geom_type)
     if rule.kind == "governorates":
         names = sorted(gdf["name"])
@@ -422,12 +427,33 @@ def read_items(file: str | Path | None = None) -> list[TimelineItem]:
     ------
     InputError
         Naming the file, line and field at fault.
+
+    Notes
+    -----
+    The items are kept until the file or a layer changes (its bytes:
+    :func:`geo.layers.state`), so a page or report that asks again does not
+    check them again.
     """
     path = Path(file) if file is not None else timeline_path()
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{path}: cannot read the timeline ({exc.strerror})") from exc
+    key = (str(path.resolve()), hashlib.sha256(text.encode()).hexdigest(), layers.state())
+    found = _READ.get(key)
+    if found is None:
+        found = tuple(_parse_items(path, text))
+        _READ.clear()  # the last file read, checked against the layers of the time
+        _READ[key] = found
+    return list(found)
+
+
+#: :func:`read_items`'s last result, under the file's and the layers' state.
+_READ: dict[tuple[Any, ...], tuple[TimelineItem, ...]] = {}
+
+
+def _parse_items(path: Path, text: str) -> list[TimelineItem]:
+    loaded: dict[str, Any] = {}  # each layer a rule reads, loaded once
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
@@ -442,7 +468,7 @@ def read_items(file: str | Path | None = None) -> list[TimelineItem]:
         values: dict[str, Any] = {k: (row.get(k) or "").strip() for k in COLUMNS}
         try:
             item = TimelineItem(**values)
-            _check_layers(item)
+            _check_layers(item, loaded)
         except (InputError, UnknownNameError) as exc:
             raise InputError(f"{where} (id {values['id']!r}): {exc}") from None
         if item.id in seen:

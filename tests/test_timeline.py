@@ -147,6 +147,28 @@ def test_points_rule_needs_features_of_the_item(tmp_path):
         timeline.read_items(f)
 
 
+def test_an_edited_file_is_read_again(tmp_path):
+    f = tmp_path / "t.csv"
+
+    def write(title):
+        with open(f, "w", encoding="utf-8", newline="") as out:
+            w = csv.DictWriter(out, timeline.COLUMNS)
+            w.writeheader()
+            w.writerow(GOOD | {"title": title})
+
+    write("First")
+    assert [i.title for i in timeline.read_items(f)] == ["First"]
+    write("Other")  # same size, within the same clock tick: the bytes tell
+    assert [i.title for i in timeline.read_items(f)] == ["Other"]
+    got = timeline.read_items(f)
+    got.clear()  # the caller's list: the next read is whole
+    assert [i.title for i in timeline.read_items(f)] == ["Other"]
+    write("x_2, bad")
+    f.write_text(f.read_text(encoding="utf-8").replace("as described", "sure"), encoding="utf-8")
+    with pytest.raises(InputError, match="unknown confidence 'sure'"):
+        timeline.read_items(f)
+
+
 def test_missing_column_and_duplicate_id(tmp_path):
     f = tmp_path / "t.csv"
     f.write_text("id,title\nx,X\n", encoding="utf-8")
