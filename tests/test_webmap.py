@@ -142,6 +142,7 @@ def test_size_within_budget(page: str, tmp_path: Path, npm_assets: Path) -> None
 @pytest.mark.slow  # builds the map twice (~4 s)
 def test_rebuild_gives_identical_bytes(tmp_path: Path) -> None:
     a = webmap.save_map(tmp_path / "a.html")
+    display._LAYER_DATA.clear()  # made afresh, not the kept copy
     b = webmap.save_map(tmp_path / "b.html")
     assert a.read_bytes() == b.read_bytes()
     pts = payload_points()
@@ -149,6 +150,38 @@ def test_rebuild_gives_identical_bytes(tmp_path: Path) -> None:
     d = webmap.save_map(tmp_path / "d.html", points=pts)
     assert c.read_bytes() == d.read_bytes()
     assert not re.search(r"[0-9a-f]{32}", a.read_text())  # no random uuid4-style ids
+
+
+def test_layers_are_prepared_once_per_state_of_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[int] = []
+    make = display._make_layer_data
+    monkeypatch.setattr(display, "_make_layer_data", lambda n: made.append(n) or make(n))
+    display._LAYER_DATA.clear()
+    first = display.prepare()
+    again = display.prepare(payload_points())
+    assert made == [display.MIN_PLACE_POPULATION]  # the layers once, whatever the points
+    keys = [layer.key for layer in first.layers]
+    assert [layer.key for layer in again.layers] == [*keys, "points"]
+    assert again.layers[:-1] == first.layers and again.search == first.search
+    # each map its own copy: changing one does not change the next
+    first.layers[0].geojson["features"].clear()
+    assert display.prepare().layers[0].geojson["features"]
+    # an edit to the folder (a layer's title in the manifest) is prepared again and shows
+    entries = json.loads((layers.layers_dir() / layers.MANIFEST_NAME).read_text(encoding="utf-8"))
+    entries = {k: v for k, v in entries.items() if k in ("golan_line_a", "golan_line_b")}
+    for entry in entries.values():
+        (tmp_path / entry["file"]).write_bytes((layers.layers_dir() / entry["file"]).read_bytes())
+    (tmp_path / layers.MANIFEST_NAME).write_text(json.dumps(entries), encoding="utf-8")
+    monkeypatch.setenv("BORDER_ZONES_LAYERS", str(tmp_path))
+    before = {layer.key: layer.title for layer in display.prepare().layers}
+    entries["golan_line_b"]["title"] = "Line B, as edited"
+    (tmp_path / layers.MANIFEST_NAME).write_text(json.dumps(entries), encoding="utf-8")
+    after = {layer.key: layer.title for layer in display.prepare().layers}
+    assert len(made) == 3
+    assert after["golan_line_b"] == "Line B, as edited" != before["golan_line_b"]
+    assert after["golan_line_a"] == before["golan_line_a"]
 
 
 def test_save_is_atomic_and_returns_path(tmp_path: Path) -> None:

@@ -969,6 +969,67 @@ def prepare(
     MapData
         Layers in drawing order: context, zones, barrier, lines, points.
     """
+    base = _layer_data(min_place_population)
+    out = list(base.layers)
+    encoded = None
+    if points is not None:
+        table = points if isinstance(points, PointTable) else point_table(points)
+        layer = _points_layer(table)
+        if base.timeline is not None:  # as every layer (a timeline item may name its key)
+            layer = _dated_layers([layer], base.timeline["items"])[0]
+        out.append(layer)
+        encoded = encode_points(table, base.titles)
+    parts = (part.strip() for layer in out for part in layer.attribution.split(";"))
+    attributions = tuple(dict.fromkeys(part for part in parts if part))
+    return MapData(
+        layers=tuple(out),
+        bounds=_bounds(out),
+        attributions=attributions,
+        timeline=base.timeline,
+        points=encoded,
+        search=base.search,
+    )
+
+
+@dataclass(frozen=True)
+class _LayerData:
+    """What :func:`prepare` makes from the layers alone (the same for any points)."""
+
+    layers: tuple[DisplayLayer, ...]
+    titles: dict[str, str]
+    timeline: dict[str, Any] | None
+    search: dict[str, Any] | None
+
+
+#: :func:`_layer_data` of the last few layer states (pickled: every call gets its own copy).
+_LAYER_DATA: dict[tuple[Any, ...], bytes] = {}
+_LAYER_DATA_KEPT = 4
+
+
+def _layer_data(min_place_population: int) -> _LayerData:
+    """The layers' part of the map, made once per state of the layers folder.
+
+    Kept under :func:`geo.layers.state` (the bytes of every file: layers,
+    manifest, zone list, timeline), so a notebook building
+    map after map, or one with other points, prepares the layers once; an
+    edited file is prepared again. Each call gets a fresh copy (unpickled):
+    changing one map's data never changes the next.
+    """
+    import pickle
+
+    key = (_layers.state(), int(min_place_population))
+    data = _LAYER_DATA.get(key)
+    if data is None:
+        data = pickle.dumps(_make_layer_data(min_place_population), pickle.HIGHEST_PROTOCOL)
+        if len(_LAYER_DATA) >= _LAYER_DATA_KEPT:
+            _LAYER_DATA.pop(next(iter(_LAYER_DATA)))  # the oldest
+        _LAYER_DATA[key] = data
+    made = pickle.loads(data)
+    assert isinstance(made, _LayerData)
+    return made
+
+
+def _make_layer_data(min_place_population: int) -> _LayerData:
     available = list(_layers.names())
     out: list[DisplayLayer] = []
     if "countries" in available:
@@ -1008,25 +1069,11 @@ def prepare(
         place_layer, shown = _places_layer(min_place_population, titles)
         out.append(place_layer)
         search = search_index(shown)
-    encoded = None
-    if points is not None:
-        table = points if isinstance(points, PointTable) else point_table(points)
-        out.append(_points_layer(table))
-        encoded = encode_points(table, titles)
     timeline = None
     if "timeline_positions" in available:
         timeline = timeline_entries()
         out = _dated_layers(out, timeline["items"])
-    parts = (part.strip() for layer in out for part in layer.attribution.split(";"))
-    attributions = tuple(dict.fromkeys(part for part in parts if part))
-    return MapData(
-        layers=tuple(out),
-        bounds=_bounds(out),
-        attributions=attributions,
-        timeline=timeline,
-        points=encoded,
-        search=search,
-    )
+    return _LayerData(layers=tuple(out), titles=titles, timeline=timeline, search=search)
 
 
 #: Dates worth a stop on a time slider: (date, label).
