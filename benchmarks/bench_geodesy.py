@@ -14,7 +14,11 @@ measured in the same run:
   ``distance``; timed on up to 200,000 points, single-threaded);
 - exact per-point GeographicLib (the truth procedure; on 20 points);
 - max error against GeographicLib on ``--sample`` of the points plus near-tie
-  points (geodesic midpoints between distant vertices).
+  points (geodesic midpoints between distant vertices);
+- a machine reference, in turn with the engine: a trivially parallel compiled
+  loop (independent floating-point work per element, no memory traffic, no
+  branches) chunked on the same threads, whose 2-vs-1-thread speed-up is what
+  this machine gives any code at that moment (virtual cores share the host).
 
 Also: the first call in a fresh process after ``import geo`` (prepare, import
 numba, compile or load the cached kernel, query) with a cold and a warm numba
@@ -27,6 +31,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import math
 import os
 import platform
 import statistics
@@ -195,6 +200,31 @@ def run_previous(prev: types.ModuleType, target, lon, lat) -> np.ndarray:
     return dist
 
 
+@numba.njit(nogil=True, cache=False)
+def _flops(x: np.ndarray, out: np.ndarray) -> None:
+    for i in range(x.size):
+        a = x[i]
+        s = 0.0
+        for _ in range(40):
+            a = a * 1.0000001 + 0.5
+            s += math.sqrt(a)
+        out[i] = s
+
+
+def machine_reference(x: np.ndarray, out: np.ndarray) -> None:
+    """The machine reference loop over ``x``, chunked on numba's threads as the engine is."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    chunk = importlib.import_module("geo.geodesy.distance")._CHUNK
+
+    def work(start: int) -> None:
+        _flops(x[start : start + chunk], out[start : start + chunk])
+
+    starts = range(0, x.size, chunk)
+    with ThreadPoolExecutor(min(numba.get_num_threads(), len(starts))) as pool:
+        list(pool.map(work, starts))
+
+
 def interleaved(fns: dict[str, Any], repeats: int = 5) -> dict[str, float]:
     """Median seconds of each function, run in turn ``repeats`` times (same load for all)."""
     times: dict[str, list[float]] = {k: [] for k in fns}
@@ -226,12 +256,15 @@ def bench_line(name: str, line, n: int, seed: int, sample: int, old, prev) -> di
     t0 = time.perf_counter()
     target.index()  # the cell grid (a query of this size builds it otherwise)
     index_s = time.perf_counter() - t0
-    # this engine and the previous kernel in turn, 1 then 2 threads, same points
+    # this engine, the machine reference and the previous kernel in turn, 1 then 2 threads
+    ref_x = np.random.default_rng(seed).uniform(1.0, 2.0, n)
+    ref_out = np.empty(n)
     med: dict[int, dict[str, float]] = {}
     for threads in (1, 2):
         numba.set_num_threads(threads)
         try:
             fns: dict[str, Any] = {"now": lambda: target.distance(lon, lat)}
+            fns["machine"] = lambda: machine_reference(ref_x, ref_out)
             if prev is not None:
                 fns["previous"] = lambda: run_previous(prev, target, lon, lat)
             for fn in fns.values():
@@ -262,6 +295,7 @@ def bench_line(name: str, line, n: int, seed: int, sample: int, old, prev) -> di
         "points_per_s_1_thread": n / t1,
         "points_per_s": n / t2,
         "speedup_2_vs_1_thread": t1 / t2,
+        "machine_reference_speedup_2_vs_1_thread": med[1]["machine"] / med[2]["machine"],
         "max_error_m": float(err.max()),
         "error_sample": int(err.size),
         "near_tie_points": int(tlon.size),
@@ -437,6 +471,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['points_per_s_1_thread'] / 1e6:.2f} M pts/s 1 thread, "
             f"{r['points_per_s'] / 1e6:.2f} M 2 threads ({r['speedup_2_vs_1_thread']:.2f}x), "
             f"max err {r['max_error_m'] * 1000:.3f} mm"
+        )
+        print(
+            f"{'':>18} machine reference (a trivially parallel loop, same threads): "
+            f"{r['machine_reference_speedup_2_vs_1_thread']:.2f}x on 2 threads"
         )
         if "previous_kernel_commit" in r:
             print(

@@ -24,6 +24,7 @@ def test_geodesy_benchmark_runs(tmp_path):
     for line in data["lines"]:
         assert line["n_points"] == 20000
         assert line["points_per_s"] > 0
+        assert line["machine_reference_speedup_2_vs_1_thread"] > 0
         assert line["max_error_m"] <= 0.01
         assert line["near_tie_points"] >= 20
         assert line["naive_utm_max_error_m"] > 1.0  # the baseline really is off
