@@ -158,7 +158,7 @@ def test_an_edited_file_is_read_again(tmp_path):
 
     write("First")
     assert [i.title for i in timeline.read_items(f)] == ["First"]
-    write("Other")  # same size, within the same clock tick: the bytes tell
+    write("Other")  # the same size: the bytes tell, not the time
     assert [i.title for i in timeline.read_items(f)] == ["Other"]
     got = timeline.read_items(f)
     got.clear()  # the caller's list: the next read is whole
