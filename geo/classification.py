@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -37,9 +37,11 @@ __all__ = [
     "COLUMNS",
     "ERROR_COLUMN",
     "classify",
+    "classify_columns",
     "classify_lonlat",
     "classify_partition",
     "distance",
+    "join_columns",
     "layers_digest",
     "nearest_points",
     "prepare",
@@ -383,23 +385,16 @@ def _every_mask(ids: tuple[str, ...]) -> np.ndarray:
     return text
 
 
-def classify_lonlat(
+def classify_columns(
     lon: Sequence[float] | np.ndarray,
     lat: Sequence[float] | np.ndarray,
     *,
     as_of: str | dt.date | None = None,
-) -> pd.DataFrame:
-    """Classify validated lon/lat arrays; the core of :func:`classify`.
+) -> dict[str, np.ndarray]:
+    """:func:`classify_lonlat` as plain arrays: one per column of :data:`COLUMNS`.
 
-    Parameters
-    ----------
-    lon, lat : array-like of float
-        WGS84 degrees, already validated (see :func:`geo.points.as_lonlat`).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`COLUMNS`, one row per point, in order.
+    What the file workflows write from; no frame is built (for a small chunk
+    pandas' frame costs more than the classification).
     """
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
@@ -419,19 +414,41 @@ def classify_lonlat(
     else:
         with ThreadPoolExecutor(min(2, len(starts))) as pool:
             parts = list(pool.map(work, starts))
+    return join_columns(parts)
+
+
+def join_columns(parts: Sequence[Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The :data:`COLUMNS` arrays of consecutive parts, joined (empty, typed, for none)."""
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in COLUMNS})
+        return {c: np.empty(0, dtype=_dtype(c)) for c in COLUMNS}
+    if len(parts) == 1:
+        return {c: parts[0][c] for c in COLUMNS}
+    return {c: np.concatenate([p[c] for p in parts]) for c in COLUMNS}
+
+
+def classify_lonlat(
+    lon: Sequence[float] | np.ndarray,
+    lat: Sequence[float] | np.ndarray,
+    *,
+    as_of: str | dt.date | None = None,
+) -> pd.DataFrame:
+    """Classify validated lon/lat arrays; the core of :func:`classify`.
+
+    Parameters
+    ----------
+    lon, lat : array-like of float
+        WGS84 degrees, already validated (see :func:`geo.points.as_lonlat`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`, one row per point, in order.
+    """
+    columns = classify_columns(lon, lat, as_of=as_of)
     # one frame from the joined arrays, typed as it is built (a frame per chunk
     # would infer text columns as str and convert them back)
     return pd.DataFrame(
-        {
-            c: pd.Series(
-                parts[0][c] if len(parts) == 1 else np.concatenate([p[c] for p in parts]),
-                dtype=_dtype(c),
-                copy=False,
-            )
-            for c in COLUMNS
-        },
+        {c: pd.Series(columns[c], dtype=_dtype(c), copy=False) for c in COLUMNS},
         copy=False,
     )
 
@@ -443,17 +460,18 @@ def _dtype(column: str) -> str:
 
 
 def spread_rows(
-    table: pd.DataFrame, ok: np.ndarray, *, decimals: int | None = None
+    table: pd.DataFrame | Mapping[str, np.ndarray], ok: np.ndarray, *, decimals: int | None = None
 ) -> dict[str, np.ndarray]:
-    """The :data:`COLUMNS` of the rows ``ok`` (``table``), blank on the other rows.
+    """The :data:`COLUMNS` of the rows ``ok`` of ``table``, blank on the other rows.
 
+    ``table`` is a frame or the arrays of :func:`classify_columns`.
     Blank: NaN distances, None for ``in_area_of_separation``, "" for text.
     ``decimals`` rounds the distances (files get millimetres).
     """
     n = len(ok)
     out: dict[str, np.ndarray] = {}
     for col in COLUMNS:
-        values = table[col].to_numpy()
+        values = np.asarray(table[col])
         if col.startswith("distance"):
             full: np.ndarray = np.full(n, np.nan)
             if decimals is not None:
@@ -531,7 +549,7 @@ def classify_partition(
             lat_raw=part[lat_name].to_numpy(dtype=object),
         )
     ok = err == ""
-    table = classify_lonlat(lon[ok], lat[ok])
+    table = classify_columns(lon[ok], lat[ok])
     out = part.copy()
     import warnings
 

@@ -35,7 +35,14 @@ from shapely import LineString, Point
 
 from geo import agreement, classification, geodesy, layers, manifest, pointfiles, timeline, zones
 from geo._files import atomic_path
-from geo.classification import COLUMNS, classify_lonlat, prepare, spread_rows
+from geo.classification import (
+    COLUMNS,
+    classify_columns,
+    classify_lonlat,
+    join_columns,
+    prepare,
+    spread_rows,
+)
 from geo.derivation import (
     AOS_END_RULE,
     build_barrier,
@@ -1106,18 +1113,18 @@ WORKERS = 2
 
 def _classify_in_parts(
     pool: ThreadPoolExecutor, lon: np.ndarray, lat: np.ndarray, as_of: Any = None
-) -> pd.DataFrame:
-    """:func:`geo.classification.classify_lonlat` of a chunk, its halves in parallel."""
+) -> dict[str, np.ndarray]:
+    """:func:`geo.classification.classify_columns` of a chunk, its halves in parallel."""
     if len(lon) < 2 * 4096:
-        return classify_lonlat(lon, lat, as_of=as_of)
+        return classify_columns(lon, lat, as_of=as_of)
     cuts = np.linspace(0, len(lon), WORKERS + 1).astype(int)
     parts = pool.map(
-        lambda k: classify_lonlat(
+        lambda k: classify_columns(
             lon[cuts[k] : cuts[k + 1]], lat[cuts[k] : cuts[k + 1]], as_of=as_of
         ),
         range(WORKERS),
     )
-    return pd.concat(list(parts), ignore_index=True)
+    return join_columns(list(parts))
 
 
 def _coords_added(chunk: pointfiles.PointChunk, out_fmt: str) -> list[str]:
@@ -1594,7 +1601,7 @@ def classify_parquet_part(
                         warnings.simplefilter("ignore")  # said once, on the client
                         names = _dataset_names(chunk.columns)
                 ok = chunk.ok
-                table = classify_lonlat(chunk.lon[ok], chunk.lat[ok])
+                table = classify_columns(chunk.lon[ok], chunk.lat[ok])
                 extra = {
                     names[col]: pa.array(values, type=_arrow_type(col))
                     for col, values in spread_rows(table, ok).items()
