@@ -619,31 +619,35 @@ def test_ten_thousand_points_page_is_ready(browser, cache: Path, tmp_path: Path)
         return ctx
 
     def ready(path: Path, check=None) -> float:
-        """Seconds from navigation to ready, the page's own clock (median of 3)."""
-        times = []
-        for _ in range(3):
-            browser.new_context = new_context
-            try:
-                page, log = open_page(browser, path.as_uri(), cache=cache)
-            finally:
-                browser.new_context = real
-            try:
-                times.append(page.evaluate("window.__bzReadyAt") / 1000)
-                if check is not None:
-                    check(page)
-                assert log.console_errors == [] and log.page_errors == []
-            finally:
-                page.context.close()
-        return sorted(times)[1]
+        """Seconds from navigation to ready, the page's own clock."""
+        browser.new_context = new_context
+        try:
+            page, log = open_page(browser, path.as_uri(), cache=cache)
+        finally:
+            browser.new_context = real
+        try:
+            if check is not None:
+                check(page)
+            assert log.console_errors == [] and log.page_errors == []
+            return page.evaluate("window.__bzReadyAt") / 1000
+        finally:
+            page.context.close()
 
     def drawn(page) -> None:
         assert page.evaluate("BorderZones.points.state.drawn") == 10_000
         assert page.get_attribute("#bz-points-status", "data-shown") == "10000"
 
-    # the default map in the same run: on a loaded machine both slow down alike
-    base = ready(webmap.save_map(tmp_path / "default.html"))
-    with_points = ready(out, drawn)
-    assert with_points <= max(3.0, 2.0 * base), (with_points, base)
+    # a guard against a gross regression (benchmarks/bench_points_map.py measures it):
+    # the default map in the same run, as on a loaded machine both slow down alike; a
+    # pair over the bound is measured twice more and judged by the medians
+    default = webmap.save_map(tmp_path / "default.html")
+    bases, with_points = [ready(default)], [ready(out, drawn)]
+    if with_points[0] > max(3.0, 2.0 * bases[0]):
+        for _ in range(2):
+            bases.append(ready(default))
+            with_points.append(ready(out, drawn))
+    base, points = sorted(bases)[len(bases) // 2], sorted(with_points)[len(with_points) // 2]
+    assert points <= max(3.0, 2.0 * base), (with_points, bases)
 
 
 @pytest.mark.browser
