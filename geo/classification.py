@@ -30,6 +30,7 @@ import pandas as pd
 import shapely
 
 from geo import _files, geodesy, layers, timeline, zones
+from geo._prepared import PointInPolygon
 from geo.errors import InputError
 from geo.points import added_column_names, as_lonlat
 
@@ -157,6 +158,7 @@ def nearest_points(points: Any, to: Any, *, assume_lonlat: bool = False) -> pd.D
 _CACHE_KIND = "prepared"
 #: Modules whose code shapes the prepared context: a change to any of them is a new key.
 _CONTEXT_CODE = (
+    "_prepared.py",
     "classification.py",
     "layers.py",
     "specs.py",
@@ -187,7 +189,6 @@ def _context(specs_digest: str, as_of: dt.date | None = None) -> dict[str, Any]:
         try:
             ctx = pickle.loads(data)
             if isinstance(ctx, dict) and ctx.get("key") == key:
-                _prepare_geometries(ctx)
                 return ctx
         except Exception:  # a truncated or foreign file: rebuild it
             pass
@@ -226,13 +227,6 @@ def _context_key(specs_digest: str, as_of: dt.date | None = None) -> str:
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
 
-def _prepare_geometries(ctx: dict[str, Any]) -> None:
-    """Prepare (GEOS) the context's polygons: preparation is not pickled."""
-    for _, geom in ctx["countries"]:
-        shapely.prepare(geom)
-    shapely.prepare(ctx["aos"])
-
-
 def _build_context(as_of: dt.date | None = None) -> dict[str, Any]:
     """The prepared context from the layers and the zone list (see :func:`_context`)."""
     countries = layers.load("countries")
@@ -255,10 +249,16 @@ def _build_context(as_of: dt.date | None = None) -> dict[str, Any]:
             ]
         )
         reach[r] = float(np.max(targets["golan_line_a"].distance(xy[:, 0], xy[:, 1]))) + 100.0
-    ctx = {"countries": polys, "aos": aos, "specs": specs, "targets": targets, "reach": reach}
-    _prepare_geometries(ctx)
-    ctx["country_cells"] = _cell_codes([geom for _, geom in polys])
-    ctx["aos_cells"] = _cell_codes([aos])
+    ctx = {
+        # the point tests run in several threads at once (geo._prepared says why so)
+        "countries": [(name, PointInPolygon(geom)) for name, geom in polys],
+        "aos": PointInPolygon(aos),
+        "specs": specs,
+        "targets": targets,
+        "reach": reach,
+        "country_cells": _cell_codes([geom for _, geom in polys]),
+        "aos_cells": _cell_codes([aos]),
+    }
     return ctx
 
 
@@ -274,6 +274,8 @@ def _cell_codes(geoms: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     no other, 0 where it meets none, -1 where its points must be tested.
     Every point of a cell of ``k`` is in ``k`` alone, so it needs no test.
     """
+    for geom in geoms:  # (this process's copies, used in this thread only)
+        shapely.prepare(geom)
     x0, y0, x1, y1 = shapely.total_bounds(np.array(geoms, dtype=object))
     step = max(float(np.sqrt((x1 - x0) * (y1 - y0) / _POLYGON_CELLS)), 1e-6)
     nx, ny = int(np.ceil((x1 - x0) / step)), int(np.ceil((y1 - y0) / step))
@@ -302,11 +304,11 @@ def _cell_code(
     return out
 
 
-def _inside(geom: Any, lon: np.ndarray, lat: np.ndarray, sub: np.ndarray) -> np.ndarray:
-    """Indices among ``sub`` of the points inside a prepared polygon (bbox first)."""
+def _inside(geom: PointInPolygon, lon: np.ndarray, lat: np.ndarray, sub: np.ndarray) -> np.ndarray:
+    """Indices among ``sub`` of the points inside a polygon (bbox first)."""
     x0, y0, x1, y1 = geom.bounds
     sub = sub[(lon[sub] >= x0) & (lon[sub] <= x1) & (lat[sub] >= y0) & (lat[sub] <= y1)]
-    return sub[shapely.contains_xy(geom, lon[sub], lat[sub])]
+    return sub[geom.contains_xy(lon[sub], lat[sub])]
 
 
 def _chunk(lon: np.ndarray, lat: np.ndarray, ctx: dict[str, Any]) -> dict[str, np.ndarray]:

@@ -52,6 +52,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo._prepared import PointInPolygon
 from geo.errors import InputError, MissingCRSError
 from geo.geodesy.ellipsoid import (
     RHO_MAX,
@@ -278,12 +279,6 @@ class GeodesicTarget:
         self._ex_az = np.asarray(az)
         self._ex_len = np.asarray(length)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        """Unpickle (the prepared-context cache): GEOS preparation is not pickled."""
-        self.__dict__.update(state)
-        if self._area is not None:
-            shapely.prepare(self._area)
-
     def __repr__(self) -> str:
         return f"<GeodesicTarget {self.geometry.geom_type}, {self._nv} vertices after densifying>"
 
@@ -374,7 +369,7 @@ class GeodesicTarget:
         if far.size:
             dist[far], flon[far], flat[far] = self._exact(lon[far], lat[far])
         if self._area is not None:
-            inside = shapely.contains_xy(self._area, lon, lat)
+            inside = self._area.contains_xy(lon, lat)
             if inside.any():
                 dist[inside] = 0.0
                 flon[inside] = lon[inside]
@@ -493,8 +488,12 @@ def _checked_parts(geom: BaseGeometry) -> list[np.ndarray]:
     return parts
 
 
-def _densified_area(geom: BaseGeometry, max_segment_m: float) -> BaseGeometry | None:
-    """The polygonal part of a target, densified like its lines and prepared."""
+def _densified_area(geom: BaseGeometry, max_segment_m: float) -> PointInPolygon | None:
+    """The polygonal part of a target, densified like its lines, for point tests.
+
+    A target is queried from several threads at once (classification's
+    chunks), so its point tests go through :class:`geo._prepared.PointInPolygon`.
+    """
     polys = list(polygons(geom))
     if not polys:
         return None
@@ -505,9 +504,7 @@ def _densified_area(geom: BaseGeometry, max_segment_m: float) -> BaseGeometry | 
         )
         for p in polys
     ]
-    area = shapely.union_all(dense)
-    shapely.prepare(area)
-    return area
+    return PointInPolygon(shapely.union_all(dense))
 
 
 def _to_lonlat_geometry(target: Any) -> BaseGeometry:
