@@ -803,7 +803,15 @@ def geo_metadata(schema: pa.Schema) -> dict[str, Any] | None:
 #: Bytes of a 2D point in WKB: byte order, geometry type (uint32), x, y.
 _WKB_POINT_BYTES = 21
 _WKB_POINT_LE = np.array([1, 1, 0, 0, 0], dtype=np.uint8)
-_WKB_POINT_BE = np.array([0, 0, 0, 0, 1], dtype=np.uint8)
+
+
+#: A 2D WKB point as a packed record: byte order, geometry type, x, y (21 bytes).
+_WKB_POINT = np.dtype(
+    {"names": ["order", "type", "x", "y"], "formats": ["u1", "<u4", "<f8", "<f8"],
+     "offsets": [0, 1, 5, 13], "itemsize": _WKB_POINT_BYTES}
+)  # fmt: skip
+#: The type field of a big-endian WKB point (1 as big-endian bytes) read little-endian.
+_WKB_POINT_TYPE_BE = int.from_bytes(b"\x00\x00\x00\x01", "little")
 
 
 def _wkb_xy(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -814,38 +822,39 @@ def _wkb_xy(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     others (null, Z/M, EWKB, other types, malformed) are left to shapely.
     """
     n = len(arr)
-    x, y = np.full(n, np.nan), np.full(n, np.nan)
     if not (pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type)):
         arr = arr.cast(pa.large_binary())  # views, fixed-size binary
     bufs = arr.buffers()
     width = np.dtype(np.int64 if pa.types.is_large_binary(arr.type) else np.int32)
     offsets = np.frombuffer(bufs[1], dtype=width, count=n + 1, offset=arr.offset * width.itemsize)
     data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
-    start, size = offsets[:-1].astype(np.int64), np.diff(offsets)
+    size = np.diff(offsets)
     fast = size == _WKB_POINT_BYTES
     if arr.null_count:
         fast &= arr.is_valid().to_numpy(zero_copy_only=False)
     if not fast.any():
-        return x, y, fast
-    if fast.all() and offsets[-1] - offsets[0] == n * _WKB_POINT_BYTES:
-        rows = data[offsets[0] : offsets[-1]].reshape(n, _WKB_POINT_BYTES)
+        return np.full(n, np.nan), np.full(n, np.nan), fast
+    every = bool(fast.all()) and int(offsets[-1] - offsets[0]) == n * _WKB_POINT_BYTES
+    if every:  # one run of 21-byte values: the records in place, no copy
+        rec = np.frombuffer(data, dtype=_WKB_POINT, count=n, offset=int(offsets[0]))
     else:
-        rows = data[start[fast][:, None] + np.arange(_WKB_POINT_BYTES)]
-    little = rows[:, 0] == _WKB_POINT_LE[0]
-    big = rows[:, 0] == _WKB_POINT_BE[0]
-    for k in range(1, 5):
-        little &= rows[:, k] == _WKB_POINT_LE[k]
-        big &= rows[:, k] == _WKB_POINT_BE[k]
-    body = np.ascontiguousarray(rows[:, 5:])
-    if little.all():
-        xy = body.view("<f8")
-    else:
-        xy = np.full((len(rows), 2), np.nan)
-        xy[little] = body[little].view("<f8")
-        xy[big] = body[big].view(">f8").astype(np.float64)
+        start = offsets[:-1][fast].astype(np.int64)
+        rec = data[start[:, None] + np.arange(_WKB_POINT_BYTES)].view(_WKB_POINT).ravel()
+    order, kind = rec["order"], rec["type"]
+    little = (order == 1) & (kind == 1)
+    if every and little.all():
+        return rec["x"].astype(np.float64), rec["y"].astype(np.float64), fast
+    big = (order == 0) & (kind == _WKB_POINT_TYPE_BE)
+    xs, ys = np.full(len(rec), np.nan), np.full(len(rec), np.nan)
+    xs[little], ys[little] = rec["x"][little], rec["y"][little]
+    if big.any():
+        swapped = rec[big][["x", "y"]].copy()
+        xs[big] = swapped["x"].byteswap()
+        ys[big] = swapped["y"].byteswap()
     idx = np.flatnonzero(fast)
     fast[idx[~(little | big)]] = False
-    x[idx], y[idx] = xy[:, 0], xy[:, 1]
+    x, y = np.full(n, np.nan), np.full(n, np.nan)
+    x[idx], y[idx] = xs, ys
     return x, y, fast
 
 
@@ -862,6 +871,28 @@ def _wkb_points(x: np.ndarray, y: np.ndarray, ok: np.ndarray) -> pa.Array:
     return pa.Array.from_buffers(
         pa.binary(), n, [validity, pa.py_buffer(offsets), pa.py_buffer(rows)], n - m
     )
+
+
+def _parsed_crs(crs: Any) -> Any:
+    """A :class:`pyproj.CRS` from anything it takes (None stays None).
+
+    A GeoParquet file's PROJJSON is parsed once per distinct text (about 30 ms
+    each time otherwise: a dataset's every file has the same one).
+    """
+    from pyproj import CRS
+
+    if crs is None or isinstance(crs, CRS):
+        return crs
+    if isinstance(crs, dict):
+        return _crs_from_json(json.dumps(crs, sort_keys=True))
+    return CRS.from_user_input(crs)
+
+
+@functools.lru_cache(maxsize=8)
+def _crs_from_json(text: str) -> Any:
+    from pyproj import CRS
+
+    return CRS.from_user_input(json.loads(text))  # as the dict itself is read
 
 
 @functools.lru_cache(maxsize=8)
@@ -911,14 +942,11 @@ def geometry_rows(
     lon, lat, error, z
         As :func:`~geo.points.point_rows`.
     """
-    from pyproj import CRS
-
     arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     if isinstance(arr, pa.ExtensionArray):
         arr = arr.storage
     n = len(arr)
-    if crs is not None and not isinstance(crs, CRS):
-        crs = CRS.from_user_input(crs)
+    crs = _parsed_crs(crs)
     point = encoding.lower() == "point"
     if point:
         x = np.asarray(pc.fill_null(arr.field("x"), np.nan), dtype=np.float64)
