@@ -133,6 +133,45 @@ def test_tampered_layer_named_in_error(tmp_path, monkeypatch):
         layers.load("golan_line_b")
 
 
+def test_file_sha256_is_read_again_after_an_edit(tmp_path, monkeypatch):
+    import hashlib
+    import os
+
+    f = tmp_path / "a.geojson"
+    f.write_bytes(b"first")
+    assert layers.file_sha256(f) == hashlib.sha256(b"first").hexdigest()
+    # just written: not kept (an edit within the clock's granularity could look the same)
+    assert str(f) not in layers._SHA256
+    monkeypatch.setattr(layers, "_SETTLED_NS", -(10**18))  # keep every file's sha256
+    assert layers.file_sha256(f) == hashlib.sha256(b"first").hexdigest()
+    assert str(f) in layers._SHA256
+    # the same size, the modification time put back: the change time still differs
+    before = f.stat()
+    f.write_bytes(b"other")
+    os.utime(f, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert layers.file_sha256(f) == hashlib.sha256(b"other").hexdigest()
+    # replaced by another file under the same name (another inode)
+    g = tmp_path / "b.geojson"
+    g.write_bytes(b"third")
+    os.replace(g, f)
+    assert layers.file_sha256(f) == hashlib.sha256(b"third").hexdigest()
+
+
+def test_state_changes_with_any_file_and_not_with_a_touch(tmp_path, monkeypatch):
+    import os
+
+    for src in layers.layers_dir().iterdir():
+        (tmp_path / src.name).write_bytes(src.read_bytes())
+    monkeypatch.setattr(layers, "layers_dir", lambda: tmp_path)
+    monkeypatch.setattr(layers, "_SETTLED_NS", -(10**18))
+    first = layers.state()
+    os.utime(tmp_path / "golan_line_b.geojson")  # touched, not changed
+    assert layers.state() == first
+    target = tmp_path / "golan_line_b.geojson"
+    target.write_text(target.read_text().replace("35.", "36.", 1))
+    assert layers.state() != first
+
+
 def test_quneitra_inside_area_of_separation_east_of_line_a():
     aos = geom("undof_area_of_separation")
     lat, lon = QUNEITRA
