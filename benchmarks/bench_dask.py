@@ -25,8 +25,9 @@ Writes N points uniform over lon 35.3–36.8, lat 32.4–33.9 as GeoParquet in
   classified, and the whole GeoParquet dataset *written* (more work than the
   reductions above);
 - ``adistance_2``: the distance to Line A alone from the same Arrow decode
-  (``pyarrow.parquet.read_table`` + ``geo.pointfiles.geometry_rows`` +
-  ``geo.distance`` per file), on 2 workers: like for like with ``naive_2``.
+  (``pyarrow.parquet.read_table`` of the geometry column +
+  ``geo.pointfiles.geometry_rows`` + ``geo.distance`` per file), on 2
+  workers: like for like with ``naive_2``.
 
 Errors: both distance columns against brute-force GeographicLib
 (``pyproj.Geod`` over Line A densified to 20 m) on ``--check`` points.
@@ -124,9 +125,11 @@ def _arrow_distance_file(path: str) -> float:
     import geo
     from geo import pointfiles
 
-    table = pq.read_table(path)
-    name, encoding, crs = pointfiles.geoparquet_column(pointfiles.geo_metadata(table.schema), path)
-    lon, lat, err, _ = pointfiles.geometry_rows(table.column(name), crs, encoding=encoding)
+    # the geometry column alone: the distance needs nothing else
+    meta = pointfiles.geo_metadata(pq.read_schema(path))
+    name, encoding, crs = pointfiles.geoparquet_column(meta, path)
+    column = pq.read_table(path, columns=[name]).column(name)
+    lon, lat, err, _ = pointfiles.geometry_rows(column, crs, encoding=encoding)
     ok = err == ""
     return float(geo.distance((lon[ok], lat[ok]), "golan_line_a").sum())
 
