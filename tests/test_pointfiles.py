@@ -242,3 +242,18 @@ def test_ragged_row_after_the_first_chunk(tmp_path):
     assert frame.index.tolist() == list(range(1, 11))
     err = np.concatenate([c.error for c in chunks])
     assert np.flatnonzero(err != "").tolist() == [7]
+
+
+@pytest.mark.parametrize("share_ok", [0.0, 0.5, 1.0])
+def test_flag_column_is_the_flags_with_nulls_on_unread_rows(share_ok):
+    import pyarrow as pa
+
+    rng = np.random.default_rng(3)
+    ok = rng.random(1000) < share_ok
+    flags = rng.random(int(ok.sum())) < 0.3
+    got = pointfiles.flag_column(flags, ok)
+    # the same column built from Python objects, one row at a time
+    it = iter(flags.tolist())
+    expected = pa.array([next(it) if k else None for k in ok.tolist()], type=pa.bool_())
+    assert got.type == pa.bool_() and got.equals(expected)
+    assert got.null_count == int((~ok).sum())
