@@ -62,9 +62,11 @@ peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"seconds": elapsed, "peak_mib": peak, "rows": rows}))
 """
 
-#: The command line run from a given checkout (``sys.path`` first), as the entry point does.
+#: The command line run from a given checkout (``sys.path`` first), as its entry point does
+#: (``geo.cli.run``; ``main`` in checkouts from before it existed).
 COMMAND = (
-    "import sys; sys.path.insert(0, sys.argv.pop(1)); from geo.cli import main; sys.exit(main())"
+    "import sys; sys.path.insert(0, sys.argv.pop(1)); from geo import cli; "
+    "sys.exit(getattr(cli, 'run', cli.main)())"
 )
 
 

@@ -37,10 +37,12 @@ def median_wall(cmd: list[str], env: dict[str, str], repeat: int, cwd: Path) -> 
     return statistics.median(times)
 
 
-def commands(work: Path) -> dict[str, list[str]]:
+def commands(work: Path, tree: Path | None) -> dict[str, list[str]]:
     csv = work / "two.csv"
     csv.write_text("name,lat,lon\nQuneitra,33.1256,35.8243\nMetula,33.2790,35.5790\n")
-    exe = shutil.which("border-zones") or ""
+    # the installed console script for this environment; a checkout's own entry
+    # point (its geo/__main__.py) for a --tree, whose geo/cli.py may predate the script's
+    exe = shutil.which("border-zones") if tree is None else None
     cli = [exe] if exe else [sys.executable, "-m", "geo"]
     return {
         "python -c pass": [sys.executable, "-c", "pass"],
@@ -62,7 +64,9 @@ def measure(tree: Path | None, repeat: int) -> dict[str, float]:
         env["PYTHONPATH"] = str(tree.resolve())
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        return {name: median_wall(cmd, env, repeat, work) for name, cmd in commands(work).items()}
+        return {
+            name: median_wall(cmd, env, repeat, work) for name, cmd in commands(work, tree).items()
+        }
 
 
 def markdown(results: dict[str, dict[str, float]], repeat: int) -> str:

@@ -1,5 +1,5 @@
 """``python -m geo``: the same command line as ``border-zones``."""
 
-from geo.cli import main
+from geo.cli import run
 
-raise SystemExit(main())
+raise SystemExit(run())

@@ -57,7 +57,7 @@ except Terminated:  # pragma: no cover - timing
     print("border-zones: terminated", file=sys.stderr)
     raise SystemExit(143) from None
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -827,6 +827,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+def run() -> int:
+    """The ``border-zones`` program (and ``python -m geo``): :func:`main`, then a quick exit.
+
+    At exit the interpreter's garbage collector walks every object the run
+    made (numba's registries, the prepared layers): 0.3-0.4 s, a quarter of a
+    small command's time. The objects left are frozen instead
+    (:func:`gc.freeze`), so the process ends without that walk. By then every
+    output is written, closed and renamed; the standard streams are still
+    flushed and ``atexit`` handlers still run. A program calling :func:`main`
+    itself is left as it is.
+
+    Returns
+    -------
+    int
+        :func:`main`'s exit code.
+    """
+    import gc
+
+    code = main()
+    gc.freeze()
+    return code
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -299,6 +299,32 @@ def test_figure_bad_extension(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow  # a real process
+def test_program_exit_freezes_objects_and_keeps_atexit(tmp_path):
+    # geo.cli.run, the console script's and `python -m geo`'s entry: main's exit code,
+    # atexit handlers still run, the objects left frozen (the final collection skipped)
+    src = tmp_path / "p.csv"
+    src.write_text("lat,lon\n33.1,35.8\nx,35.8\n", encoding="utf-8")
+    code = (
+        "import atexit, gc, sys; from geo import cli; "
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0)); "
+        "sys.argv = ['border-zones', *sys.argv[1:]]; raise SystemExit(cli.run())"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code, "classify", str(src), "-o", str(tmp_path / "o.csv")],
+        capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert "frozen True" in res.stdout and "2 rows, 1 with errors" in res.stdout
+    rows = (tmp_path / "o.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 3 and rows[2].startswith("x,35.8,")
+    bad = subprocess.run(
+        [sys.executable, "-c", code, "classify", str(tmp_path / "no.csv"), "-o", "x.csv"],
+        capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert bad.returncode == 1 and "frozen True" in bad.stdout
+
+
 @pytest.mark.parametrize(
     "args",
     [
