@@ -311,7 +311,9 @@ def _inside(geom: PointInPolygon, lon: np.ndarray, lat: np.ndarray, sub: np.ndar
     return sub[geom.contains_xy(lon[sub], lat[sub])]
 
 
-def _chunk(lon: np.ndarray, lat: np.ndarray, ctx: dict[str, Any]) -> dict[str, np.ndarray]:
+def _chunk(
+    lon: np.ndarray, lat: np.ndarray, ctx: dict[str, Any], coded: bool = False
+) -> dict[str, Any]:
     n = len(lon)
     targets = ctx["targets"]
     dist = {r: targets[r].distance(lon, lat) for r in _PRIMARY}
@@ -325,7 +327,6 @@ def _chunk(lon: np.ndarray, lat: np.ndarray, ctx: dict[str, Any]) -> dict[str, n
     for k, (_, geom) in enumerate(ctx["countries"], start=1):
         code[_inside(geom, lon, lat, left)] = k
         left = left[code[left] == 0]
-    country = names[code]
     aos_code = _cell_code(ctx["aos_cells"], lon, lat)
     in_aos = aos_code == 1
     in_aos[_inside(ctx["aos"], lon, lat, np.flatnonzero(aos_code < 0))] = True
@@ -353,24 +354,36 @@ def _chunk(lon: np.ndarray, lat: np.ndarray, ctx: dict[str, Any]) -> dict[str, n
         zone_code[member & (zone_code < 0)] = j
         bits[member] |= 1 << j
     ids = np.array([item.id for item in specs] + [""], dtype=object)
+    text, inverse = _joined(bits, [item.id for item in specs])
     return {
         "distance_line_a_m": dist["golan_line_a"],
         "distance_blue_line_m": dist["blue_line"],
-        "country": country,
+        "country": _text(names, code, coded),
         "in_area_of_separation": in_aos,
-        "zone": ids[zone_code],
-        "zones": _joined(bits, [item.id for item in specs]),
+        "zone": _text(ids, zone_code, coded),
+        "zones": _text(text, inverse, coded),
     }
 
 
-def _joined(bits: np.ndarray, ids: list[str]) -> np.ndarray:
-    """The ids whose bits are set, joined by ";", for each bit mask."""
+def _text(table: np.ndarray, codes: np.ndarray, coded: bool) -> Any:
+    """A text column from its distinct values and each row's code: strings, or categorical.
+
+    A negative code counts from the end of ``table``, as NumPy indexing does.
+    """
+    if coded and len(set(table.tolist())) == len(table):
+        codes = np.where(codes < 0, codes + len(table), codes)
+        return pd.Categorical.from_codes(codes, categories=pd.Index(table, dtype=object))
+    return table[codes]
+
+
+def _joined(bits: np.ndarray, ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The ids whose bits are set, joined by ";": the distinct texts and each mask's code."""
     if len(ids) <= 12:  # a table of every mask is cheaper than finding the distinct ones
         text, inverse = _every_mask(tuple(ids)), bits
     else:
         masks, inverse = np.unique(bits, return_inverse=True)
         text = _mask_text(masks, ids)
-    return text[np.asarray(inverse, dtype=np.int64).ravel()]
+    return text, np.asarray(inverse, dtype=np.int64).ravel()
 
 
 def _mask_text(masks: Iterable[Any], ids: Sequence[str]) -> np.ndarray:
@@ -392,11 +405,16 @@ def classify_columns(
     lat: Sequence[float] | np.ndarray,
     *,
     as_of: str | dt.date | None = None,
-) -> dict[str, np.ndarray]:
+    coded: bool = False,
+) -> dict[str, Any]:
     """:func:`classify_lonlat` as plain arrays: one per column of :data:`COLUMNS`.
 
     What the file workflows write from; no frame is built (for a small chunk
-    pandas' frame costs more than the classification).
+    pandas' frame costs more than the classification). ``coded``: the text
+    columns (``country``, ``zone``, ``zones``) as :class:`pandas.Categorical`,
+    the few distinct texts and a code per row, instead of a string per row
+    (what a file writer turns into text columns without a Python object per
+    row).
     """
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
@@ -407,7 +425,7 @@ def classify_columns(
 
     def work(start: int) -> dict[str, np.ndarray]:
         sl = slice(start, start + CHUNK)
-        return _chunk(lon[sl], lat[sl], ctx)
+        return _chunk(lon[sl], lat[sl], ctx, coded)
 
     # chunks in parallel: the kernel, shapely and numpy release the GIL (one chunk:
     # no threads to start, which costs more than a small file's classification)
@@ -419,13 +437,23 @@ def classify_columns(
     return join_columns(parts)
 
 
-def join_columns(parts: Sequence[Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    """The :data:`COLUMNS` arrays of consecutive parts, joined (empty, typed, for none)."""
+def join_columns(parts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The :data:`COLUMNS` arrays of consecutive parts, joined (empty, typed, for none).
+
+    Categorical columns (:func:`classify_columns` ``coded``) stay categorical.
+    """
     if not parts:
         return {c: np.empty(0, dtype=_dtype(c)) for c in COLUMNS}
     if len(parts) == 1:
         return {c: parts[0][c] for c in COLUMNS}
-    return {c: np.concatenate([p[c] for p in parts]) for c in COLUMNS}
+    out: dict[str, Any] = {}
+    for c in COLUMNS:
+        values = [p[c] for p in parts]
+        if isinstance(values[0], pd.Categorical):
+            out[c] = pd.api.types.union_categoricals(values)
+        else:
+            out[c] = np.concatenate(values)
+    return out
 
 
 def classify_lonlat(
@@ -462,9 +490,13 @@ def _dtype(column: str) -> str:
 
 
 def spread_rows(
-    table: pd.DataFrame | Mapping[str, np.ndarray], ok: np.ndarray, *, decimals: int | None = None
+    table: pd.DataFrame | Mapping[str, Any],
+    ok: np.ndarray,
+    *,
+    decimals: int | None = None,
+    columns: Sequence[str] = COLUMNS,
 ) -> dict[str, np.ndarray]:
-    """The :data:`COLUMNS` of the rows ``ok`` of ``table``, blank on the other rows.
+    """The ``columns`` (of :data:`COLUMNS`) of the rows ``ok`` of ``table``, blank on the others.
 
     ``table`` is a frame or the arrays of :func:`classify_columns`.
     Blank: NaN distances, None for ``in_area_of_separation``, "" for text.
@@ -472,7 +504,7 @@ def spread_rows(
     """
     n = len(ok)
     out: dict[str, np.ndarray] = {}
-    for col in COLUMNS:
+    for col in columns:
         values = np.asarray(table[col])
         if col.startswith("distance"):
             full: np.ndarray = np.full(n, np.nan)

@@ -77,6 +77,7 @@ __all__ = [
     "iter_parquet",
     "iter_points",
     "read_points",
+    "text_column",
     "with_columns",
     "write_points",
 ]
@@ -307,6 +308,18 @@ def flag_column(values: np.ndarray, ok: np.ndarray) -> pa.Array:
     full = np.zeros(len(ok), dtype=bool)
     full[ok] = values
     return pa.array(full, mask=~ok)
+
+
+def text_column(codes: np.ndarray, texts: Sequence[str], ok: np.ndarray) -> pa.Array:
+    """Text of the rows ``ok`` from their codes into ``texts``; "" on the other rows.
+
+    An Arrow string column built from the few distinct texts (a classified
+    column's zone or country names), without a Python string per row.
+    """
+    table = pa.array([*texts, ""], type=pa.string())
+    full = np.full(len(ok), len(table) - 1, dtype=np.int64)
+    full[ok] = codes
+    return table.take(pa.array(full))
 
 
 def _arrow_values(values: np.ndarray) -> pa.Array:

@@ -1113,14 +1113,14 @@ WORKERS = 2
 
 def _classify_in_parts(
     pool: ThreadPoolExecutor, lon: np.ndarray, lat: np.ndarray, as_of: Any = None
-) -> dict[str, np.ndarray]:
-    """:func:`geo.classification.classify_columns` of a chunk, its halves in parallel."""
+) -> dict[str, Any]:
+    """:func:`geo.classification.classify_columns` (coded) of a chunk, its halves in parallel."""
     if len(lon) < 2 * 4096:
-        return classify_columns(lon, lat, as_of=as_of)
+        return classify_columns(lon, lat, as_of=as_of, coded=True)
     cuts = np.linspace(0, len(lon), WORKERS + 1).astype(int)
     parts = pool.map(
         lambda k: classify_columns(
-            lon[cuts[k] : cuts[k + 1]], lat[cuts[k] : cuts[k + 1]], as_of=as_of
+            lon[cuts[k] : cuts[k + 1]], lat[cuts[k] : cuts[k + 1]], as_of=as_of, coded=True
         ),
         range(WORKERS),
     )
@@ -1159,11 +1159,16 @@ def _output_frame(
     for col, values_in in (("lon", chunk.lon), ("lat", chunk.lat), ("z", chunk.z)):
         if col in coords and col in names:
             extra[names[col]] = values_in
-    for col, full in spread_rows(res, ok, decimals=3).items():
-        extra[names[col]] = full
-    if chunk.table is not None:  # Arrow rows: the flag straight to Arrow, not as objects
-        flag = "in_area_of_separation"
-        extra[names[flag]] = pointfiles.flag_column(res[flag], ok)
+    arrow: dict[str, Any] = {}
+    if chunk.table is not None:  # Arrow rows: flag and coded text straight to Arrow
+        arrow["in_area_of_separation"] = pointfiles.flag_column(res["in_area_of_separation"], ok)
+        for col in ("country", "zone", "zones"):
+            if isinstance(res[col], pd.Categorical):
+                cat = res[col]
+                arrow[col] = pointfiles.text_column(cat.codes, list(cat.categories), ok)
+    rest = spread_rows(res, ok, decimals=3, columns=[c for c in COLUMNS if c not in arrow])
+    for col in COLUMNS:
+        extra[names[col]] = arrow[col] if col in arrow else rest[col]
     extra[names[pointfiles.ERROR_COLUMN]] = chunk.error
     return pointfiles.with_columns(chunk, extra)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -128,6 +130,53 @@ def test_chunking_gives_same_result(monkeypatch):
     monkeypatch.setattr(classify_mod, "CHUNK", 333)
     chunked = classify((lon, lat))
     assert whole.equals(chunked)
+
+
+@pytest.mark.parametrize("many_zones", [False, True])
+def test_coded_text_columns_are_the_same_text(monkeypatch, many_zones):
+    import dataclasses
+
+    import pandas as pd
+    import pyarrow as pa
+
+    from geo import pointfiles
+
+    rng = np.random.default_rng(8)
+    lon = np.concatenate([rng.uniform(35.0, 37.0, 3000), [34.0, 35.82]])  # sea, Quneitra
+    lat = np.concatenate([rng.uniform(32.0, 34.0, 3000), [32.0, 33.126]])
+    if many_zones:
+        # past 12 zones the distinct masks are found per part, so the parts' texts differ
+        ctx = classify_mod._context(zones.specs_sha256(), None)
+        specs = ctx["specs"]
+        more = {**ctx, "specs": [*specs, *(dataclasses.replace(z, id=z.id + "_b") for z in specs)]}
+        cuts = [0, 700, 1500, lon.size]
+
+        def columns(coded):
+            return classify_mod.join_columns(
+                [
+                    classify_mod._chunk(lon[a:b], lat[a:b], more, coded)
+                    for a, b in itertools.pairwise(cuts)
+                ]
+            )
+
+        plain, coded = columns(False), columns(True)
+        assert len(more["specs"]) > 12 and any(";" in t for t in plain["zones"].tolist())
+    else:
+        monkeypatch.setattr(classify_mod, "CHUNK", 700)  # several parts joined
+        plain = classify_mod.classify_columns(lon, lat)
+        coded = classify_mod.classify_columns(lon, lat, coded=True)
+    ok = rng.random(lon.size) < 0.9
+    for col in ("country", "zone", "zones"):
+        cat = coded[col]
+        assert isinstance(cat, pd.Categorical)
+        assert np.asarray(cat).tolist() == plain[col].tolist(), col
+        # the Arrow column a file gets: the text of the rows ok, "" on the others
+        got = pointfiles.text_column(cat.codes[ok], list(cat.categories), ok)
+        expected = [v if k else "" for v, k in zip(plain[col].tolist(), ok.tolist(), strict=True)]
+        assert got.equals(pa.array(expected, type=pa.string())), col
+    assert "" in plain["zone"].tolist() and "" in plain["country"].tolist()  # blanks covered
+    for col in ("distance_line_a_m", "distance_blue_line_m", "in_area_of_separation"):
+        assert np.array_equal(coded[col], plain[col]), col
 
 
 def test_empty_input():
