@@ -272,6 +272,8 @@ def as_lonlat(
         lon, lat = _from_plain(points, name)
     lon = np.ascontiguousarray(lon, dtype=np.float64)
     lat = np.ascontiguousarray(lat, dtype=np.float64)
+    if _all_in_region(lon, lat):
+        return lon, lat  # finite, in range, none likely swapped: no mask is needed
     not_finite, bad_lat, bad_lon = _invalid(lon, lat)
     if not_finite.any():
         raise InputError(f"{name}: NaN or infinite coordinates in {_first_bad(not_finite)}")
@@ -281,6 +283,18 @@ def as_lonlat(
         raise InputError(f"{name}: longitude outside [-180, 180] in {_first_bad(bad_lon)}")
     _warn_if_swapped(lon, lat, name)
     return lon, lat
+
+
+def _all_in_region(lon: np.ndarray, lat: np.ndarray) -> bool:
+    """Whether every point lies in :data:`REGION_BBOX`, from four reductions.
+
+    Such points are finite and in range, and none is :func:`likely_swapped`
+    (that needs a point outside the box); a NaN makes every comparison false.
+    """
+    if lon.size == 0:
+        return False
+    x0, y0, x1, y1 = REGION_BBOX
+    return bool(x0 <= lon.min() and lon.max() <= x1 and y0 <= lat.min() and lat.max() <= y1)
 
 
 def _invalid(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -136,3 +136,35 @@ def test_classify_frame_keeps_user_columns():
         out = classify(gdf)
     assert out["country"].tolist() == ["mine"] and out["zone"].tolist() == ["z"]
     assert out["country_right"].tolist() == ["Israel"]
+
+
+@pytest.mark.parametrize(
+    ("bad", "expect"),
+    [
+        ((np.nan, 33.0), "NaN or infinite"),
+        ((np.inf, 33.0), "NaN or infinite"),
+        ((35.5, -np.inf), "NaN or infinite"),
+        ((35.5, 91.0), "latitude outside"),
+        ((181.0, 33.0), "longitude outside"),
+        ((33.1, 35.8), LikelySwappedWarning),  # outside the region, inside it swapped
+        ((10.0, 50.0), None),  # outside the region, valid: accepted as it is
+    ],
+)
+@pytest.mark.parametrize("where", [0, 4_999, 9_999])
+def test_one_odd_point_among_many_in_the_region_is_still_seen(bad, expect, where):
+    # many points inside REGION_BBOX take a short way through the checks; one odd
+    # point anywhere among them must still raise, warn or pass as on its own
+    rng = np.random.default_rng(where)
+    x0, y0, x1, y1 = REGION_BBOX
+    lon, lat = rng.uniform(x0, x1, 10_000), rng.uniform(y0, y1, 10_000)
+    lon[where], lat[where] = bad
+    if isinstance(expect, str):
+        with pytest.raises(InputError, match=f"{expect}.*first at index {where}"):
+            as_lonlat((lon, lat))
+        return
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out_lon, out_lat = as_lonlat((lon, lat))
+    kinds = [w.category for w in caught]
+    assert kinds == ([expect] if expect else [])
+    assert np.array_equal(out_lon, lon) and np.array_equal(out_lat, lat)
