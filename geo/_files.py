@@ -17,6 +17,7 @@ import re
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -146,6 +147,35 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+def source_date() -> str | None:
+    """``SOURCE_DATE_EPOCH`` (reproducible builds) as an ISO 8601 UTC timestamp, or None."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(int(epoch)))
+
+
+@contextlib.contextmanager
+def gdal_date(stamp: str | None) -> Iterator[None]:
+    """Files GDAL writes in the block record ``stamp`` as their time of change.
+
+    GDAL's ``OGR_CURRENT_DATE`` (a GeoPackage's ``last_change``: otherwise the
+    clock, the only thing that differs between two writes of the same rows)
+    is set, then put back. None leaves the clock.
+    """
+    if stamp is None:
+        yield
+        return
+    import pyogrio
+
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
 
 
 def cache_base() -> Path:

@@ -44,7 +44,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import shapely
 
-from geo._files import atomic_path
+from geo._files import atomic_path, gdal_date, source_date
 from geo.errors import InputError, LikelySwappedWarning, MissingCRSError
 from geo.points import (
     REGION_BBOX,
@@ -1590,16 +1590,18 @@ class PointWriter:
                     if kinds and kinds <= {bool, np.bool_}:
                         gdf[col] = values.astype("boolean")
             try:
-                pyogrio.write_dataframe(
-                    gdf,
-                    self.tmp,
-                    layer=self.layer,
-                    driver="GPKG",
-                    append=self.rows > 0,
-                    promote_to_multi=False,
-                    geometry_type="Point Z" if self.has_z else "Point",
-                    layer_options=self._gpkg_options,
-                )
+                # the same rows give the same bytes when SOURCE_DATE_EPOCH is set
+                with gdal_date(source_date()):
+                    pyogrio.write_dataframe(
+                        gdf,
+                        self.tmp,
+                        layer=self.layer,
+                        driver="GPKG",
+                        append=self.rows > 0,
+                        promote_to_multi=False,
+                        geometry_type="Point Z" if self.has_z else "Point",
+                        layer_options=self._gpkg_options,
+                    )
             except Exception as exc:
                 raise InputError(f"{self.target}: cannot write GeoPackage ({clip(exc)})") from None
         self.rows += len(frame)

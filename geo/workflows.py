@@ -915,7 +915,7 @@ def export_geopackage(path: str | os.PathLike[str]) -> Path:
     import pandas as pd
     import pyogrio
 
-    from geo._files import atomic_path
+    from geo._files import atomic_path, gdal_date
     from geo.errors import InputError
     from geo.render import qgis
 
@@ -933,9 +933,7 @@ def export_geopackage(path: str | os.PathLike[str]) -> Path:
         "MultiPoint": "point",
     }
     rows = []
-    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
-    try:
+    with gdal_date(stamp):
         with atomic_path(target) as tmp:
             for name in names:
                 meta = metas[name]
@@ -995,8 +993,6 @@ def export_geopackage(path: str | os.PathLike[str]) -> Path:
                 con.execute("VACUUM")  # the same pages in the same order, run after run
             finally:
                 con.close()
-    finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
     return target
 
 

@@ -257,3 +257,28 @@ def test_flag_column_is_the_flags_with_nulls_on_unread_rows(share_ok):
     expected = pa.array([next(it) if k else None for k in ok.tolist()], type=pa.bool_())
     assert got.type == pa.bool_() and got.equals(expected)
     assert got.null_count == int((~ok).sum())
+
+
+def test_geopackage_output_is_the_same_bytes_with_source_date_epoch(tmp_path, monkeypatch):
+    import sqlite3
+
+    import pyogrio
+
+    from geo import workflows
+
+    src = tmp_path / "p.csv"
+    src.write_text("id,lat,lon\n1,33.1,35.8\n2,x,35.9\n3,33.2,35.6\n", encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14T22:13:20Z
+    outs = []
+    for k in range(2):
+        (tmp_path / str(k)).mkdir()
+        outs.append(workflows.classify_file(src, tmp_path / str(k) / "out.gpkg").path)
+    assert outs[0].read_bytes() == outs[1].read_bytes()
+    con = sqlite3.connect(outs[0])
+    try:
+        (stamp,) = con.execute("select last_change from gpkg_contents").fetchone()
+    finally:
+        con.close()
+    assert stamp == "2023-11-14T22:13:20.000Z"
+    # GDAL's own setting is put back afterwards
+    assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") is None

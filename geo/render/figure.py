@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -62,7 +61,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
 
 from geo import layers, zones
-from geo._files import atomic_path
+from geo._files import atomic_path, source_date
 from geo.errors import InputError
 from geo.render import style
 
@@ -192,9 +191,9 @@ def _date_text(date: str | _dt.date | None) -> str:
         return date.isoformat()
     if date:
         return str(date)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return time.strftime("%Y-%m-%d", time.gmtime(int(epoch)))
+    stamp = source_date()
+    if stamp is not None:
+        return stamp[:10]
     return _dt.date.today().isoformat()
 
 
