@@ -336,7 +336,8 @@ def _chunk(
     combo = code.astype(np.int64) * 2 + in_aos
 
     specs = ctx["specs"]
-    zone_code = np.full(n, -1, dtype=np.int64)
+    none = len(specs)  # the code of "" in ``ids`` below: in no zone
+    zone_code = np.full(n, none, dtype=np.int64)
     # one bit per zone (Python ints past 62 zones)
     bits = np.zeros(n, dtype=np.int64 if len(specs) < 63 else object)
     for j, item in enumerate(specs):
@@ -351,7 +352,7 @@ def _chunk(
             if near.any():
                 d[near] = targets[item.reference].distance(lon[near], lat[near])
         member = mask & (d > inner) & (d <= outer) if inner > 0 else mask & (d <= outer)
-        zone_code[member & (zone_code < 0)] = j
+        zone_code[member & (zone_code == none)] = j
         bits[member] |= 1 << j
     ids = np.array([item.id for item in specs] + [""], dtype=object)
     text, inverse = _joined(bits, [item.id for item in specs])
@@ -366,12 +367,8 @@ def _chunk(
 
 
 def _text(table: np.ndarray, codes: np.ndarray, coded: bool) -> Any:
-    """A text column from its distinct values and each row's code: strings, or categorical.
-
-    A negative code counts from the end of ``table``, as NumPy indexing does.
-    """
+    """A text column from its distinct values and each row's code: strings, or categorical."""
     if coded and len(set(table.tolist())) == len(table):
-        codes = np.where(codes < 0, codes + len(table), codes)
         return pd.Categorical.from_codes(codes, categories=pd.Index(table, dtype=object))
     return table[codes]
 

@@ -158,8 +158,9 @@ def state() -> tuple[str, str]:
 
     The resolved folder and one sha256 over every file in it, names and
     bytes (the manifest, the layer files, the zone list and the timeline;
-    about 10 ms for the 2.5 MB shipped the first time, then a ``stat`` of each
-    file: :func:`file_sha256` reads a file again only when it changed). Any
+    2.4 ms for the 2.5 MB shipped when every file is read, 0.16 ms when only
+    ``stat`` is needed: :func:`file_sha256` reads a file again only when it
+    changed). Any
     change to one of them gives
     another value, so anything computed from the layers and kept under it
     is recomputed after an edit.
