@@ -303,7 +303,7 @@ def flag_column(values: np.ndarray, ok: np.ndarray) -> pa.Array:
     """Flags of the rows ``ok`` as an Arrow boolean column, null on the other rows.
 
     What :func:`with_columns` would make of the same flags as Python objects
-    (True, False, None), without them (8 ms a 100,000 rows).
+    (True, False, None), without them (6-8 ms a 100,000 rows as objects, 0.17 ms so).
     """
     full = np.zeros(len(ok), dtype=bool)
     full[ok] = values
